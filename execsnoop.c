@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* execsnoop: trace every exec on the system as it happens. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/capability.h>
+#include <linux/magic.h>
+#include <linux/perf_event.h>
+#include <sys/epoll.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "execsnoop.h"
+#include "execsnoop.skel.h"
+#include "format.h"
+#include "options.h"
+
+#define PERF_PAGES		256	/* per CPU ring: 1 MiB */
+#define TTY_INTERVAL_MS		40	/* longest wait for a line on a terminal */
+#define FILE_INTERVAL_MS	200	/* longest wait before a batch goes to a file or pipe */
+#define TRACEFS			"/sys/kernel/tracing"
+
+#ifndef CAP_PERFMON
+#define CAP_PERFMON	38
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF		39
+#endif
+
+static volatile sig_atomic_t exiting;
+static struct options opts;
+static struct fmt fmt;
+static char line[LINE_MAX_LEN];
+static char outbuf[1 << 16];
+static unsigned long long lost_total;
+static bool out_closed;			/* the reader of stdout went away */
+static int out_errno;			/* a write to stdout failed */
+
+static void fail(const char *what, int err)
+{
+	fprintf(stderr, "execsnoop: %s: %s\n", what, strerror(err < 0 ? -err : err));
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *format, va_list args)
+{
+	(void)level;
+	if (!opts.verbose)
+		return 0;
+	return vfprintf(stderr, format, args);
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	exiting = 1;
+}
+
+static __u64 now_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* Root, or CAP_BPF with CAP_PERFMON (or CAP_SYS_ADMIN), in the effective set. */
+static bool privileged(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = {};
+	int caps[] = { CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN };
+	bool has[3];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return geteuid() == 0;
+	for (int i = 0; i < 3; i++)
+		has[i] = data[caps[i] / 32].effective & (1U << (caps[i] % 32));
+	return (has[0] && has[1]) || has[2];
+}
+
+/* The syscall tracepoints need tracefs; mount it where libbpf looks for it. */
+static int ensure_tracefs(void)
+{
+	if (!access(TRACEFS "/events", F_OK) || !access("/sys/kernel/debug/tracing/events", F_OK))
+		return 0;
+	if (mount("tracefs", TRACEFS, "tracefs", 0, NULL) && errno != EBUSY)
+		return -errno;
+	return access(TRACEFS "/events", F_OK) ? -errno : 0;
+}
+
+static int cgroup_fd(const char *path)
+{
+	struct statfs st;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstatfs(fd, &st) || st.f_type != CGROUP2_SUPER_MAGIC) {
+		close(fd);
+		return -ENOTDIR;
+	}
+	return fd;
+}
+
+static void out_write(const char *buf, size_t n)
+{
+	if (out_closed || out_errno)
+		return;
+	if (fwrite(buf, 1, n, stdout) != n) {
+		if (errno == EPIPE)
+			out_closed = true;
+		else
+			out_errno = errno ? errno : EIO;
+		exiting = 1;
+	}
+}
+
+static void out_flush(void)
+{
+	if (out_closed || out_errno)
+		return;
+	if (fflush(stdout)) {
+		if (errno == EPIPE)
+			out_closed = true;
+		else
+			out_errno = errno ? errno : EIO;
+		exiting = 1;
+	}
+}
+
+static void handle_sample(const void *data, size_t size)
+{
+	const struct event *e = event_check(data, size);
+	static struct words w;
+
+	if (!e)
+		return;
+	if (opts.name && !strstr(e->comm, opts.name))
+		return;
+	event_words(e, &w);
+	if (opts.line && !words_contain(&w, opts.line))
+		return;
+	out_write(line, format_event(line, &fmt, e, &w));
+}
+
+struct sample {
+	struct perf_event_header header;
+	__u32 size;
+	char data[];
+};
+
+struct lost {
+	struct perf_event_header header;
+	__u64 id;
+	__u64 lost;
+};
+
+static enum bpf_perf_event_ret handle_record(void *ctx, int cpu, struct perf_event_header *hdr)
+{
+	(void)ctx;
+	switch (hdr->type) {
+	case PERF_RECORD_SAMPLE: {
+		struct sample *s = (struct sample *)hdr;
+
+		handle_sample(s->data, s->size);
+		break;
+	}
+	case PERF_RECORD_LOST: {
+		struct lost *l = (struct lost *)hdr;
+
+		lost_total += l->lost;
+		fprintf(stderr, "execsnoop: lost %llu events on CPU %d: output is too slow\n",
+			(unsigned long long)l->lost, cpu);
+		break;
+	}
+	}
+	return LIBBPF_PERF_EVENT_CONT;
+}
+
+/* Exit side first, so that every stashed exec is completed and removed. */
+static int attach(struct execsnoop_bpf *skel)
+{
+	struct {
+		struct bpf_program *prog;
+		struct bpf_link **link;
+	} order[] = {
+		{ skel->progs.sched_process_exec, &skel->links.sched_process_exec },
+		{ skel->progs.sys_exit_execve, &skel->links.sys_exit_execve },
+		{ skel->progs.sys_exit_execveat, &skel->links.sys_exit_execveat },
+		{ skel->progs.sys_enter_execve, &skel->links.sys_enter_execve },
+		{ skel->progs.sys_enter_execveat, &skel->links.sys_enter_execveat },
+	};
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		*order[i].link = bpf_program__attach(order[i].prog);
+		if (!*order[i].link)
+			return -errno;
+	}
+	return 0;
+}
+
+static void detach_entry(struct execsnoop_bpf *skel)
+{
+	bpf_link__destroy(skel->links.sys_enter_execve);
+	bpf_link__destroy(skel->links.sys_enter_execveat);
+	skel->links.sys_enter_execve = NULL;
+	skel->links.sys_enter_execveat = NULL;
+}
+
+static struct perf_buffer *open_perf_buffer(struct execsnoop_bpf *skel)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.config = PERF_COUNT_SW_BPF_OUTPUT,
+		.sample_type = PERF_SAMPLE_RAW,
+		.sample_period = 1,
+		/* wake the reader when a quarter of the ring is used, not per event */
+		.watermark = 1,
+		.wakeup_watermark = PERF_PAGES * 4096 / 4,
+	};
+
+	return perf_buffer__new_raw(bpf_map__fd(skel->maps.events), PERF_PAGES, &attr,
+				    handle_record, NULL, NULL);
+}
+
+/* Polls until a signal or the end of stdout; returns 0 or a negative errno. */
+static int poll_events(struct perf_buffer *pb, int interval_ms)
+{
+	struct epoll_event ev = { .events = EPOLLIN }, got[2];
+	struct stat st;
+	int efd, err = 0, n;
+
+	efd = epoll_create1(EPOLL_CLOEXEC);
+	if (efd < 0)
+		return -errno;
+	ev.data.fd = perf_buffer__epoll_fd(pb);
+	if (epoll_ctl(efd, EPOLL_CTL_ADD, ev.data.fd, &ev)) {
+		err = -errno;
+		goto out;
+	}
+	/* a pipe or socket reports its reader's exit without a write */
+	if (!fstat(STDOUT_FILENO, &st) && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))) {
+		ev.events = 0;
+		ev.data.fd = STDOUT_FILENO;
+		epoll_ctl(efd, EPOLL_CTL_ADD, STDOUT_FILENO, &ev);
+	}
+
+	while (!exiting) {
+		n = epoll_wait(efd, got, 2, interval_ms);
+		if (n < 0 && errno != EINTR) {
+			err = -errno;
+			break;
+		}
+		for (int i = 0; i < n; i++) {
+			if (got[i].data.fd == STDOUT_FILENO) {
+				out_closed = true;
+				exiting = 1;
+			}
+		}
+		err = perf_buffer__consume(pb);
+		if (err < 0 && err != -EINTR)
+			break;
+		err = 0;
+		out_flush();
+	}
+out:
+	close(efd);
+	return err;
+}
+
+int main(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct perf_buffer *pb = NULL;
+	struct execsnoop_bpf *skel = NULL;
+	int err, cg = -1, status = 1;
+
+	switch (parse_options(argc, argv, &opts, stdout, stderr)) {
+	case PARSE_EXIT:
+		return 0;
+	case PARSE_ERROR:
+		return 2;
+	case PARSE_OK:
+		break;
+	}
+
+	if (!privileged()) {
+		fprintf(stderr, "execsnoop: permission denied: run as root or grant CAP_BPF and CAP_PERFMON\n");
+		return 1;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		fprintf(stderr, "execsnoop: this kernel has no BTF (/sys/kernel/btf/vmlinux): it needs CONFIG_DEBUG_INFO_BTF=y\n");
+		return 1;
+	}
+	if (opts.cgroup) {
+		cg = cgroup_fd(opts.cgroup);
+		if (cg < 0) {
+			fprintf(stderr, "execsnoop: invalid cgroup '%s': %s\n", opts.cgroup,
+				cg == -ENOTDIR ? "not a cgroup v2 directory" : strerror(-cg));
+			return 2;
+		}
+	}
+	err = ensure_tracefs();
+	if (err) {
+		fprintf(stderr, "execsnoop: tracefs is not mounted and mounting it at %s failed: %s\n",
+			TRACEFS, strerror(-err));
+		goto cleanup;
+	}
+
+	libbpf_set_print(libbpf_print);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	skel = execsnoop_bpf__open();
+	if (!skel) {
+		fail("opening BPF object", errno);
+		goto cleanup;
+	}
+	skel->rodata->trace_failed = opts.fails;
+	skel->rodata->targ_uid = opts.uid;
+	skel->rodata->targ_ppid = opts.ppid;
+	skel->rodata->filter_cgroup = cg >= 0;
+	err = libbpf_num_possible_cpus();
+	if (err < 0 || bpf_map__set_max_entries(skel->maps.scratch, err)) {
+		fail("sizing the record buffers", err < 0 ? err : errno);
+		goto cleanup;
+	}
+
+	err = execsnoop_bpf__load(skel);
+	if (err) {
+		fprintf(stderr, "execsnoop: loading BPF programs: %s%s\n", strerror(-err),
+			opts.verbose ? "" : " (-v shows the verifier's log)");
+		goto cleanup;
+	}
+	if (cg >= 0) {
+		__u32 zero = 0;
+
+		if (bpf_map_update_elem(bpf_map__fd(skel->maps.cgroup), &zero, &cg, BPF_ANY)) {
+			fail("setting the cgroup filter", errno);
+			goto cleanup;
+		}
+	}
+
+	pb = open_perf_buffer(skel);
+	if (!pb) {
+		fail("opening the perf buffer", errno);
+		goto cleanup;
+	}
+	err = attach(skel);
+	if (err) {
+		fail("attaching BPF programs", err);
+		goto cleanup;
+	}
+
+	fmt.time = opts.time;
+	fmt.print_uid = opts.print_uid;
+	fmt.quote = opts.quote;
+	fmt.max_args = opts.max_args;
+	fmt.start_ns = now_ns(CLOCK_MONOTONIC);
+	fmt.wall_offset_ns = now_ns(CLOCK_REALTIME) - fmt.start_ns;
+
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+	out_write(line, format_header(line, &fmt));
+	out_flush();
+
+	err = poll_events(pb, isatty(STDOUT_FILENO) ? TTY_INTERVAL_MS : FILE_INTERVAL_MS);
+	if (err)
+		fail("reading events", err);
+
+	/* stop tracing new execs, then drain what the kernel already wrote */
+	detach_entry(skel);
+	if (!out_closed && !out_errno)
+		perf_buffer__consume(pb);
+	out_flush();
+
+	if (out_errno)
+		fail("writing output", out_errno);
+	else if (!err)
+		status = 0;
+	if (lost_total)
+		fprintf(stderr, "execsnoop: %llu events lost in total\n", lost_total);
+	if (skel->bss->stash_full)
+		fprintf(stderr, "execsnoop: %llu execs not traced: too many in flight at once\n",
+			(unsigned long long)skel->bss->stash_full);
+
+cleanup:
+	perf_buffer__free(pb);
+	execsnoop_bpf__destroy(skel);
+	if (cg >= 0)
+		close(cg);
+	return status;
+}

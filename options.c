@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/types.h>
+#include "execsnoop.h"
+#include "options.h"
+
+#ifndef EXECSNOOP_VERSION
+#define EXECSNOOP_VERSION "1.0.0"
+#endif
+
+enum { OPT_MAX_ARGS = 1000 };
+
+static const char usage[] =
+	"Usage: execsnoop [OPTION...]\n"
+	"Trace exec() calls system-wide, as they happen.\n"
+	"\n"
+	"  -t, --timestamp      print seconds since start (of the exec, in kernel time)\n"
+	"  -T, --time           print wall-clock time HH:MM:SS\n"
+	"  -x, --fails          include failed execs\n"
+	"  -u, --uid=UID        trace this user only (number or name)\n"
+	"  -U, --print-uid      print a UID column\n"
+	"  -q, --quote          quote every argument, escaping \" and \\\n"
+	"  -n, --name=NAME      only commands whose name contains NAME\n"
+	"  -l, --line=LINE      only commands whose arguments contain LINE\n"
+	"  -P, --ppid=PID       only children of PID\n"
+	"  -c, --cgroup=PATH    only processes in this cgroup v2 directory\n"
+	"      --max-args=N     print at most N arguments (default: all captured)\n"
+	"  -v, --verbose        print libbpf's debug messages\n"
+	"  -h, --help           show this help\n"
+	"  -V, --version        show the version\n"
+	"\n"
+	"Examples:\n"
+	"  execsnoop            trace all successful execs\n"
+	"  execsnoop -t -x      with timestamps, including failed execs\n"
+	"  execsnoop -u 1000    only execs by uid 1000\n"
+	"  execsnoop -q > log   record quoted arguments to a file\n";
+
+static const struct option longopts[] = {
+	{ "timestamp", no_argument, NULL, 't' },
+	{ "time", no_argument, NULL, 'T' },
+	{ "fails", no_argument, NULL, 'x' },
+	{ "uid", required_argument, NULL, 'u' },
+	{ "print-uid", no_argument, NULL, 'U' },
+	{ "quote", no_argument, NULL, 'q' },
+	{ "name", required_argument, NULL, 'n' },
+	{ "line", required_argument, NULL, 'l' },
+	{ "ppid", required_argument, NULL, 'P' },
+	{ "cgroup", required_argument, NULL, 'c' },
+	{ "max-args", required_argument, NULL, OPT_MAX_ARGS },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{},
+};
+
+/* Parses a whole decimal number in [min, max]. */
+static int parse_ulong(const char *s, unsigned long min, unsigned long max, unsigned long *v)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	*v = strtoul(s, &end, 10);
+	if (errno || *end || *v < min || *v > max)
+		return -ERANGE;
+	return 0;
+}
+
+static int parse_uid(const char *s, __u32 *uid)
+{
+	struct passwd *pw;
+	unsigned long v;
+
+	if (!parse_ulong(s, 0, NO_UID - 1, &v)) {
+		*uid = v;
+		return 0;
+	}
+	if (*s >= '0' && *s <= '9')
+		return -ERANGE;
+	pw = *s ? getpwnam(s) : NULL;
+	if (!pw)
+		return -ENOENT;
+	*uid = pw->pw_uid;
+	return 0;
+}
+
+enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *out, FILE *err)
+{
+	unsigned long v;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->uid = NO_UID;
+	o->ppid = NO_PPID;
+	optind = 1;
+	opterr = 0;
+
+	while ((c = getopt_long(argc, argv, ":tTxu:Uqn:l:P:c:vhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			o->time = TIME_RELATIVE;
+			break;
+		case 'T':
+			o->time = TIME_WALL;
+			break;
+		case 'x':
+			o->fails = true;
+			break;
+		case 'u':
+			if (parse_uid(optarg, &o->uid)) {
+				fprintf(err, "execsnoop: invalid user '%s': no such user or uid\n", optarg);
+				return PARSE_ERROR;
+			}
+			break;
+		case 'U':
+			o->print_uid = true;
+			break;
+		case 'q':
+			o->quote = true;
+			break;
+		case 'n':
+			o->name = optarg;
+			break;
+		case 'l':
+			o->line = optarg;
+			break;
+		case 'P':
+			if (parse_ulong(optarg, 1, INT_MAX, &v)) {
+				fprintf(err, "execsnoop: invalid parent pid '%s': expected a number from 1 to %d\n", optarg, INT_MAX);
+				return PARSE_ERROR;
+			}
+			o->ppid = v;
+			break;
+		case 'c':
+			o->cgroup = optarg;
+			break;
+		case OPT_MAX_ARGS:
+			if (parse_ulong(optarg, 1, ARGS_MAX, &v)) {
+				fprintf(err, "execsnoop: invalid --max-args '%s': expected a number from 1 to %d\n", optarg, ARGS_MAX);
+				return PARSE_ERROR;
+			}
+			o->max_args = v;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'h':
+			fputs(usage, out);
+			return PARSE_EXIT;
+		case 'V':
+			fprintf(out, "execsnoop %s\n", EXECSNOOP_VERSION);
+			return PARSE_EXIT;
+		case ':':
+			fprintf(err, "execsnoop: option '%s' needs a value; try --help\n", argv[optind - 1]);
+			return PARSE_ERROR;
+		default:
+			if (optopt)
+				fprintf(err, "execsnoop: unknown option '-%c'; try --help\n", optopt);
+			else
+				fprintf(err, "execsnoop: unknown option '%s'; try --help\n", argv[optind - 1]);
+			return PARSE_ERROR;
+		}
+	}
+	if (optind < argc) {
+		fprintf(err, "execsnoop: unexpected argument '%s'; try --help\n", argv[optind]);
+		return PARSE_ERROR;
+	}
+	return PARSE_OK;
+}
