@@ -274,5 +274,6 @@ size_t format_event(char *buf, const struct fmt *f, const struct event *e, const
 		n += 3;
 	}
 	buf[n++] = '\n';
+	buf[n] = '\0';
 	return n;
 }

@@ -45,7 +45,7 @@ bool words_contain(const struct words *w, const char *needle);
 
 size_t format_header(char *buf, const struct fmt *f);
 
-/* Writes one line, newline included; buf holds LINE_MAX_LEN bytes. */
+/* Writes one line, newline and NUL included; buf holds LINE_MAX_LEN bytes. Returns its length. */
 size_t format_event(char *buf, const struct fmt *f, const struct event *e, const struct words *w);
 
 #endif /* FORMAT_H */

@@ -1,0 +1,49 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+# Installs what building and testing execsnoop need, when it is missing (Debian/Ubuntu).
+set -eu
+
+# package:command-or-file that shows it is there
+needs="
+clang:clang
+make:make
+gcc:gcc
+pkg-config:pkg-config
+libbpf-dev:/usr/include/bpf/libbpf.h
+libelf-dev:/usr/include/libelf.h
+zlib1g-dev:/usr/include/zlib.h
+bpftool:bpftool
+libcmocka-dev:/usr/include/cmocka.h
+bats:bats
+perl:prove
+util-linux:setpriv
+"
+
+missing=
+for need in $needs; do
+	pkg=${need%%:*}
+	what=${need#*:}
+	case $what in
+	/*) [ -e "$what" ] && continue ;;
+	*) command -v "$what" >/dev/null 2>&1 && continue
+	   [ -x "/usr/sbin/$what" ] && continue ;;
+	esac
+	missing="$missing $pkg"
+done
+
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps: missing packages:$missing; run as root (sudo make ...) to install them" >&2
+	exit 1
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "install-deps: missing packages:$missing; install them with your package manager" >&2
+	exit 1
+fi
+
+echo "install-deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

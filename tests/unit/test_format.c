@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* Decoding, escaping, joining, truncation marks and columns, without BPF. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+#include "format.h"
+
+static struct event ev;
+static char line[LINE_MAX_LEN];
+
+/* Builds a record: path, then args_len bytes of NUL-separated arguments. */
+static const struct event *make_event(const char *path, const char *args, size_t args_len,
+				      unsigned int flags)
+{
+	size_t plen = strlen(path) + 1;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.pid = 1234;
+	ev.ppid = 1;
+	ev.uid = 1000;
+	ev.fd = -100;
+	ev.flags = flags;
+	strcpy(ev.comm, "prog");
+	memcpy(ev.data, path, plen);
+	memcpy(ev.data + plen, args, args_len);
+	ev.fname_len = plen;
+	ev.args_len = args_len;
+	return event_check(&ev, EVENT_HDR_LEN + plen + args_len);
+}
+
+/* The ARGS column of one formatted line, without the newline. */
+static const char *args_of(const struct event *e, const struct fmt *f)
+{
+	static struct words w;
+	size_t n;
+
+	assert_non_null(e);
+	event_words(e, &w);
+	n = format_event(line, f, e, &w);
+	assert_true(n > 0 && line[n - 1] == '\n');
+	line[n - 1] = '\0';
+	/* PCOMM(16) PID(6) PPID(6) RET(3), single spaces between */
+	return line + 16 + 1 + 6 + 1 + 6 + 1 + 3 + 1;
+}
+
+static void test_joins_path_and_args(void **state)
+{
+	struct fmt f = {};
+
+	(void)state;
+	assert_string_equal(args_of(make_event("/bin/ls", "-l\0/tmp\0", 8, 0), &f),
+			    "/bin/ls -l /tmp");
+}
+
+static void test_columns(void **state)
+{
+	struct fmt f = {};
+	static struct words w;
+	const struct event *e = make_event("/bin/true", "", 0, 0);
+
+	(void)state;
+	event_words(e, &w);
+	format_event(line, &f, e, &w);
+	assert_string_equal(line, "prog             1234   1        0 /bin/true\n");
+	format_header(line, &f);
+	assert_string_equal(line, "PCOMM            PID    PPID   RET ARGS\n");
+}
+
+static void test_uid_and_time_columns(void **state)
+{
+	struct fmt f = { .print_uid = true, .time = TIME_RELATIVE, .start_ns = 1000000000ULL };
+	static struct words w;
+	const struct event *e = make_event("/bin/true", "", 0, 0);
+
+	(void)state;
+	ev.ts = 1001500000000ULL; /* 1000.5 s after start */
+	event_words(e, &w);
+	format_event(line, &f, e, &w);
+	assert_string_equal(line, "1000.500   1000   prog             1234   1        0 /bin/true\n");
+	ev.ts = 1500000000ULL;
+	format_event(line, &f, e, &w);
+	assert_string_equal(line, "0.500      1000   prog             1234   1        0 /bin/true\n");
+	format_header(line, &f);
+	assert_string_equal(line, "TIME(s)    UID    PCOMM            PID    PPID   RET ARGS\n");
+	f.time = TIME_WALL;
+	format_header(line, &f);
+	assert_string_equal(line, "TIME     UID    PCOMM            PID    PPID   RET ARGS\n");
+}
+
+static void test_wall_time(void **state)
+{
+	struct fmt f = { .time = TIME_WALL };
+	static struct words w;
+	const struct event *e = make_event("/bin/true", "", 0, 0);
+
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	/* 1 h 2 min 3 s past midnight */
+	f.wall_offset_ns = 3723LL * 1000000000LL - 5000;
+	ev.ts = 5000;
+	event_words(e, &w);
+	format_event(line, &f, e, &w);
+	assert_string_equal(line, "01:02:03 prog             1234   1        0 /bin/true\n");
+}
+
+static void test_negative_ret(void **state)
+{
+	struct fmt f = {};
+	static struct words w;
+	const struct event *e = make_event("/nope", "", 0, EV_FNAME_USER);
+
+	(void)state;
+	ev.ret = -2;
+	event_words(e, &w);
+	format_event(line, &f, e, &w);
+	assert_string_equal(line, "prog             1234   1       -2 /nope\n");
+}
+
+static void test_escapes_control_and_invalid(void **state)
+{
+	struct fmt f = {};
+	const char args[] = "a\nb\0t\tx\r\0\xff\xfe\0\x1b[31m\0\x7f";
+
+	(void)state;
+	assert_string_equal(args_of(make_event("/p", args, sizeof(args), 0), &f),
+			    "/p a\\nb t\\tx\\r \\xff\\xfe \\x1b[31m \\x7f");
+}
+
+static void test_utf8_kept_c1_escaped(void **state)
+{
+	struct fmt f = {};
+	/* é, €, 😀 as is; U+009B (CSI) escaped; overlong / and a lone continuation byte escaped */
+	const char args[] = "h\xc3\xa9llo\0\xe2\x82\xac\0\xf0\x9f\x98\x80\0\xc2\x9b\0\xc0\xaf\0\x80";
+
+	(void)state;
+	assert_string_equal(args_of(make_event("/p", args, sizeof(args), 0), &f),
+			    "/p h\xc3\xa9llo \xe2\x82\xac \xf0\x9f\x98\x80 \\xc2\\x9b \\xc0\\xaf \\x80");
+}
+
+static void test_utf8_cut_sequence(void **state)
+{
+	char out[64];
+	size_t n;
+
+	(void)state;
+	/* a 3-byte sequence missing its last byte is not valid */
+	n = escape(out, "\xe2\x82", 2, false);
+	out[n] = '\0';
+	assert_string_equal(out, "\\xe2\\x82");
+	/* a surrogate encoded in UTF-8 is not valid */
+	n = escape(out, "\xed\xa0\x80", 3, false);
+	out[n] = '\0';
+	assert_string_equal(out, "\\xed\\xa0\\x80");
+}
+
+static void test_quote(void **state)
+{
+	struct fmt f = { .quote = true };
+	const char args[] = "a b\0say \"hi\"\0back\\slash\0";
+
+	(void)state;
+	assert_string_equal(args_of(make_event("/my prog", args, sizeof(args), 0), &f),
+			    "\"/my prog\" \"a b\" \"say \\\"hi\\\"\" \"back\\\\slash\" \"\"");
+}
+
+static void test_quote_empty_and_plain_backslash(void **state)
+{
+	struct fmt f = {};
+	const char args[] = "\0back\\slash\0say \"hi\"";
+
+	(void)state;
+	/* without -q, quotes and backslashes are printed as they are */
+	assert_string_equal(args_of(make_event("/p", args, sizeof(args), 0), &f),
+			    "/p  back\\slash say \"hi\"");
+}
+
+static void test_max_args_exact_has_no_mark(void **state)
+{
+	struct fmt f = { .max_args = 2 };
+
+	(void)state;
+	assert_string_equal(args_of(make_event("/p", "a\0b\0", 4, 0), &f), "/p a b");
+	assert_string_equal(args_of(make_event("/p", "a\0b\0c\0", 6, 0), &f), "/p a b ...");
+	f.max_args = 1;
+	assert_string_equal(args_of(make_event("/p", "a\0b\0c\0", 6, 0), &f), "/p a ...");
+}
+
+static void test_truncated_and_fault_marks(void **state)
+{
+	struct fmt f = {};
+
+	(void)state;
+	/* cut inside the last argument: what was read, then the mark */
+	assert_string_equal(args_of(make_event("/p", "a\0bc", 4, EV_TRUNCATED), &f),
+			    "/p a bc ...");
+	assert_string_equal(args_of(make_event("/p", "a\0", 2, EV_FAULT), &f), "/p a ...");
+	assert_string_equal(args_of(make_event("/p", "", 0, EV_FAULT), &f), "/p ...");
+	assert_string_equal(args_of(make_event("", "", 0, EV_FNAME_FAULT | EV_FNAME_USER), &f),
+			    "...");
+	/* nothing cut, no mark */
+	assert_string_equal(args_of(make_event("/p", "", 0, 0), &f), "/p");
+}
+
+static void test_execveat_paths(void **state)
+{
+	struct fmt f = {};
+
+	(void)state;
+	make_event("prog", "x\0", 2, EV_FNAME_USER);
+	ev.fd = 3;
+	assert_string_equal(args_of(&ev, &f), "/dev/fd/3/prog x");
+	make_event("", "", 0, EV_FNAME_USER);
+	ev.fd = 7;
+	assert_string_equal(args_of(&ev, &f), "/dev/fd/7");
+	make_event("/abs/prog", "", 0, EV_FNAME_USER);
+	ev.fd = 7;
+	assert_string_equal(args_of(&ev, &f), "/abs/prog");
+	/* a path the kernel resolved is printed as it is */
+	make_event("/dev/fd/5/x", "", 0, 0);
+	ev.fd = 5;
+	assert_string_equal(args_of(&ev, &f), "/dev/fd/5/x");
+}
+
+static void test_unknown_argc_skips_argv0_and_interpreter(void **state)
+{
+	struct fmt f = {};
+
+	(void)state;
+	assert_string_equal(args_of(make_event("/bin/ls", "ls\0-l\0", 6, EV_HAS_ARGV0), &f),
+			    "/bin/ls -l");
+	/* #!/bin/sh: the new argv is the interpreter, the script, then the caller's */
+	assert_string_equal(args_of(make_event("./s.sh", "/bin/sh\0./s.sh\0a\0", 17, EV_HAS_ARGV0),
+				    &f),
+			    "./s.sh a");
+	/* #!/bin/sh -e */
+	assert_string_equal(
+		args_of(make_event("./s.sh", "/bin/sh\0-e\0./s.sh\0a\0", 20, EV_HAS_ARGV0), &f),
+		"./s.sh a");
+}
+
+static void test_line_filter(void **state)
+{
+	static struct words w;
+
+	(void)state;
+	event_words(make_event("/bin/grep", "-r\0needle here\0", 15, 0), &w);
+	assert_true(words_contain(&w, "needle"));
+	assert_true(words_contain(&w, "grep -r needle"));
+	assert_true(words_contain(&w, "/bin/grep"));
+	assert_false(words_contain(&w, "here "));
+	assert_false(words_contain(&w, "haystack"));
+}
+
+static void test_rejects_malformed_records(void **state)
+{
+	(void)state;
+	memset(&ev, 0, sizeof(ev));
+	assert_null(event_check(&ev, EVENT_HDR_LEN - 1));
+	/* no room for the path */
+	assert_null(event_check(&ev, EVENT_HDR_LEN));
+	ev.fname_len = 4;
+	ev.args_len = 10;
+	assert_null(event_check(&ev, EVENT_HDR_LEN + 13));
+	assert_non_null(event_check(&ev, EVENT_HDR_LEN + 14));
+	ev.args_len = ARGS_MAX + 1;
+	assert_null(event_check(&ev, sizeof(ev)));
+	ev.args_len = 0;
+	ev.fname_len = FNAME_MAX + 1;
+	assert_null(event_check(&ev, sizeof(ev)));
+}
+
+static void test_comm_is_escaped_and_padded(void **state)
+{
+	struct fmt f = {};
+	static struct words w;
+	const struct event *e = make_event("/p", "", 0, 0);
+
+	(void)state;
+	strcpy(ev.comm, "a\nb");
+	event_words(e, &w);
+	format_event(line, &f, e, &w);
+	assert_string_equal(line, "a\\nb             1234   1        0 /p\n");
+}
+
+static void test_longest_line_fits(void **state)
+{
+	struct fmt f = { .quote = true };
+	static char args[ARGS_MAX];
+	static char path[FNAME_MAX];
+	static struct words w;
+	size_t n;
+
+	(void)state;
+	/* every byte a separator or an invalid byte: the worst case for the buffer */
+	for (size_t i = 0; i < sizeof(args); i++)
+		args[i] = i % 2 ? '\0' : '\xff';
+	memset(path, '\x01', sizeof(path) - 1);
+	path[sizeof(path) - 1] = '\0';
+	make_event(path, args, sizeof(args), 0);
+	event_words(&ev, &w);
+	n = format_event(line, &f, &ev, &w);
+	assert_true(n < LINE_MAX_LEN);
+	assert_int_equal(line[n - 1], '\n');
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_joins_path_and_args),
+		cmocka_unit_test(test_columns),
+		cmocka_unit_test(test_uid_and_time_columns),
+		cmocka_unit_test(test_wall_time),
+		cmocka_unit_test(test_negative_ret),
+		cmocka_unit_test(test_escapes_control_and_invalid),
+		cmocka_unit_test(test_utf8_kept_c1_escaped),
+		cmocka_unit_test(test_utf8_cut_sequence),
+		cmocka_unit_test(test_quote),
+		cmocka_unit_test(test_quote_empty_and_plain_backslash),
+		cmocka_unit_test(test_max_args_exact_has_no_mark),
+		cmocka_unit_test(test_truncated_and_fault_marks),
+		cmocka_unit_test(test_execveat_paths),
+		cmocka_unit_test(test_unknown_argc_skips_argv0_and_interpreter),
+		cmocka_unit_test(test_line_filter),
+		cmocka_unit_test(test_rejects_malformed_records),
+		cmocka_unit_test(test_comm_is_escaped_and_padded),
+		cmocka_unit_test(test_longest_line_fits),
+	};
+
+	return cmocka_run_group_tests_name("format", tests, NULL, NULL);
+}

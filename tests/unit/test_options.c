@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* Option parsing: values, ranges and the one-line errors. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <linux/types.h>
+#include "execsnoop.h"
+#include "options.h"
+
+static struct options o;
+static char out[4096], err[4096];
+
+/* Parses a NULL-terminated list of arguments after "execsnoop". */
+static enum parse_result parse(const char *first, ...)
+{
+	char *argv[32] = { "execsnoop" };
+	int argc = 1;
+	const char *a;
+	va_list ap;
+	FILE *fo, *fe;
+	enum parse_result r;
+
+	va_start(ap, first);
+	for (a = first; a; a = va_arg(ap, const char *))
+		argv[argc++] = (char *)a;
+	va_end(ap);
+	memset(out, 0, sizeof(out));
+	memset(err, 0, sizeof(err));
+	fo = fmemopen(out, sizeof(out) - 1, "w");
+	fe = fmemopen(err, sizeof(err) - 1, "w");
+	r = parse_options(argc, argv, &o, fo, fe);
+	fclose(fo);
+	fclose(fe);
+	return r;
+}
+
+static void assert_one_line_error(const char *want)
+{
+	assert_non_null(strstr(err, want));
+	assert_int_equal(strncmp(err, "execsnoop: ", 11), 0);
+	/* exactly one line */
+	assert_non_null(strchr(err, '\n'));
+	assert_int_equal(strchr(err, '\n')[1], '\0');
+	assert_string_equal(out, "");
+}
+
+static void test_defaults(void **state)
+{
+	(void)state;
+	assert_int_equal(parse(NULL), PARSE_OK);
+	assert_int_equal(o.time, TIME_NONE);
+	assert_false(o.fails);
+	assert_int_equal(o.uid, NO_UID);
+	assert_int_equal(o.ppid, NO_PPID);
+	assert_int_equal(o.max_args, 0);
+	assert_null(o.name);
+	assert_null(o.line);
+	assert_null(o.cgroup);
+}
+
+static void test_flags(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("-t", "-x", "-U", "-q", "-v", NULL), PARSE_OK);
+	assert_int_equal(o.time, TIME_RELATIVE);
+	assert_true(o.fails && o.print_uid && o.quote && o.verbose);
+	assert_int_equal(parse("-tx", NULL), PARSE_OK);
+	assert_true(o.fails);
+	assert_int_equal(parse("--time", "--fails", "--print-uid", "--quote", NULL), PARSE_OK);
+	assert_int_equal(o.time, TIME_WALL);
+	assert_true(o.fails && o.print_uid && o.quote);
+}
+
+static void test_values(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("-u", "1000", "-P", "42", "-n", "ba", "-l", "x y", "-c",
+			       "/sys/fs/cgroup", "--max-args", "3", NULL),
+			 PARSE_OK);
+	assert_int_equal(o.uid, 1000);
+	assert_int_equal(o.ppid, 42);
+	assert_string_equal(o.name, "ba");
+	assert_string_equal(o.line, "x y");
+	assert_string_equal(o.cgroup, "/sys/fs/cgroup");
+	assert_int_equal(o.max_args, 3);
+	assert_int_equal(parse("--uid=0", "--ppid=1", "--max-args=1024", NULL), PARSE_OK);
+	assert_int_equal(o.uid, 0);
+	assert_int_equal(o.ppid, 1);
+	assert_int_equal(o.max_args, 1024);
+}
+
+static void test_user_name(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("-u", "root", NULL), PARSE_OK);
+	assert_int_equal(o.uid, 0);
+	assert_int_equal(parse("-u", "nosuchuser_zz", NULL), PARSE_ERROR);
+	assert_one_line_error("invalid user 'nosuchuser_zz'");
+	assert_int_equal(parse("-u", "12abc", NULL), PARSE_ERROR);
+	assert_one_line_error("invalid user");
+	assert_int_equal(parse("-u", "4294967295", NULL), PARSE_ERROR);
+	assert_int_equal(parse("-u", "", NULL), PARSE_ERROR);
+}
+
+static void test_bad_numbers(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("--max-args", "0", NULL), PARSE_ERROR);
+	assert_one_line_error("invalid --max-args '0'");
+	assert_int_equal(parse("--max-args", "-1", NULL), PARSE_ERROR);
+	assert_int_equal(parse("--max-args", "5x", NULL), PARSE_ERROR);
+	assert_int_equal(parse("--max-args", "99999999999999999999", NULL), PARSE_ERROR);
+	assert_int_equal(parse("-P", "abc", NULL), PARSE_ERROR);
+	assert_one_line_error("invalid parent pid 'abc'");
+	assert_int_equal(parse("-P", "0", NULL), PARSE_ERROR);
+	assert_int_equal(parse("-P", " 1", NULL), PARSE_ERROR);
+	assert_int_equal(parse("-P", "2147483648", NULL), PARSE_ERROR);
+}
+
+static void test_unknown_and_missing(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("-z", NULL), PARSE_ERROR);
+	assert_one_line_error("unknown option '-z'");
+	assert_int_equal(parse("--bogus", NULL), PARSE_ERROR);
+	assert_one_line_error("unknown option '--bogus'");
+	assert_int_equal(parse("-u", NULL), PARSE_ERROR);
+	assert_one_line_error("needs a value");
+	assert_int_equal(parse("stray", NULL), PARSE_ERROR);
+	assert_one_line_error("unexpected argument 'stray'");
+}
+
+static void test_help_and_version(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("-h", NULL), PARSE_EXIT);
+	assert_non_null(strstr(out, "Usage: execsnoop"));
+	assert_non_null(strstr(out, "--max-args"));
+	assert_string_equal(err, "");
+	assert_int_equal(parse("--version", NULL), PARSE_EXIT);
+	assert_int_equal(strncmp(out, "execsnoop ", 10), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_user_name),
+		cmocka_unit_test(test_bad_numbers),
+		cmocka_unit_test(test_unknown_and_missing),
+		cmocka_unit_test(test_help_and_version),
+	};
+
+	return cmocka_run_group_tests_name("options", tests, NULL, NULL);
+}
