@@ -21,7 +21,7 @@ LDFLAGS ?=
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -I. $(LIBBPF_CFLAGS)
 
 APP := execsnoop
-USER_OBJS := $(OUTPUT)/execsnoop.o $(OUTPUT)/format.o $(OUTPUT)/options.o
+USER_OBJS := $(OUTPUT)/execsnoop.o $(OUTPUT)/format.o $(OUTPUT)/options.o $(OUTPUT)/btf_trim.o
 TEST_BINS := $(OUTPUT)/tests/test_format $(OUTPUT)/tests/test_options \
 	$(OUTPUT)/tests/execer $(OUTPUT)/tests/noop
 
@@ -96,7 +96,7 @@ vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux.h.tmp
 	mv vmlinux.h.tmp vmlinux.h
 
-SOURCES := execsnoop.c execsnoop.bpf.c execsnoop.h format.c format.h options.c options.h \
+SOURCES := execsnoop.c execsnoop.bpf.c execsnoop.h format.c format.h options.c options.h btf_trim.c btf_trim.h \
 	tests/unit/*.c tests/helpers/*.c
 
 format:

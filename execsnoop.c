@@ -19,6 +19,7 @@
 #include <sys/syscall.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "btf_trim.h"
 #include "execsnoop.h"
 #include "execsnoop.skel.h"
 #include "format.h"
@@ -282,8 +283,10 @@ int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct perf_buffer *pb = NULL;
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
 	struct execsnoop_bpf *skel = NULL;
-	int err, cg = -1, status = 1;
+	int err, cg = -1, btf_fd = -1, status = 1;
+	char btf_path[64];
 
 	switch (parse_options(argc, argv, &opts, stdout, stderr)) {
 	case PARSE_EXIT:
@@ -323,7 +326,12 @@ int main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	skel = execsnoop_bpf__open();
+	/* a few structs instead of the whole kernel BTF; the full one if that fails */
+	btf_fd = btf_trim_vmlinux(btf_path, sizeof(btf_path));
+	if (btf_fd < 0 && opts.verbose)
+		fprintf(stderr, "execsnoop: using the full kernel BTF: %s\n", strerror(-btf_fd));
+	open_opts.btf_custom_path = btf_fd >= 0 ? btf_path : NULL;
+	skel = execsnoop_bpf__open_opts(&open_opts);
 	if (!skel) {
 		fail("opening BPF object", errno);
 		goto cleanup;
@@ -339,6 +347,9 @@ int main(int argc, char **argv)
 	}
 
 	err = execsnoop_bpf__load(skel);
+	if (btf_fd >= 0)
+		close(btf_fd);
+	btf_fd = -1;
 	if (err) {
 		fprintf(stderr, "execsnoop: loading BPF programs: %s%s\n", strerror(-err),
 			opts.verbose ? "" : " (-v shows the verifier's log)");
@@ -400,5 +411,7 @@ cleanup:
 	execsnoop_bpf__destroy(skel);
 	if (cg >= 0)
 		close(cg);
+	if (btf_fd >= 0)
+		close(btf_fd);
 	return status;
 }
