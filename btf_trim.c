@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <linux/btf.h>
 #include <bpf/btf.h>
 #include "btf_trim.h"
@@ -41,12 +42,28 @@ static const struct {
 static const char *const structs[] = { "task_struct", "mm_struct" };
 #define NSTRUCTS (sizeof(structs) / sizeof(structs[0]))
 
+/* Sequential reads from the mapped file, or through a buffer where it cannot be mapped. */
 struct reader {
 	int fd;
+	const char *map;
+	size_t map_len;
 	off_t pos;		/* file offset of buf[0] */
 	size_t len, off;
 	char buf[1 << 16];
 };
+
+/* Up to n bytes at file offset pos. */
+static ssize_t read_at(struct reader *r, void *dst, size_t n, off_t pos)
+{
+	if (!r->map)
+		return pread(r->fd, dst, n, pos);
+	if ((size_t)pos >= r->map_len)
+		return 0;
+	if (n > r->map_len - pos)
+		n = r->map_len - pos;
+	memcpy(dst, r->map + pos, n);
+	return n;
+}
 
 struct found {
 	__u32 struct_name[NSTRUCTS];	/* string offsets of the names */
@@ -75,7 +92,7 @@ static int rd(struct reader *r, void *dst, size_t n)
 		if (!avail) {
 			r->pos += r->len;
 			r->off = 0;
-			got = pread(r->fd, r->buf, sizeof(r->buf), r->pos);
+			got = read_at(r, r->buf, sizeof(r->buf), r->pos);
 			if (got <= 0)
 				return got < 0 ? -errno : -EINVAL;
 			r->len = got;
@@ -128,7 +145,7 @@ static int find_names(struct reader *r, const struct btf_header *h, struct found
 
 		if ((off_t)want > end - pos)
 			want = end - pos;
-		got = pread(r->fd, buf + keep, want, pos);
+		got = read_at(r, buf + keep, want, pos);
 		if (got <= 0)
 			return -EINVAL;
 		for (;;) {
@@ -370,6 +387,7 @@ int btf_trim_vmlinux(char *path, size_t len)
 	static struct found f;
 	struct btf_header h;
 	struct btf *btf = NULL;
+	struct stat st;
 	const void *data = NULL;
 	bool done = false;
 	int err, fd, i;
@@ -379,6 +397,16 @@ int btf_trim_vmlinux(char *path, size_t len)
 	r.fd = open(VMLINUX_BTF, O_RDONLY | O_CLOEXEC);
 	if (r.fd < 0)
 		return -errno;
+	/* kernels since 6.16 let the file be mapped: no copy through read() then */
+	r.map = NULL;
+	if (!fstat(r.fd, &st) && st.st_size > 0) {
+		void *m = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, r.fd, 0);
+
+		if (m != MAP_FAILED) {
+			r.map = m;
+			r.map_len = st.st_size;
+		}
+	}
 	seek(&r, 0);
 	err = rd(&r, &h, sizeof(h));
 	if (!err && (h.magic != BTF_MAGIC || h.hdr_len < sizeof(h)))
@@ -395,6 +423,8 @@ int btf_trim_vmlinux(char *path, size_t len)
 			err = -ENOENT;
 	for (i = 0; !err && !done && i < 6; i++)
 		err = scan_types(&r, &h, &f, &done);
+	if (r.map)
+		munmap((void *)r.map, r.map_len);
 	close(r.fd);
 	if (err)
 		return err;

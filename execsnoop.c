@@ -25,7 +25,9 @@
 #include "format.h"
 #include "options.h"
 
-#define PERF_PAGES		256	/* per CPU ring: 1 MiB */
+#define RING_BUDGET		(8 << 20)	/* perf ring bytes, shared out over the CPUs */
+#define RING_MIN		(256 << 10)
+#define RING_MAX		(2 << 20)
 #define TTY_INTERVAL_MS		40	/* longest wait for a line on a terminal */
 #define FILE_INTERVAL_MS	200	/* longest wait before a batch goes to a file or pipe */
 #define TRACEFS			"/sys/kernel/tracing"
@@ -42,7 +44,7 @@ static struct options opts;
 static struct fmt fmt;
 static char line[LINE_MAX_LEN];
 static char outbuf[1 << 16];
-static unsigned long long lost_total;
+static unsigned long long lost_total, lost_unreported;
 static bool out_closed;			/* the reader of stdout went away */
 static int out_errno;			/* a write to stdout failed */
 
@@ -179,9 +181,9 @@ static enum bpf_perf_event_ret handle_record(void *ctx, int cpu, struct perf_eve
 	case PERF_RECORD_LOST: {
 		struct lost *l = (struct lost *)hdr;
 
+		(void)cpu;
 		lost_total += l->lost;
-		fprintf(stderr, "execsnoop: lost %llu events on CPU %d: output is too slow\n",
-			(unsigned long long)l->lost, cpu);
+		lost_unreported += l->lost;
 		break;
 	}
 	}
@@ -218,26 +220,52 @@ static void detach_entry(struct execsnoop_bpf *skel)
 	skel->links.sys_enter_execveat = NULL;
 }
 
+static void report_lost(void)
+{
+	if (!lost_unreported)
+		return;
+	fprintf(stderr, "execsnoop: lost %llu events: the reader fell behind\n", lost_unreported);
+	lost_unreported = 0;
+}
+
+/* Pages per CPU ring: a power of two within [RING_MIN, RING_MAX]. */
+static size_t ring_pages(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	int ncpu = libbpf_num_possible_cpus();
+	size_t bytes = RING_BUDGET / (ncpu > 0 ? ncpu : 1), pages = 1;
+
+	if (bytes < RING_MIN)
+		bytes = RING_MIN;
+	if (bytes > RING_MAX)
+		bytes = RING_MAX;
+	while (pages * 2 * page <= bytes)
+		pages *= 2;
+	return pages;
+}
+
 static struct perf_buffer *open_perf_buffer(struct execsnoop_bpf *skel)
 {
+	size_t pages = ring_pages();
 	struct perf_event_attr attr = {
 		.type = PERF_TYPE_SOFTWARE,
 		.config = PERF_COUNT_SW_BPF_OUTPUT,
 		.sample_type = PERF_SAMPLE_RAW,
 		.sample_period = 1,
-		/* wake the reader when a quarter of the ring is used, not per event */
+		/* wake the reader when an eighth of the ring is used, not on every event */
 		.watermark = 1,
-		.wakeup_watermark = PERF_PAGES * 4096 / 4,
+		.wakeup_watermark = pages * sysconf(_SC_PAGESIZE) / 8,
 	};
 
-	return perf_buffer__new_raw(bpf_map__fd(skel->maps.events), PERF_PAGES, &attr,
-				    handle_record, NULL, NULL);
+	return perf_buffer__new_raw(bpf_map__fd(skel->maps.events), pages, &attr, handle_record,
+				    NULL, NULL);
 }
 
 /* Polls until a signal or the end of stdout; returns 0 or a negative errno. */
 static int poll_events(struct perf_buffer *pb, int interval_ms)
 {
 	struct epoll_event ev = { .events = EPOLLIN }, got[2];
+	__u64 last_report = 0, now;
 	struct stat st;
 	int efd, err = 0, n;
 
@@ -273,6 +301,11 @@ static int poll_events(struct perf_buffer *pb, int interval_ms)
 			break;
 		err = 0;
 		out_flush();
+		now = now_ns(CLOCK_MONOTONIC);
+		if (lost_unreported && now - last_report >= 1000000000ULL) {
+			report_lost();
+			last_report = now;
+		}
 	}
 out:
 	close(efd);
@@ -400,6 +433,7 @@ int main(int argc, char **argv)
 		fail("writing output", out_errno);
 	else if (!err)
 		status = 0;
+	report_lost();
 	if (lost_total)
 		fprintf(stderr, "execsnoop: %llu events lost in total\n", lost_total);
 	if (skel->bss->stash_full)
