@@ -35,7 +35,7 @@ struct stash {
 /* Keyed by task_struct address: stays valid when a thread execs and takes over the pid. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 8192);
+	__uint(max_entries, 4096);
 	__type(key, __u64);
 	__type(value, struct stash);
 } execs SEC(".maps");

@@ -73,22 +73,35 @@ static int parse_ulong(const char *s, unsigned long min, unsigned long max, unsi
 	return 0;
 }
 
+/*
+ * A uid, or a user name from /etc/passwd. The file is read directly: NSS
+ * modules cannot be loaded into a static binary.
+ */
 static int parse_uid(const char *s, __u32 *uid)
 {
 	struct passwd *pw;
 	unsigned long v;
+	FILE *f;
+	int err = -ENOENT;
 
 	if (!parse_ulong(s, 0, NO_UID - 1, &v)) {
 		*uid = v;
 		return 0;
 	}
-	if (*s >= '0' && *s <= '9')
+	if (!*s || (*s >= '0' && *s <= '9'))
 		return -ERANGE;
-	pw = *s ? getpwnam(s) : NULL;
-	if (!pw)
-		return -ENOENT;
-	*uid = pw->pw_uid;
-	return 0;
+	f = fopen("/etc/passwd", "re");
+	if (!f)
+		return -errno;
+	while ((pw = fgetpwent(f))) {
+		if (!strcmp(pw->pw_name, s)) {
+			*uid = pw->pw_uid;
+			err = 0;
+			break;
+		}
+	}
+	fclose(f);
+	return err;
 }
 
 enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *out, FILE *err)
