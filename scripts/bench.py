@@ -1,0 +1,812 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+"""Side-by-side benchmark of execsnoop, libbpf-tools' execsnoop and bpftrace's execsnoop.bt.
+
+Every tracer runs unmodified, with default options, on the same workloads in one run, its stdout
+going to a file (or to a pty for the latency figure), and is stopped with SIGINT before its output
+is counted. Workloads are built from scripts/bench/ with cc: a static no-op exec target and a
+spawner that tags each exec's argv[1] uniquely.
+
+  kernel cost    BPF run time of the tracer's programs (kernel BPF stats, read from
+                 /proc/PID/fdinfo) per exec they saw
+  tracer CPU     CPU time of the tracer process per event found in its output
+  throughput     execs/s of a serial fork+exec loop, each traced run between two untraced ones
+  storm          8 parallel vfork+exec spawners, small and 40x120-byte arguments: unique tags in
+                 the output out of execs generated
+  time to ready  process start until one of its exec programs has run (run_cnt > 0) on a marker
+                 exec issued every 2 ms: the same signal for all three, independent of buffering
+  memory         peak RSS (VmHWM), memlock of its BPF maps, its perf buffer mappings
+  latency        exec (stamped in the child just before execve) until its line is read from
+                 the pty master
+
+Needs root. From the project root: python3 scripts/bench.py [--quick] [--out FILE] [--tool PATH]
+"""
+
+import argparse
+import ctypes
+import fcntl
+import json
+import os
+import platform
+import re
+import select
+import shutil
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+BPF_STATS = "/proc/sys/kernel/bpf_stats_enabled"
+BPF_SYSCALL = {"x86_64": 321, "aarch64": 280}
+BPF_ENABLE_STATS, BPF_STATS_RUN_TIME = 32, 0
+TRACEFS = "/sys/kernel/tracing"
+PROG_TYPE_KPROBE = 2  # uprobes too (bpftrace's BEGIN/END): not exec hooks
+READY_TIMEOUT = 30.0
+STOP_TIMEOUT = 15.0
+
+FULL = dict(rounds=4, tput_secs=1.0, storm_jobs=8, storm_execs=2500, lat_execs=200)
+QUICK = dict(rounds=2, tput_secs=0.5, storm_jobs=8, storm_execs=500, lat_execs=100)
+BIG_ARGS, BIG_BYTES = 40, 120
+LAT_INTERVAL_US = 10000
+MARKER_INTERVAL_US = 2000
+
+
+def log(msg):
+    print("bench: " + msg, file=sys.stderr, flush=True)
+
+
+class Tracer:
+    def __init__(self, name, label, argv, why=None):
+        self.name = name
+        self.label = label
+        self.argv = argv
+        self.why = why  # set when the tracer cannot run: reported as n/a
+        self.raw = {"argv": argv, "ready_s": [], "throughput": [], "storm": {}, "latency": None,
+                    "sessions": []}
+
+    @property
+    def ok(self):
+        return self.why is None
+
+
+# ---- the kernel's view of a process's BPF objects ----------------------------
+
+def read_kv(path):
+    out = {}
+    try:
+        with open(path) as f:
+            for line in f:
+                k, sep, v = line.partition(":")
+                if sep:
+                    out[k.strip()] = v.strip()
+    except OSError:
+        pass
+    return out
+
+
+def bpf_objects(pid):
+    """Programs (with stats) and maps a process holds, keyed by id."""
+    progs, maps, linked = {}, {}, set()
+    d = "/proc/%d/fdinfo" % pid
+    try:
+        fds = os.listdir(d)
+    except OSError:
+        return progs, maps
+    for fd in fds:
+        kv = read_kv(os.path.join(d, fd))
+        if "map_id" in kv:
+            maps[int(kv["map_id"])] = {"type": int(kv.get("map_type", -1)),
+                                       "memlock": int(kv.get("memlock", 0))}
+        elif "prog_id" in kv and "run_cnt" in kv:
+            progs[int(kv["prog_id"])] = {"type": int(kv.get("prog_type", -1)),
+                                         "run_time_ns": int(kv.get("run_time_ns", 0)),
+                                         "run_cnt": int(kv.get("run_cnt", 0))}
+        elif "prog_id" in kv:
+            linked.add(int(kv["prog_id"]))
+    for prog_id in linked - set(progs):
+        # program reachable only through a link fd: ask bpftool
+        try:
+            js = json.loads(subprocess.run(["bpftool", "-j", "prog", "show", "id", str(prog_id)],
+                                           capture_output=True, text=True, timeout=10).stdout)
+            progs[prog_id] = {"type": PROG_TYPE_KPROBE if js.get("type") == "kprobe" else -1,
+                           "run_time_ns": int(js.get("run_time_ns", 0)),
+                           "run_cnt": int(js.get("run_cnt", 0))}
+        except (OSError, ValueError, subprocess.SubprocessError):
+            pass
+    return progs, maps
+
+
+def exec_progs(progs):
+    return {k: v for k, v in progs.items() if v["type"] != PROG_TYPE_KPROBE}
+
+
+def kernel_delta(before, after):
+    """BPF run time, execs seen (the busiest program's runs) and program runs in between."""
+    ns = sum(p["run_time_ns"] - before[k]["run_time_ns"] for k, p in after.items() if k in before)
+    cnts = [p["run_cnt"] - before[k]["run_cnt"] for k, p in after.items() if k in before]
+    return ns, (max(cnts) if cnts else 0), sum(cnts)
+
+
+def cpu_seconds(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / CLK_TCK
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def run_ns(pid):
+    """CPU time of a process's live threads in ns (precise, unlike the tick-based stat)."""
+    total = 0
+    try:
+        for tid in os.listdir("/proc/%d/task" % pid):
+            with open("/proc/%d/task/%s/schedstat" % (pid, tid)) as f:
+                total += int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return total
+
+
+def irq_work_ipis():
+    """System-wide irq_work interrupts: perf output wakeups raise one each."""
+    try:
+        with open("/proc/interrupts") as f:
+            for line in f:
+                if line.split(":")[0].strip() == "IWI":
+                    return sum(int(x) for x in line.split(":", 1)[1].split() if x.isdigit())
+    except OSError:
+        pass
+    return None
+
+
+def vm_hwm_kib(pid):
+    v = read_kv("/proc/%d/status" % pid).get("VmHWM", "")
+    return int(v.split()[0]) if v else None
+
+
+def perf_mmap_bytes(pid):
+    total = 0
+    try:
+        with open("/proc/%d/maps" % pid) as f:
+            for line in f:
+                if "anon_inode:[perf_event]" in line:
+                    lo, hi = line.split()[0].split("-")
+                    total += int(hi, 16) - int(lo, 16)
+    except OSError:
+        pass
+    return total
+
+
+# ---- workloads ---------------------------------------------------------------
+
+class Workloads:
+    def __init__(self, workdir):
+        self.spawn = os.path.join(workdir, "spawn")
+        self.noop = os.path.join(workdir, "noop")
+        cc = os.environ.get("CC", "cc")
+        src = lambda n: os.path.join(HERE, "bench", n)
+        self._cc([cc, "-O2", "-Wall", "-o", self.spawn, src("spawn.c")])
+        self.noop_kind = "static, no C library"
+        if not self._cc([cc, "-O2", "-static", "-nostdlib", "-o", self.noop, src("noop.c")],
+                        must=False) or subprocess.run([self.noop]).returncode:
+            self._cc([cc, "-O2", "-static", "-DNOOP_LIBC", "-o", self.noop, src("noop.c")])
+            self.noop_kind = "static, C library"
+
+    @staticmethod
+    def _cc(argv, must=True):
+        try:
+            r = subprocess.run(argv, capture_output=True, text=True)
+        except OSError as e:
+            r = subprocess.CompletedProcess(argv, 127, "", str(e))
+        if r.returncode and must:
+            raise SystemExit("bench: cannot build workload: %s\n%s" % (" ".join(argv), r.stderr))
+        return r.returncode == 0
+
+    def argv(self, prefix, jobs=1, count=0, secs=0.0, interval_us=0, nargs=1, nbytes=0,
+             stamps=False, storm=False):
+        a = [self.spawn, "-t", prefix, "-j", str(jobs), "-a", str(nargs)]
+        if storm:
+            a += ["-p", "-v"]  # as fast as this machine forks: vfork, workers spread over CPUs
+        if count:
+            a += ["-n", str(count)]
+        if secs:
+            a += ["-d", "%.3f" % secs]
+        if interval_us:
+            a += ["-i", str(interval_us)]
+        if nbytes:
+            a += ["-b", str(nbytes)]
+        if stamps:
+            a.append("-s")
+        return a + [self.noop]
+
+    def run(self, prefix, **kw):
+        r = subprocess.run(self.argv(prefix, **kw), capture_output=True, text=True)
+        lines = r.stdout.splitlines()
+        m = re.match(r"execs (\d+) failed (\d+) elapsed_ns (\d+)", lines[0] if lines else "")
+        if not m:
+            raise SystemExit("bench: workload failed: %s" % r.stderr.strip())
+        stamps = {}
+        for line in lines[1:]:
+            tag, ns = line.split()
+            stamps[tag] = int(ns)
+        return {"execs": int(m.group(1)), "failed": int(m.group(2)),
+                "elapsed_s": int(m.group(3)) / 1e9, "stamps": stamps}
+
+    def start(self, prefix, **kw):
+        return subprocess.Popen(self.argv(prefix, **kw), stdout=subprocess.DEVNULL,
+                                start_new_session=True)
+
+
+def stop_group(proc):
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    try:
+        proc.wait(5)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+def tag_re(prefix):
+    return re.compile(rb"(?<![A-Za-z0-9])" + re.escape(prefix.encode()) + rb"-\d+-\d+")
+
+
+def count_tags(path, prefix):
+    try:
+        with open(path, "rb") as f:
+            return len(set(tag_re(prefix).findall(f.read())))
+    except OSError:
+        return 0
+
+
+# ---- one tracer process ------------------------------------------------------
+
+class Session:
+    live = set()
+
+    def __init__(self, bench, tracer, kind):
+        self.bench = bench
+        self.tracer = tracer
+        bench.seq += 1
+        self.id = bench.seq
+        base = os.path.join(bench.workdir, "%s-%s-%d" % (tracer.name, kind, self.id))
+        self.out_path, self.err_path = base + ".out", base + ".err"
+        self.proc = None
+        self.ready_s = None
+        self.raw = {"kind": kind, "id": self.id}
+        tracer.raw["sessions"].append(self.raw)
+
+    def start(self, stdout=None):
+        """Start the tracer; True once its exec programs have run on a marker exec."""
+        wl = self.bench.wl
+        marker = wl.start("M%d" % self.id, secs=READY_TIMEOUT + 5, interval_us=MARKER_INTERVAL_US)
+        time.sleep(0.05)
+        outf = None if stdout is not None else open(self.out_path, "wb")
+        try:
+            with open(self.err_path, "wb") as errf:
+                t0 = time.monotonic()
+                self.proc = subprocess.Popen(self.tracer.argv, stdin=subprocess.DEVNULL,
+                                             stdout=stdout if stdout is not None else outf,
+                                             stderr=errf, start_new_session=True)
+            Session.live.add(self)
+            while time.monotonic() - t0 < READY_TIMEOUT and self.proc.poll() is None:
+                progs, _ = bpf_objects(self.proc.pid)
+                if any(p["run_cnt"] for p in exec_progs(progs).values()):
+                    self.ready_s = time.monotonic() - t0
+                    break
+                time.sleep(0.002)
+        finally:
+            if outf:
+                outf.close()
+            stop_group(marker)
+        self.raw["ready_s"] = self.ready_s
+        if self.ready_s is None:
+            why = "exited with status %s" % self.proc.returncode if self.proc.poll() is not None \
+                else "its programs did not run within %.0f s" % READY_TIMEOUT
+            self.stop()
+            err = self.stderr_tail()
+            self.tracer.why = why + (": " + err if err else "")
+            log("%s: not usable: %s" % (self.tracer.label, self.tracer.why))
+            return False
+        self.tracer.raw["ready_s"].append(self.ready_s)
+        self.settle()
+        return True
+
+    def settle(self, quiet=0.3, limit=15.0):
+        """Wait until the tracer has drained its buffers: it stays under 5% of a CPU."""
+        t0 = time.monotonic()
+        last, still = run_ns(self.proc.pid) or 0, 0.0
+        while time.monotonic() - t0 < limit and self.proc.poll() is None:
+            time.sleep(0.05)
+            now = run_ns(self.proc.pid) or 0
+            still = still + 0.05 if now - last < 0.05 * 1e9 * 0.05 else 0.0
+            last = now
+            if still >= quiet:
+                break
+        self.raw.setdefault("settle_s", []).append(round(time.monotonic() - t0, 3))
+
+    def snapshot(self):
+        progs, _ = bpf_objects(self.proc.pid)
+        return {"progs": progs, "cpu_s": cpu_seconds(self.proc.pid),
+                "run_ns": run_ns(self.proc.pid), "iwi": irq_work_ipis()}
+
+    def measure(self, before, after, execs):
+        bpf_ns, seen, runs = kernel_delta(before["progs"], after["progs"])
+        traced = max(execs, seen)
+        d = lambda k: after[k] - before[k] if None not in (after[k], before[k]) else None
+        cpu = d("run_ns") / 1e9 if d("run_ns") is not None else d("cpu_s")
+        ipis = d("iwi") / execs if d("iwi") is not None and execs else None
+        return {"execs": execs, "execs_seen_by_progs": seen, "prog_runs": runs,
+                "bpf_run_time_ns": bpf_ns,
+                "kernel_ns_per_exec": bpf_ns / traced if traced else None,
+                "tracer_cpu_s": cpu, "tracer_stat_cpu_s": d("cpu_s"),
+                "irq_work_ipis_per_exec": ipis}
+
+    def memory(self):
+        _, maps = bpf_objects(self.proc.pid)
+        return {"vm_hwm_kib": vm_hwm_kib(self.proc.pid),
+                "map_memlock_bytes": sum(m["memlock"] for m in maps.values()),
+                "maps": len(maps),
+                "perf_mmap_bytes": perf_mmap_bytes(self.proc.pid)}
+
+    def stop(self):
+        if not self.proc or self.proc.returncode is not None:
+            Session.live.discard(self)
+            return
+        t0 = time.monotonic()
+        killed = False
+        try:
+            self.proc.send_signal(signal.SIGINT)
+            self.proc.wait(STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            killed = True
+            self.proc.kill()
+            self.proc.wait()
+        Session.live.discard(self)
+        self.raw.update(exit_status=self.proc.returncode, killed=killed,
+                        stop_s=time.monotonic() - t0, lost_reported=self.lost_reported(),
+                        output_cut_mid_line=self.cut_mid_line(), stderr_tail=self.stderr_tail())
+
+    def cut_mid_line(self):
+        try:
+            with open(self.out_path, "rb") as f:
+                f.seek(-1, os.SEEK_END)
+                return f.read(1) != b"\n"
+        except OSError:
+            return False
+
+    def stderr_tail(self):
+        try:
+            with open(self.err_path, "rb") as f:
+                text = f.read().decode(errors="replace")
+        except OSError:
+            return ""
+        lines = [l for l in text.splitlines() if l.strip()]
+        return " | ".join(lines[-3:])[-300:]
+
+    def lost_reported(self):
+        """Losses the tracer owned up to, on stderr or (bpftrace) in its output."""
+        total = 0
+        for path in (self.err_path, self.out_path):
+            try:
+                with open(path, "rb") as f:
+                    total += sum(int(n) for n in re.findall(rb"\b[Ll]ost (\d+) events", f.read()))
+            except OSError:
+                pass
+        return total
+
+
+# ---- the benchmark -----------------------------------------------------------
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.cfg = dict(QUICK if args.quick else FULL)
+        if args.rounds:
+            self.cfg["rounds"] = args.rounds
+        self.seq = 0
+        self.workdir = tempfile.mkdtemp(prefix="execsnoop-bench.")
+        self.wl = None
+        self.baseline = []
+        self.stats_saved = None
+        self.stats_fd = None
+        self.tracefs_mounted = False
+        self.t_start = time.monotonic()
+
+    # -- setup and teardown
+    def setup(self):
+        if os.geteuid() != 0:
+            raise SystemExit("bench: run as root: tracers load BPF programs")
+        self.install_peers()
+        if not os.path.isdir(os.path.join(TRACEFS, "events")):
+            os.makedirs(TRACEFS, exist_ok=True)
+            r = subprocess.run(["mount", "-t", "tracefs", "tracefs", TRACEFS], capture_output=True)
+            self.tracefs_mounted = r.returncode == 0
+        self.enable_stats()
+        self.wl = Workloads(self.workdir)
+        tool = self.args.tool
+        if not os.path.isabs(tool) and not os.path.exists(tool) and \
+                os.path.exists(os.path.join(ROOT, tool)):
+            tool = os.path.join(ROOT, tool)
+        tool = os.path.abspath(tool)
+        bpftrace = shutil.which("bpftrace") or "/usr/bin/bpftrace"
+        self.tracers = [
+            Tracer("ours", "execsnoop", [tool]),
+            Tracer("libbpf", "libbpf-tools", ["/usr/sbin/execsnoop"]),
+            Tracer("bpftrace", "bpftrace .bt", [bpftrace, "/usr/sbin/execsnoop.bt"]),
+        ]
+        for t in self.tracers:
+            for p in t.argv:
+                if p.startswith("/") and not os.access(p, os.R_OK):
+                    t.why = "%s not found" % p
+            if t.ok and not os.access(t.argv[0], os.X_OK):
+                t.why = "%s is not executable" % t.argv[0]
+        if not self.tracers[0].ok:
+            self.tracers[0].why += " (build it with make)"
+        for t in self.tracers:
+            if not t.ok:
+                log("%s: n/a: %s" % (t.label, t.why))
+
+    def enable_stats(self):
+        """Program run time accounting: held by an fd (BPF_ENABLE_STATS), else the sysctl."""
+        nr = BPF_SYSCALL.get(platform.machine())
+        if nr is not None:
+            libc = ctypes.CDLL(None, use_errno=True)
+            attr = (ctypes.c_uint32 * 4)(BPF_STATS_RUN_TIME, 0, 0, 0)
+            fd = libc.syscall(nr, BPF_ENABLE_STATS, attr, ctypes.sizeof(attr))
+            if fd >= 0:
+                self.stats_fd = fd
+                return
+        with open(BPF_STATS) as f:
+            self.stats_saved = f.read().strip()
+        with open(BPF_STATS, "w") as f:
+            f.write("1\n")
+
+    def install_peers(self):
+        pkgs = []
+        if not os.path.exists("/usr/sbin/execsnoop"):
+            pkgs.append("libbpf-tools")
+        if not os.path.exists("/usr/sbin/execsnoop.bt") or not shutil.which("bpftrace"):
+            pkgs.append("bpftrace")
+        if not pkgs:
+            return
+        log("installing %s" % " ".join(pkgs))
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        for argv in (["apt-get", "update"], ["apt-get", "install", "-y"] + pkgs):
+            r = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               text=True)
+            if r.returncode:
+                last = r.stderr.strip().splitlines()[-1:] or ["exit status %d" % r.returncode]
+                log("%s failed: %s" % (" ".join(argv), last[0]))
+                return
+
+    def teardown(self):
+        for s in list(Session.live):
+            try:
+                s.stop()
+            except Exception:  # never leave a tracer behind
+                s.proc.kill()
+        if self.stats_fd is not None:
+            os.close(self.stats_fd)
+        if self.stats_saved is not None:
+            with open(BPF_STATS, "w") as f:
+                f.write(self.stats_saved + "\n")
+        if self.tracefs_mounted:
+            subprocess.run(["umount", TRACEFS], capture_output=True)
+        if self.args.keep:
+            log("outputs kept in %s" % self.workdir)
+        else:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def elapsed(self):
+        return time.monotonic() - self.t_start
+
+    # -- phases
+    def throughput(self):
+        """Serial fork+exec loop; every traced run sits between two untraced ones."""
+        cfg = self.cfg
+        secs = cfg["tput_secs"]
+
+        def untraced():
+            b = self.wl.run("U%d" % self.seq, secs=secs)
+            self.baseline.append(b["execs"] / b["elapsed_s"])
+
+        untraced()
+        for r in range(cfg["rounds"]):
+            for t in self.tracers[r % 3:] + self.tracers[:r % 3]:
+                if not t.ok:
+                    continue
+                s = Session(self, t, "tput")
+                if not s.start():
+                    continue
+                prefix = "P%d" % s.id
+                before = s.snapshot()
+                res = self.wl.run(prefix, secs=secs)
+                s.settle()
+                m = s.measure(before, s.snapshot(), res["execs"])
+                s.stop()
+                m.update(round=r, rate=res["execs"] / res["elapsed_s"],
+                         delivered=count_tags(s.out_path, prefix))
+                untraced()
+                m["ratio"] = m["rate"] / statistics.mean(self.baseline[-2:])
+                s.raw.update(m)
+                t.raw["throughput"].append(m)
+            log("throughput round %d/%d done (%.0f s)" % (r + 1, cfg["rounds"], self.elapsed()))
+
+    def storms(self):
+        cfg = self.cfg
+        kinds = (("small", 1, 0), ("big", BIG_ARGS, BIG_BYTES))
+        for t in self.tracers:
+            if not t.ok:
+                continue
+            s = Session(self, t, "storm")
+            if not s.start():
+                continue
+            prefixes = {}
+            for kind, nargs, nbytes in kinds:
+                prefix = "%s%d" % ("S" if kind == "small" else "B", s.id)
+                prefixes[kind] = prefix
+                before = s.snapshot()
+                res = self.wl.run(prefix, jobs=cfg["storm_jobs"], count=cfg["storm_execs"],
+                                  nargs=nargs, nbytes=nbytes, storm=True)
+                s.settle()
+                m = s.measure(before, s.snapshot(), res["execs"])
+                m.update(generated=res["execs"], failed=res["failed"],
+                         storm_rate=res["execs"] / res["elapsed_s"])
+                t.raw["storm"][kind] = m
+            mem = s.memory()
+            s.stop()
+            t.raw["memory"] = mem
+            for kind, prefix in prefixes.items():
+                m = t.raw["storm"][kind]
+                m["delivered"] = count_tags(s.out_path, prefix)
+                m["cpu_us_per_event"] = m["tracer_cpu_s"] * 1e6 / m["delivered"] \
+                    if m["delivered"] and m["tracer_cpu_s"] is not None else None
+            s.raw.update(storm=t.raw["storm"], memory=mem)
+            log("storms under %s done (%.0f s)" % (t.label, self.elapsed()))
+
+    def latency(self):
+        cfg = self.cfg
+        for t in self.tracers:
+            if not t.ok:
+                continue
+            master, slave = os.openpty()
+            fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 200, 0, 0))
+            s = Session(self, t, "pty")
+            prefix = "L%d" % s.id
+            seen = {}
+            done = threading.Event()
+            reader = threading.Thread(target=read_pty, args=(master, tag_re(prefix), seen, done),
+                                      daemon=True)
+            reader.start()
+            try:
+                ok = s.start(stdout=slave)
+                os.close(slave)
+                slave = None
+                if not ok:
+                    continue
+                res = self.wl.run(prefix, count=cfg["lat_execs"], interval_us=LAT_INTERVAL_US,
+                                  stamps=True)
+                deadline = time.monotonic() + 2.0
+                while len(seen) < len(res["stamps"]) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                s.stop()
+            finally:
+                done.set()
+                reader.join(5)
+                if slave is not None:
+                    os.close(slave)
+                os.close(master)
+            lat = sorted((seen[k.encode()] - ns) / 1e6 for k, ns in res["stamps"].items()
+                         if k.encode() in seen)
+            t.raw["latency"] = {"execs": len(res["stamps"]), "shown": len(lat), "ms": lat}
+            log("latency under %s done (%.0f s)" % (t.label, self.elapsed()))
+
+    def run(self):
+        self.setup()
+        log("workdir %s, exec target: %s" % (self.workdir, self.wl.noop_kind))
+        self.throughput()
+        self.storms()
+        self.latency()
+        self.total_s = self.elapsed()
+
+    # -- report
+    def raw(self):
+        return {
+            "kernel": platform.release(), "machine": platform.machine(), "cpus": os.cpu_count(),
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "quick": self.args.quick,
+            "config": self.cfg, "exec_target": self.wl.noop_kind if self.wl else None,
+            "big_storm_args": [BIG_ARGS, BIG_BYTES], "baseline_rates": self.baseline,
+            "total_s": getattr(self, "total_s", None),
+            "tracers": {t.name: dict(t.raw, label=t.label, na=t.why) for t in self.tracers},
+        }
+
+    def table(self):
+        ts = self.tracers
+        ref = next(t for t in ts if t.name == "libbpf")
+        rows = []
+
+        def med(xs):
+            xs = [x for x in xs if x is not None]
+            return statistics.median(xs) if xs else None
+
+        def row(title, none, get, fmt, spread=None, ratio=True):
+            cells = [none]
+            rv = get(ref)
+            for t in ts:
+                v = get(t)
+                if v is None:
+                    cells.append("n/a")
+                    continue
+                c = fmt(v)
+                if spread:
+                    lo, hi = spread(t)
+                    if lo is not None and hi is not None and fmt(lo) != fmt(hi):
+                        c += " (%s-%s)" % (fmt(lo), fmt(hi))
+                if ratio and t is not ref and rv:
+                    c += " %.2fx" % (v / rv)
+                cells.append(c)
+            rows.append([title] + cells)
+
+        tput = lambda t: [m.get("kernel_ns_per_exec") for m in t.raw["throughput"]]
+        rng = lambda f: (lambda t: (min(f(t), default=None), max(f(t), default=None))
+                         if [x for x in f(t) if x is not None] else (None, None))
+        storm = lambda kind, key: lambda t: t.raw["storm"].get(kind, {}).get(key)
+        row("kernel ns/exec, serial loop", "-", lambda t: med(tput(t)), lambda v: "%.0f" % v,
+            rng(lambda t: [x for x in tput(t) if x is not None]))
+        row("kernel ns/exec, small storm", "-", storm("small", "kernel_ns_per_exec"),
+            lambda v: "%.0f" % v)
+        row("kernel ns/exec, big storm", "-", storm("big", "kernel_ns_per_exec"),
+            lambda v: "%.0f" % v)
+        row("irq_work IPIs/exec, small storm", "-", storm("small", "irq_work_ipis_per_exec"),
+            lambda v: "%.2f" % v, ratio=False)
+        row("tracer CPU us/event, small", "-", storm("small", "cpu_us_per_event"),
+            lambda v: "%.1f" % v)
+        row("tracer CPU us/event, big", "-", storm("big", "cpu_us_per_event"),
+            lambda v: "%.1f" % v)
+        ratios = lambda t: [m["ratio"] for m in t.raw["throughput"]]
+        row("exec/s serial, x of untraced", "%.0f/s" % med(self.baseline) if self.baseline else "-",
+            lambda t: med(ratios(t)), lambda v: "%.3f" % v, rng(ratios), ratio=False)
+        for kind in ("small", "big"):
+            def deliv(t, kind=kind):
+                m = t.raw["storm"].get(kind)
+                return m["delivered"] / m["generated"] if m and m.get("generated") else None
+            gen = next((t.raw["storm"][kind]["generated"] for t in ts if kind in t.raw["storm"]),
+                       None)
+            row("storm delivered, %s args" % kind, "%d execs" % gen if gen else "-", deliv,
+                lambda v: "%.1f%%" % (v * 100), ratio=False)
+        def storm_rates(t):
+            ms = [t.raw["storm"].get(k) for k in ("small", "big")]
+            return " | ".join("%.0f" % m["storm_rate"] for m in ms if m) or None
+        row("storm execs/s, small | big", "-", storm_rates, lambda v: v, ratio=False)
+        readys = lambda t: [x * 1e3 for x in t.raw["ready_s"]]
+        row("time to ready, ms", "-", lambda t: med(readys(t)), lambda v: "%.0f" % v,
+            rng(readys))
+        mem = lambda key, div: lambda t: t.raw.get("memory", {}).get(key) / div \
+            if t.raw.get("memory", {}).get(key) is not None else None
+        row("peak RSS, MiB", "-", mem("vm_hwm_kib", 1024), lambda v: "%.1f" % v)
+        row("BPF map memlock, MiB", "-", mem("map_memlock_bytes", 1 << 20), lambda v: "%.2f" % v)
+        row("perf buffer mmaps, MiB", "-", mem("perf_mmap_bytes", 1 << 20), lambda v: "%.2f" % v)
+
+        def pct(q):
+            def get(t):
+                lat = t.raw["latency"]
+                return percentile(lat["ms"], q) if lat and lat["ms"] else None
+            return get
+        row("pty latency p50, ms", "-", pct(50), lambda v: "%.2f" % v)
+        row("pty latency p99, ms", "-", pct(99), lambda v: "%.2f" % v)
+        row("pty lines shown", "-", lambda t: t.raw["latency"] and
+            "%d/%d" % (t.raw["latency"]["shown"], t.raw["latency"]["execs"]),
+            lambda v: v, ratio=False)
+
+        head = ["", "untraced"] + [t.label for t in ts]
+        widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
+        lines = ["  ".join(str(c).ljust(w) for c, w in zip(head, widths)).rstrip()]
+        lines.append("  ".join("-" * w for w in widths))
+        for r in rows:
+            lines.append("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
+        cfg = self.cfg
+        notes = ["medians; (min-max) over runs where repeated; Nx = ratio to libbpf-tools",
+                 "kernel ns/exec: BPF run time of the tracer's programs per exec they saw, "
+                 "including what they trigger (a per-event perf wakeup raises an irq_work IPI)",
+                 "time to ready: start until one of its exec programs ran (bpf stats run_cnt) on "
+                 "a marker exec every 2 ms",
+                 "storms: %d vfork+exec spawners pinned round robin to CPUs; delivered = unique "
+                 "argv[1] tags in the output file after SIGINT" % self.cfg["storm_jobs"],
+                 "%s, %d CPUs, kernel %s, %d throughput rounds, storms %dx%d execs, "
+                 "big = %d args of %d bytes, %.0f s in all"
+                 % ("quick" if self.args.quick else "full", os.cpu_count(), platform.release(),
+                    cfg["rounds"], cfg["storm_jobs"], cfg["storm_execs"], BIG_ARGS, BIG_BYTES,
+                    getattr(self, "total_s", 0))]
+        for t in ts:
+            if not t.ok:
+                notes.append("%s: n/a: %s" % (t.label, t.why))
+            if t.raw["sessions"]:
+                lost = sum(s.get("lost_reported", 0) for s in t.raw["sessions"])
+                killed = sum(1 for s in t.raw["sessions"] if s.get("killed"))
+                bad = [s.get("exit_status") for s in t.raw["sessions"] if s.get("exit_status")]
+                cut = sum(1 for s in t.raw["sessions"] if s.get("output_cut_mid_line"))
+                serial = [m["delivered"] / m["execs"] for m in t.raw["throughput"] if m["execs"]]
+                if lost or killed or bad or cut:
+                    notes.append("%s: %d events reported lost, %d stops needed SIGKILL, %d outputs "
+                                 "end mid-line, exit statuses %s" % (t.label, lost, killed, cut,
+                                                                     bad or "0"))
+                if serial and min(serial) < 1:
+                    notes.append("%s: serial loop delivered only %.1f%% in its worst run" %
+                                 (t.label, min(serial) * 100))
+        return "\n".join(lines + [""] + notes)
+
+
+def percentile(xs, q):
+    xs = sorted(xs)
+    k = max(0, min(len(xs) - 1, int(round(q / 100 * len(xs) + 0.5)) - 1))
+    return xs[k]
+
+
+def read_pty(master, pattern, seen, done):
+    buf = b""
+    while True:
+        r, _, _ = select.select([master], [], [], 0.05)
+        if not r:
+            if done.is_set():
+                return
+            continue
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: no writer left
+            return
+        if not data:
+            return
+        now = time.monotonic_ns()
+        buf += data
+        *lines, buf = buf.split(b"\n")
+        for line in lines:
+            for tag in pattern.findall(line):
+                seen.setdefault(tag, now)
+
+
+def main():
+    p = argparse.ArgumentParser(description="Benchmark execsnoop side by side with "
+                                "libbpf-tools' execsnoop and bpftrace's execsnoop.bt.")
+    p.add_argument("--tool", default="./execsnoop", help="execsnoop binary (default ./execsnoop)")
+    p.add_argument("--out", metavar="FILE", help="write raw figures as JSON to FILE")
+    p.add_argument("--quick", action="store_true", help="fewer rounds and smaller storms")
+    p.add_argument("--rounds", type=int, help="throughput rounds (default 4, quick 2)")
+    p.add_argument("--keep", action="store_true", help="keep the tracers' output files")
+    args = p.parse_args()
+    if args.rounds is not None and args.rounds < 1:
+        p.error("--rounds must be at least 1")
+
+    bench = Bench(args)
+    # stop cleanly on either, even when started with SIGINT ignored
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        bench.run()
+    except KeyboardInterrupt:
+        log("interrupted")
+        return 130
+    finally:
+        bench.teardown()
+    print(bench.table())
+    if args.out:
+        with open(args.out, "w") as f:
+            json.dump(bench.raw(), f, indent=1)
+            f.write("\n")
+        log("raw figures in %s" % args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,495 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+# Shared by the end-to-end tests (load helpers): run the real execsnoop around
+# exec scenarios made by tests/helpers/execer and compare what it printed with
+# what was executed, byte for byte.
+
+export LC_ALL=C
+
+E2E_ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+EXECSNOOP=${EXECSNOOP:-$E2E_ROOT/execsnoop}
+EXECER=${EXECER:-$E2E_ROOT/.output/tests/execer}
+NOOP=${NOOP:-$E2E_ROOT/.output/tests/noop}
+HEADER_RE='(^| )PCOMM +PID +PPID +RET +ARGS$'
+
+# Prints its arguments, one per line, on stderr (shown when a test fails); returns 1.
+fail() {
+	printf '%s\n' "$@" >&2
+	return 1
+}
+
+assert_eq() { # expected seen what
+	[[ $1 == "$2" ]] && return 0
+	fail "$3" "  expected: |$1|" "  seen:     |$2|"
+}
+
+# Runs a function without bats' per-command DEBUG trap, which makes loops slow.
+untraced() {
+	(
+		trap - DEBUG ERR
+		set +eE
+		"$@"
+	)
+}
+
+# Why BPF programs cannot be loaded here, if they cannot.
+cannot_run() {
+	if [[ $EUID -ne 0 ]]; then
+		echo "needs root to load BPF programs"
+	elif [[ ! -r /sys/kernel/btf/vmlinux ]]; then
+		echo "the kernel has no BTF (/sys/kernel/btf/vmlinux)"
+	fi
+}
+
+# Skips unless BPF programs can be loaded here; builds the helpers when missing.
+e2e_setup() {
+	local why
+	why=$(cannot_run)
+	[[ -z $why ]] || skip "$why"
+	[[ -x $EXECSNOOP ]] || fail "no $EXECSNOOP: build it with make"
+	if [[ ! -x $EXECER || ! -x $NOOP ]]; then
+		make -s -C "$E2E_ROOT" .output/tests/execer .output/tests/noop >&2 ||
+			fail "could not build the test helpers"
+	fi
+	WORK=$(mktemp -d /tmp/execsnoop-e2e.XXXXXX)
+	chmod 755 "$WORK"
+	EXP=$WORK/expected
+	TAG=t${BATS_TEST_NUMBER}x$RANDOM$RANDOM
+	MARKER=("$NOOP")
+	MARKER_RUNNER=()
+	TOOL_WRAP=()
+	AGENT_PID=
+	TOOL_PID=${SHARED_TOOL_PID:-}
+	SYNC_N=0
+}
+
+# For setup_file: one execsnoop OPTIONS... for all the tests of a file, which
+# then only sync and check; teardown_file calls shared_tool_stop.
+shared_tool_start() {
+	# bats cannot skip from setup_file: the tests' e2e_setup skips instead
+	[[ -z $(cannot_run) ]] || return 0
+	e2e_setup
+	SHARED_WORK=$WORK
+	tool_start "$@"
+	export SHARED_WORK SHARED_TOOL_PID=$TOOL_PID TOOL_OUT TOOL_ERR TOOL_ARGS_STR="${TOOL_ARGS[*]}"
+}
+
+shared_tool_stop() {
+	[[ -n ${SHARED_TOOL_PID:-} ]] || return 0
+	TOOL_PID=$SHARED_TOOL_PID
+	WORK=$SHARED_WORK
+	tool_stop INT
+	rm -rf "$SHARED_WORK"
+}
+
+e2e_teardown() {
+	if [[ -n ${TOOL_PID:-} && ${TOOL_PID:-} != "${SHARED_TOOL_PID:-}" ]]; then
+		kill -KILL "$TOOL_PID" 2>/dev/null || true
+		wait "$TOOL_PID" 2>/dev/null || true
+	fi
+	agent_stop
+	[[ -z ${WORK:-} ]] || rm -rf "$WORK"
+}
+
+# CPUs this process may run on, one per line.
+cpus() {
+	local list r
+	list=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status)
+	for r in ${list//,/ }; do
+		if [[ $r == *-* ]]; then
+			seq "${r%-*}" "${r#*-}"
+		else
+			echo "$r"
+		fi
+	done
+}
+
+tool_alive() {
+	local st
+	[[ -n ${TOOL_PID:-} ]] || return 1
+	read -r _ _ st _ 2>/dev/null <"/proc/$TOOL_PID/stat" || return 1
+	[[ $st != Z && $st != X ]]
+}
+
+# Runs the marker command with one more argument (through MARKER_RUNNER, and
+# on CPU if given); its line shows that execsnoop saw it.
+marker() { # ARG [CPU]
+	local -a pin=()
+	[[ -z ${2:-} ]] || pin=(taskset -c "$2")
+	"${MARKER_RUNNER[@]}" "${pin[@]}" "${MARKER[@]}" "$1" >/dev/null 2>&1 3>&- || true
+}
+
+# Starts execsnoop OPTIONS... in the background, output to $TOOL_OUT, and
+# waits until it is tracing: the header is out and a marker exec was printed.
+tool_start() {
+	TOOL_OUT=$WORK/tool.out
+	TOOL_ERR=$WORK/tool.err
+	TOOL_ARGS=("$@")
+	"${TOOL_WRAP[@]}" "$EXECSNOOP" "$@" >"$TOOL_OUT" 2>"$TOOL_ERR" 3>&- &
+	TOOL_PID=$!
+	tool_ready
+}
+
+# The same with execsnoop's stdout a pipe, into cat which writes $TOOL_OUT.
+# execsnoop is then not a child of this shell: its status goes to a file.
+pipe_start() {
+	local i
+	TOOL_OUT=$WORK/piped.out
+	TOOL_ERR=$WORK/tool.err
+	TOOL_ARGS=("$@")
+	{
+		"$EXECSNOOP" "$@" 2>"$TOOL_ERR" &
+		echo $! >"$WORK/tool.pid"
+		wait $!
+		echo $? >"$WORK/tool.status"
+	} 3>&- | cat >"$TOOL_OUT" 3>&- &
+	for ((i = 0; i < 100; i++)); do
+		TOOL_PID=$(cat "$WORK/tool.pid" 2>/dev/null || true)
+		[[ -n $TOOL_PID ]] && break
+		sleep 0.1
+	done
+	[[ -n $TOOL_PID ]] || fail "execsnoop did not start"
+	tool_ready
+}
+
+tool_ready() {
+	local i status
+	for ((i = 0; i < 150; i++)); do
+		if ! tool_alive; then
+			status=0
+			wait "$TOOL_PID" 2>/dev/null || status=$?
+			TOOL_PID=
+			fail "execsnoop ${TOOL_ARGS[*]} exited with status $status while starting; stderr:" \
+				"$(cat "$TOOL_ERR")"
+			return 1
+		fi
+		marker "ready-$TAG-$i"
+		if grep -qE -- "$HEADER_RE" "$TOOL_OUT" && grep -qF -- "ready-$TAG-" "$TOOL_OUT"; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	fail "execsnoop ${TOOL_ARGS[*]} printed no header or no marker exec within 15 s" \
+		"output:" "$(head -20 "$TOOL_OUT")" "stderr:" "$(cat "$TOOL_ERR")"
+}
+
+# Waits until everything exec'd so far is printed: a marker exec on every CPU
+# (each CPU's events come out in order) must show up.
+tool_sync() {
+	local c i n=$((++SYNC_N)) missing
+	for c in $(cpus); do
+		marker "sync-$TAG-$n-$c" "$c"
+	done
+	for ((i = 0; i < 100; i++)); do
+		missing=
+		for c in $(cpus); do
+			grep -qF -- "sync-$TAG-$n-$c" "$TOOL_OUT" || missing+=" $c"
+		done
+		[[ -z $missing ]] && return 0
+		tool_alive || break
+		sleep 0.1
+	done
+	fail "the sync marker execs on CPU(s)$missing were not printed within 10 s" \
+		"stderr of execsnoop:" "$(cat "$TOOL_ERR")"
+}
+
+# Waits for execsnoop to exit after signal SIG (default INT); TOOL_STATUS gets its status.
+tool_wait_exit() { # SIG
+	local i
+	for ((i = 0; i < 100; i++)); do
+		tool_alive || break
+		sleep 0.1
+	done
+	if tool_alive; then
+		kill -KILL "$TOOL_PID" 2>/dev/null || true
+		wait "$TOOL_PID" 2>/dev/null || true
+		TOOL_PID=
+		fail "execsnoop did not exit within 10 s of SIG$1"
+		return 1
+	fi
+	TOOL_STATUS=0
+	if [[ -e $WORK/tool.pid ]]; then
+		for ((i = 0; i < 50; i++)); do
+			[[ -s $WORK/tool.status ]] && break
+			sleep 0.1
+		done
+		TOOL_STATUS=$(cat "$WORK/tool.status")
+		rm -f "$WORK/tool.pid" "$WORK/tool.status"
+	else
+		wait "$TOOL_PID" || TOOL_STATUS=$?
+	fi
+	TOOL_PID=
+}
+
+# Stops execsnoop with SIG (default INT) and checks it exited with status 0.
+tool_stop() {
+	local sig=${1:-INT}
+	kill -s "$sig" "$TOOL_PID" 2>/dev/null || true
+	tool_wait_exit "$sig" || return 1
+	[[ $TOOL_STATUS -eq 0 ]] ||
+		fail "execsnoop exited with status $TOOL_STATUS after SIG$sig (expected 0); stderr:" \
+			"$(cat "$TOOL_ERR")"
+}
+
+# Runs execer with the records going to $EXP (or -o FILE given first).
+run_execer() {
+	local status=0 err=$WORK/execer.err
+	timeout 120 "$EXECER" -o "$EXP" "$@" 2>"$err" 3>&- || status=$?
+	[[ $status -eq 0 ]] && return 0
+	fail "execer $* failed with status $status:" "$(cat "$err")"
+}
+
+# The prefix columns execsnoop was asked for, as a regular expression.
+prefix_re() {
+	local re='^' a
+	# shellcheck disable=SC2206
+	((${#TOOL_ARGS[@]})) || TOOL_ARGS=(${TOOL_ARGS_STR:-})
+	for a in "${TOOL_ARGS[@]}"; do
+		case $a in
+		-t | --timestamp) re+='[0-9]+\.[0-9]{3} +' ;;
+		-T | --time) re+='[0-9]{2}:[0-9]{2}:[0-9]{2} +' ;;
+		esac
+	done
+	for a in "${TOOL_ARGS[@]}"; do
+		case $a in
+		-U | --print-uid) re+='[0-9]+ +' ;;
+		esac
+	done
+	printf '%s' "$re"
+}
+
+# Splits one output line into P_COMM P_PID P_PPID P_RET P_ARGS; 1 when it is no record.
+parse_line() { # LINE PREFIX-RE
+	local l=$1
+	if [[ -n $2 ]]; then
+		[[ $l =~ $2 ]] || return 1
+		l=${l:${#BASH_REMATCH[0]}}
+	fi
+	[[ $l =~ ^([^ ]+)\ +(-?[0-9]+)\ +(-?[0-9]+)\ +(-?[0-9]+)\ (.*)$ ]] || return 1
+	P_COMM=${BASH_REMATCH[1]}
+	P_PID=${BASH_REMATCH[2]}
+	P_PPID=${BASH_REMATCH[3]}
+	P_RET=${BASH_REMATCH[4]}
+	P_ARGS=${BASH_REMATCH[5]}
+}
+
+# True when SEEN is a proper prefix of BASE (at least MIN bytes) followed by " ...".
+cut_ok() { # SEEN BASE MIN
+	local s=$1 base=$2 p
+	if [[ $s == "..." || $s == " ..." ]]; then
+		p=
+	elif [[ $s == *" ..." ]]; then
+		p=${s% ...}
+	else
+		return 1
+	fi
+	((${#p} >= $3 && ${#p} < ${#base})) && [[ ${base:0:${#p}} == "$p" ]]
+}
+
+# Where two strings first differ, to point at the wrong byte.
+first_diff() {
+	local a=$1 b=$2 i=0 n=${#1}
+	((${#2} < n)) && n=${#2}
+	while ((i < n)) && [[ ${a:i:1} == "${b:i:1}" ]]; do
+		i=$((i + 1))
+	done
+	printf 'byte %d: expected |%s|, seen |%s|' "$i" "${a:i:24}" "${b:i:24}"
+}
+
+# Checks execsnoop's output against execer's records in FILE (default $EXP):
+# each record must be printed as described, once, and no other line may carry
+# the PID of one of them. --fails-hidden: failed execs must not be printed
+# (execsnoop ran without -x).
+check_records() {
+	untraced check_records_ "$@"
+}
+
+check_records_() {
+	local exp=$EXP hidden=0 re line n=0 errors=0 i ok pid desc count
+	local mode cut minlen comm ppid ret args base
+	local -a L_RAW=() L_COMM=() L_PPID=() L_RET=() L_ARGS=() bad=() idx=()
+	local -A by_pid=() want=()
+	while (($#)); do
+		case $1 in
+		--fails-hidden) hidden=1 ;;
+		*) exp=$1 ;;
+		esac
+		shift
+	done
+	[[ -s $exp ]] || fail "execer wrote no records to $exp"
+	re=$(prefix_re)
+	while IFS= read -r line; do
+		if parse_line "$line" "$re"; then
+			L_RAW[n]=$line
+			L_COMM[n]=$P_COMM
+			L_PPID[n]=$P_PPID
+			L_RET[n]=$P_RET
+			L_ARGS[n]=$P_ARGS
+			by_pid[$P_PID]+="$n "
+			((++n))
+		elif ! [[ $line =~ $HEADER_RE ]]; then
+			bad+=("$line")
+		fi
+	done <"$TOOL_OUT"
+	if ((${#bad[@]})); then
+		fail "execsnoop printed ${#bad[@]} line(s) that are neither the header nor a record:" \
+			"${bad[@]:0:5}" || ((++errors))
+	fi
+	while IFS=$'\t' read -r mode cut minlen comm pid ppid ret args; do
+		((hidden && ret != 0)) && continue
+		want[$pid]=$((${want[$pid]:-0} + 1))
+		base=$args
+		[[ $cut == 1 ]] && base=${args% ...}
+		ok=0
+		for i in ${by_pid[$pid]:-}; do
+			[[ ${L_COMM[i]} == "$comm" && ${L_PPID[i]} == "$ppid" &&
+				${L_RET[i]} == "$ret" ]] || continue
+			if [[ $mode != + && ${L_ARGS[i]} == "$args" ]]; then
+				ok=1
+			elif [[ $mode == "~" ]] && cut_ok "${L_ARGS[i]}" "$base" "$minlen"; then
+				ok=1
+			elif [[ $mode == + ]] && cut_ok "${L_ARGS[i]}" "$args" "$minlen"; then
+				ok=1
+			fi
+			((ok)) && break
+		done
+		((ok)) && continue
+		((++errors))
+		((errors <= 10)) || continue
+		printf -v desc '%-16s %-7s %-7s %3s %s' "$comm" "$pid" "$ppid" "$ret" "$args"
+		{
+			echo "no matching line for this exec:"
+			echo "  expected: |${desc:0:400}|$( ((${#desc} > 400)) && echo " (${#desc} bytes)")"
+			case $mode in
+			"~") echo "  (or its ARGS cut to a prefix of at least $minlen bytes + \" ...\": arguments not readable)" ;;
+			+) echo "  (with ARGS cut to a proper prefix of at least $minlen bytes + \" ...\")" ;;
+			esac
+			echo "  seen with PID $pid:"
+			[[ -n ${by_pid[$pid]:-} ]] || echo "    (none)"
+			for i in ${by_pid[$pid]:-}; do
+				echo "    |${L_RAW[i]:0:400}|$( ((${#L_RAW[i]} > 400)) && echo " (${#L_RAW[i]} bytes)")"
+				[[ ${L_COMM[i]} == "$comm" ]] &&
+					echo "      ARGS differ at $(first_diff "$args" "${L_ARGS[i]}")"
+			done
+		} >&2
+	done <"$exp"
+	for pid in "${!want[@]}"; do
+		read -r -a idx <<<"${by_pid[$pid]:-}"
+		count=${#idx[@]}
+		if ((count > ${want[$pid]})); then
+			((++errors))
+			{
+				echo "PID $pid: expected ${want[$pid]} line(s), seen $count:"
+				for i in ${by_pid[$pid]}; do
+					echo "    |${L_RAW[i]:0:400}|"
+				done
+			} >&2
+		fi
+	done
+	((errors <= 10)) || echo "... $((errors - 10)) more executions not matched" >&2
+	if grep -qi lost "$TOOL_ERR" 2>/dev/null; then
+		echo "note: execsnoop reported lost events: $(grep -i lost "$TOOL_ERR" | head -3)" >&2
+	fi
+	((errors == 0))
+}
+
+# The records' field N (1: MODE ... 5: PID, 8: ARGS) of line L of FILE.
+record_field() { # FILE L N
+	sed -n "${2}p" "$1" | cut -f "$3"
+}
+
+# Record lines of execsnoop's output, prefix columns dropped, that carry TAG in ARGS.
+tool_lines_with() { # TAG
+	untraced tool_lines_with_ "$@"
+}
+
+tool_lines_with_() {
+	local line re
+	re=$(prefix_re)
+	while IFS= read -r line; do
+		parse_line "$line" "$re" || continue
+		[[ $P_ARGS == *"$1"* ]] && printf '%s %s %s %s %s\n' "$P_COMM" "$P_PID" "$P_PPID" "$P_RET" "$P_ARGS"
+	done <"$TOOL_OUT"
+	return 0
+}
+
+# IDs of the BPF programs (or maps: map_id) execsnoop PID holds open.
+bpf_ids() { # PID [prog_id|map_id]
+	local key=${2:-prog_id}
+	cat /proc/"$1"/fdinfo/* 2>/dev/null | sed -n "s/^$key:[[:space:]]*//p" | sort -un
+}
+
+# Checks that none of the programs with these IDs is loaded any more.
+assert_progs_gone() { # ID...
+	local id left=
+	for id in "$@"; do
+		bpftool prog show id "$id" >/dev/null 2>&1 && left+=" $id"
+	done
+	[[ -z $left ]] && return 0
+	fail "BPF program(s) of execsnoop still loaded after it exited:" \
+		"$(for id in $left; do bpftool prog show id "$id"; done)"
+}
+
+# Runs COMMAND..., capturing stdout, stderr and status in OUT, ERR and STATUS.
+run_split() {
+	STATUS=0
+	timeout 30 "$@" >"$WORK/run.out" 2>"$WORK/run.err" 3>&- || STATUS=$?
+	OUT=$(cat "$WORK/run.out")
+	ERR=$(cat "$WORK/run.err")
+}
+
+# Checks a failure the way a person should see it: a non-zero status, nothing
+# on stdout, one line on stderr starting with "execsnoop: " (and matching RE).
+assert_one_line_error() { # WHAT [RE]
+	local lines
+	lines=$(grep -c '' "$WORK/run.err" || true)
+	((STATUS != 0)) || fail "$1: exit status 0, expected non-zero"
+	[[ -z $OUT ]] || fail "$1: expected nothing on stdout, seen:" "$OUT"
+	((STATUS != 124)) || fail "$1: did not end within 30 s"
+	[[ $lines -eq 1 ]] || fail "$1: expected one line on stderr, seen $lines:" "$ERR"
+	[[ $ERR == "execsnoop: "* ]] || fail "$1: stderr does not start with 'execsnoop: ':" "$ERR"
+	[[ -z ${2:-} || $ERR =~ $2 ]] || fail "$1: stderr does not match /$2/:" "$ERR"
+}
+
+# A shell in the background that runs commands sent by agent_run as its own
+# children; AGENT_PID is its pid. SETUP is run by it first (e.g. joining a cgroup).
+agent_start() { # [SETUP]
+	mkfifo "$WORK/agent.in" "$WORK/agent.out"
+	bash -c 'eval "$1"; exec 7<"$2" 8>"$3"
+		while IFS= read -r -u 7 cmd; do
+			eval "$cmd" </dev/null >/dev/null 2>&1 7<&- 8>&-
+			echo "done $?" >&8
+		done' _ "${1:-:}" "$WORK/agent.in" "$WORK/agent.out" 3>&- &
+	AGENT_PID=$!
+	exec {AGENT_IN}>"$WORK/agent.in" {AGENT_OUT}<"$WORK/agent.out"
+}
+
+# Runs COMMAND... in the agent and waits for it; returns its status.
+agent_run() {
+	local cmd reply
+	printf -v cmd '%q ' "$@"
+	echo "$cmd" >&"$AGENT_IN"
+	read -r -t 60 -u "$AGENT_OUT" reply || fail "the agent did not answer within 60 s"
+	[[ $reply == "done 0" ]]
+}
+
+agent_stop() {
+	[[ -n ${AGENT_PID:-} ]] || return 0
+	exec {AGENT_IN}>&- {AGENT_OUT}<&-
+	kill "$AGENT_PID" 2>/dev/null || true
+	wait "$AGENT_PID" 2>/dev/null || true
+	AGENT_PID=
+}
+
+# The cgroup v2 mount point, or nothing.
+cgroup2_root() {
+	awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts
+}
+
+# Checks that the header is the time column's title followed by the usual header.
+check_records_header() { # PREFIX
+	local header
+	header=$(head -1 "$TOOL_OUT")
+	[[ $header == "$1"" PCOMM "* ]] ||
+		fail "the header does not start with '$1 PCOMM ':" "|$header|"
+	[[ $header =~ $HEADER_RE ]] || fail "the header does not end with PCOMM PID PPID RET ARGS:" "|$header|"
+}
