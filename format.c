@@ -132,6 +132,12 @@ static size_t utf8_len(const unsigned char *s, size_t n, unsigned int *cp)
 
 static const char hex[] = "0123456789abcdef";
 
+/* Printable ASCII, safe to copy as it is (quote: also not " or \\). */
+static bool plain(unsigned char c, bool quote)
+{
+	return c >= 0x20 && c < 0x7f && !(quote && (c == '"' || c == '\\'));
+}
+
 size_t escape(char *dst, const char *src, size_t n, bool quote)
 {
 	const unsigned char *s = (const unsigned char *)src;
@@ -142,9 +148,17 @@ size_t escape(char *dst, const char *src, size_t n, bool quote)
 	while (i < n) {
 		unsigned char c = s[i];
 
-		if (c >= 0x20 && c < 0x7f) {
-			if (quote && (c == '"' || c == '\\'))
-				*d++ = '\\';
+		if (plain(c, quote)) {
+			/* copy the whole run at once: most arguments are one run */
+			for (k = i + 1; k < n && plain(s[k], quote); k++)
+				;
+			memcpy(d, s + i, k - i);
+			d += k - i;
+			i = k;
+			continue;
+		}
+		if (c == '"' || c == '\\') {
+			*d++ = '\\';
 			*d++ = c;
 			i++;
 			continue;
