@@ -97,7 +97,7 @@ vmlinux:
 	mv vmlinux.h.tmp vmlinux.h
 
 SOURCES := execsnoop.c execsnoop.bpf.c execsnoop.h format.c format.h options.c options.h btf_trim.c btf_trim.h \
-	tests/unit/*.c tests/helpers/*.c
+	tests/unit/*.c tests/helpers/*.c scripts/bench/*.c
 
 format:
 	clang-format -i $(SOURCES)

@@ -18,8 +18,8 @@
 #include <bpf/btf.h>
 #include "btf_trim.h"
 
-#define VMLINUX_BTF	"/sys/kernel/btf/vmlinux"
-#define MAX_PENDING	32
+#define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
+#define MAX_PENDING 32
 
 enum field_type { F_INT, F_ULONG, F_PTR };
 
@@ -28,14 +28,11 @@ static const struct {
 	const char *strct;
 	const char *name;
 	enum field_type type;
-	int ptr_to;		/* index in structs[] for F_PTR */
+	int ptr_to; /* index in structs[] for F_PTR */
 } fields[] = {
-	{ "task_struct", "real_parent", F_PTR, 0 },
-	{ "task_struct", "tgid", F_INT, 0 },
-	{ "task_struct", "mm", F_PTR, 1 },
-	{ "mm_struct", "arg_start", F_ULONG, 0 },
-	{ "mm_struct", "arg_end", F_ULONG, 0 },
-	{ "mm_struct", "start_stack", F_ULONG, 0 },
+	{ "task_struct", "real_parent", F_PTR, 0 }, { "task_struct", "tgid", F_INT, 0 },
+	{ "task_struct", "mm", F_PTR, 1 },	    { "mm_struct", "arg_start", F_ULONG, 0 },
+	{ "mm_struct", "arg_end", F_ULONG, 0 },	    { "mm_struct", "start_stack", F_ULONG, 0 },
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
@@ -47,7 +44,7 @@ struct reader {
 	int fd;
 	const char *map;
 	size_t map_len;
-	off_t pos;		/* file offset of buf[0] */
+	off_t pos; /* file offset of buf[0] */
 	size_t len, off;
 	char buf[1 << 16];
 };
@@ -66,12 +63,12 @@ static ssize_t read_at(struct reader *r, void *dst, size_t n, off_t pos)
 }
 
 struct found {
-	__u32 struct_name[NSTRUCTS];	/* string offsets of the names */
+	__u32 struct_name[NSTRUCTS]; /* string offsets of the names */
 	__u32 field_name[NFIELDS];
 	__u32 size[NSTRUCTS];
 	bool have_struct[NSTRUCTS];
 	__u32 bit_off[NFIELDS];
-	__u32 type[NFIELDS];		/* type id, followed to its kind */
+	__u32 type[NFIELDS]; /* type id, followed to its kind */
 	bool have_field[NFIELDS];
 	bool resolved[NFIELDS];
 	/* anonymous struct members still to open: id, owner, offset */
@@ -259,7 +256,8 @@ static int scan_structs(struct reader *r, const struct btf_header *h, struct fou
 			err = rd(r, &m, sizeof(m));
 			if (err)
 				return err;
-			off = base + (BTF_INFO_KFLAG(t.info) ? BTF_MEMBER_BIT_OFFSET(m.offset) : m.offset);
+			off = base +
+			      (BTF_INFO_KFLAG(t.info) ? BTF_MEMBER_BIT_OFFSET(m.offset) : m.offset);
 			if (!m.name_off) {
 				if (f->nnext == MAX_PENDING)
 					return -E2BIG;
@@ -361,9 +359,9 @@ static int build(const struct found *f, const void **data, __u32 *size, struct b
 
 			if (strcmp(fields[k].strct, structs[i]))
 				continue;
-			type = fields[k].type == F_INT	  ? int_id :
-			       fields[k].type == F_ULONG ? ulong_id :
-							   pid[fields[k].ptr_to];
+			type = fields[k].type == F_INT	   ? int_id
+			       : fields[k].type == F_ULONG ? ulong_id
+							   : pid[fields[k].ptr_to];
 			if (btf__add_field(btf, fields[k].name, type, f->bit_off[k], 0))
 				goto err;
 		}

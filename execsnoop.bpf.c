@@ -9,9 +9,9 @@
 #include <bpf/bpf_core_read.h>
 #include "execsnoop.h"
 
-#define AT_FDCWD	-100
-#define PAGE_SIZE	4096
-#define CHUNK_PTRS	64		/* argv pointers read at once */
+#define AT_FDCWD   -100
+#define PAGE_SIZE  4096
+#define CHUNK_PTRS 64 /* argv pointers read at once */
 
 /* Load-time settings, written between open and load. */
 const volatile bool trace_failed = false;
@@ -21,6 +21,8 @@ const volatile bool filter_cgroup = false;
 
 /* Execs not traced because the stash was full; read at exit. */
 __u64 stash_full = 0;
+/* Records the perf buffer had no room for; read while running. */
+__u64 lost_events = 0;
 
 /* What is known at syscall entry, kept until the exec completes. */
 struct stash {
@@ -195,7 +197,8 @@ static __always_inline void emit(void *ctx, struct event *e)
 
 	if (size > sizeof(*e))
 		size = sizeof(*e);
-	bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, e, size);
+	if (bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, e, size))
+		__sync_fetch_and_add(&lost_events, 1);
 }
 
 /*
@@ -279,7 +282,7 @@ out:
 struct args_ctx {
 	struct event *e;
 	__u64 argv;
-	__u64 ptr;		/* string being read, 0 between strings */
+	__u64 ptr; /* string being read, 0 between strings */
 	__u32 argc;
 	__u32 i;
 	__u32 off;

@@ -25,18 +25,18 @@
 #include "format.h"
 #include "options.h"
 
-#define RING_BUDGET		(2 << 20)	/* perf ring bytes, shared out over the CPUs */
-#define RING_MIN		(256 << 10)
-#define RING_MAX		(1 << 20)
-#define TTY_INTERVAL_MS		40	/* longest wait for a line on a terminal */
-#define FILE_INTERVAL_MS	200	/* longest wait before a batch goes to a file or pipe */
-#define TRACEFS			"/sys/kernel/tracing"
+#define RING_BUDGET	 (2 << 20) /* perf ring bytes, shared out over the CPUs */
+#define RING_MIN	 (256 << 10)
+#define RING_MAX	 (1 << 20)
+#define TTY_INTERVAL_MS	 40  /* longest wait for a line on a terminal */
+#define FILE_INTERVAL_MS 200 /* longest wait before a batch goes to a file or pipe */
+#define TRACEFS		 "/sys/kernel/tracing"
 
 #ifndef CAP_PERFMON
-#define CAP_PERFMON	38
+#define CAP_PERFMON 38
 #endif
 #ifndef CAP_BPF
-#define CAP_BPF		39
+#define CAP_BPF 39
 #endif
 
 static volatile sig_atomic_t exiting;
@@ -44,9 +44,10 @@ static struct options opts;
 static struct fmt fmt;
 static char line[LINE_MAX_LEN];
 static char outbuf[1 << 16];
-static unsigned long long lost_total, lost_unreported;
-static bool out_closed;			/* the reader of stdout went away */
-static int out_errno;			/* a write to stdout failed */
+static unsigned long long lost_seen, lost_unreported;
+static volatile __u64 *lost_events; /* the BPF programs' count, mapped */
+static bool out_closed;		    /* the reader of stdout went away */
+static int out_errno;		    /* a write to stdout failed */
 
 static void fail(const char *what, int err)
 {
@@ -162,12 +163,6 @@ struct sample {
 	char data[];
 };
 
-struct lost {
-	struct perf_event_header header;
-	__u64 id;
-	__u64 lost;
-};
-
 static enum bpf_perf_event_ret handle_record(void *ctx, int cpu, struct perf_event_header *hdr)
 {
 	(void)ctx;
@@ -178,15 +173,9 @@ static enum bpf_perf_event_ret handle_record(void *ctx, int cpu, struct perf_eve
 		handle_sample(s->data, s->size);
 		break;
 	}
-	case PERF_RECORD_LOST: {
-		struct lost *l = (struct lost *)hdr;
-
-		(void)cpu;
-		lost_total += l->lost;
-		lost_unreported += l->lost;
-		break;
 	}
-	}
+	/* PERF_RECORD_LOST comes late or not at all: the programs count losses themselves */
+	(void)cpu;
 	return LIBBPF_PERF_EVENT_CONT;
 }
 
@@ -222,6 +211,10 @@ static void detach_entry(struct execsnoop_bpf *skel)
 
 static void report_lost(void)
 {
+	__u64 lost = *lost_events;
+
+	lost_unreported += lost - lost_seen;
+	lost_seen = lost;
 	if (!lost_unreported)
 		return;
 	fprintf(stderr, "execsnoop: lost %llu events: the reader fell behind\n", lost_unreported);
@@ -302,7 +295,7 @@ static int poll_events(struct perf_buffer *pb, int interval_ms)
 		err = 0;
 		out_flush();
 		now = now_ns(CLOCK_MONOTONIC);
-		if (lost_unreported && now - last_report >= 1000000000ULL) {
+		if (*lost_events != lost_seen && now - last_report >= 1000000000ULL) {
 			report_lost();
 			last_report = now;
 		}
@@ -331,11 +324,13 @@ int main(int argc, char **argv)
 	}
 
 	if (!privileged()) {
-		fprintf(stderr, "execsnoop: permission denied: run as root or grant CAP_BPF and CAP_PERFMON\n");
+		fprintf(stderr,
+			"execsnoop: permission denied: run as root or grant CAP_BPF and CAP_PERFMON\n");
 		return 1;
 	}
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
-		fprintf(stderr, "execsnoop: this kernel has no BTF (/sys/kernel/btf/vmlinux): it needs CONFIG_DEBUG_INFO_BTF=y\n");
+		fprintf(stderr,
+			"execsnoop: this kernel has no BTF (/sys/kernel/btf/vmlinux): it needs CONFIG_DEBUG_INFO_BTF=y\n");
 		return 1;
 	}
 	if (opts.cgroup) {
@@ -348,7 +343,8 @@ int main(int argc, char **argv)
 	}
 	err = ensure_tracefs();
 	if (err) {
-		fprintf(stderr, "execsnoop: tracefs is not mounted and mounting it at %s failed: %s\n",
+		fprintf(stderr,
+			"execsnoop: tracefs is not mounted and mounting it at %s failed: %s\n",
 			TRACEFS, strerror(-err));
 		goto cleanup;
 	}
@@ -397,6 +393,7 @@ int main(int argc, char **argv)
 		}
 	}
 
+	lost_events = &skel->bss->lost_events;
 	pb = open_perf_buffer(skel);
 	if (!pb) {
 		fail("opening the perf buffer", errno);
@@ -434,8 +431,8 @@ int main(int argc, char **argv)
 	else if (!err)
 		status = 0;
 	report_lost();
-	if (lost_total)
-		fprintf(stderr, "execsnoop: %llu events lost in total\n", lost_total);
+	if (lost_seen)
+		fprintf(stderr, "execsnoop: %llu events lost in total\n", lost_seen);
 	if (skel->bss->stash_full)
 		fprintf(stderr, "execsnoop: %llu execs not traced: too many in flight at once\n",
 			(unsigned long long)skel->bss->stash_full);

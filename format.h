@@ -10,15 +10,15 @@
 #include "options.h"
 
 /* Room for the longest line: every byte escaped as \xHH, plus quotes and spaces. */
-#define LINE_MAX_LEN	(8 * (FNAME_MAX + 64 + ARGS_MAX) + 128)
+#define LINE_MAX_LEN (8 * (FNAME_MAX + 64 + ARGS_MAX) + 128)
 
 struct fmt {
 	enum time_mode time;
 	bool print_uid;
 	bool quote;
-	unsigned int max_args;	/* 0: no limit */
-	__u64 start_ns;		/* CLOCK_MONOTONIC at start, for -t */
-	__s64 wall_offset_ns;	/* CLOCK_REALTIME - CLOCK_MONOTONIC, for -T */
+	unsigned int max_args; /* 0: no limit */
+	__u64 start_ns;	       /* CLOCK_MONOTONIC at start, for -t */
+	__s64 wall_offset_ns;  /* CLOCK_REALTIME - CLOCK_MONOTONIC, for -T */
 };
 
 /* An exec as words: the path, then argv[1..]. */
@@ -26,9 +26,9 @@ struct words {
 	char path[FNAME_MAX + 32];
 	size_t path_len;
 	bool has_path;
-	const char *args;	/* NUL-separated; the last may be unterminated */
+	const char *args; /* NUL-separated; the last may be unterminated */
 	size_t args_len;
-	bool cut;		/* something was not captured */
+	bool cut; /* something was not captured */
 };
 
 /* Checks that a record of size bytes is whole; returns the event or NULL. */

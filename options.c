@@ -128,7 +128,8 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 			break;
 		case 'u':
 			if (parse_uid(optarg, &o->uid)) {
-				fprintf(err, "execsnoop: invalid user '%s': no such user or uid\n", optarg);
+				fprintf(err, "execsnoop: invalid user '%s': no such user or uid\n",
+					optarg);
 				return PARSE_ERROR;
 			}
 			break;
@@ -146,7 +147,9 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 			break;
 		case 'P':
 			if (parse_ulong(optarg, 1, INT_MAX, &v)) {
-				fprintf(err, "execsnoop: invalid parent pid '%s': expected a number from 1 to %d\n", optarg, INT_MAX);
+				fprintf(err,
+					"execsnoop: invalid parent pid '%s': expected a number from 1 to %d\n",
+					optarg, INT_MAX);
 				return PARSE_ERROR;
 			}
 			o->ppid = v;
@@ -156,7 +159,9 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 			break;
 		case OPT_MAX_ARGS:
 			if (parse_ulong(optarg, 1, ARGS_MAX, &v)) {
-				fprintf(err, "execsnoop: invalid --max-args '%s': expected a number from 1 to %d\n", optarg, ARGS_MAX);
+				fprintf(err,
+					"execsnoop: invalid --max-args '%s': expected a number from 1 to %d\n",
+					optarg, ARGS_MAX);
 				return PARSE_ERROR;
 			}
 			o->max_args = v;
@@ -171,13 +176,16 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 			fprintf(out, "execsnoop %s\n", EXECSNOOP_VERSION);
 			return PARSE_EXIT;
 		case ':':
-			fprintf(err, "execsnoop: option '%s' needs a value; try --help\n", argv[optind - 1]);
+			fprintf(err, "execsnoop: option '%s' needs a value; try --help\n",
+				argv[optind - 1]);
 			return PARSE_ERROR;
 		default:
 			if (optopt)
-				fprintf(err, "execsnoop: unknown option '-%c'; try --help\n", optopt);
+				fprintf(err, "execsnoop: unknown option '-%c'; try --help\n",
+					optopt);
 			else
-				fprintf(err, "execsnoop: unknown option '%s'; try --help\n", argv[optind - 1]);
+				fprintf(err, "execsnoop: unknown option '%s'; try --help\n",
+					argv[optind - 1]);
 			return PARSE_ERROR;
 		}
 	}

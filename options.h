@@ -9,8 +9,8 @@
 
 enum time_mode {
 	TIME_NONE,
-	TIME_RELATIVE,	/* -t: seconds since start */
-	TIME_WALL,	/* -T: HH:MM:SS */
+	TIME_RELATIVE, /* -t: seconds since start */
+	TIME_WALL,     /* -T: HH:MM:SS */
 };
 
 struct options {
@@ -19,9 +19,9 @@ struct options {
 	bool print_uid;
 	bool quote;
 	bool verbose;
-	__u32 uid;		/* NO_UID: any */
-	__u32 ppid;		/* NO_PPID: any */
-	unsigned int max_args;	/* 0: no limit */
+	__u32 uid;	       /* NO_UID: any */
+	__u32 ppid;	       /* NO_PPID: any */
+	unsigned int max_args; /* 0: no limit */
 	const char *name;
 	const char *line;
 	const char *cgroup;
@@ -29,8 +29,8 @@ struct options {
 
 enum parse_result {
 	PARSE_OK,
-	PARSE_EXIT,	/* --help or --version was printed */
-	PARSE_ERROR,	/* a one-line error was printed */
+	PARSE_EXIT,  /* --help or --version was printed */
+	PARSE_ERROR, /* a one-line error was printed */
 };
 
 /* Fills o from argv; messages go to out (help, version) and err. */

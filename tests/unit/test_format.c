@@ -82,10 +82,12 @@ static void test_uid_and_time_columns(void **state)
 	ev.ts = 1001500000000ULL; /* 1000.5 s after start */
 	event_words(e, &w);
 	format_event(line, &f, e, &w);
-	assert_string_equal(line, "1000.500   1000   prog             1234   1        0 /bin/true\n");
+	assert_string_equal(line,
+			    "1000.500   1000   prog             1234   1        0 /bin/true\n");
 	ev.ts = 1500000000ULL;
 	format_event(line, &f, e, &w);
-	assert_string_equal(line, "0.500      1000   prog             1234   1        0 /bin/true\n");
+	assert_string_equal(line,
+			    "0.500      1000   prog             1234   1        0 /bin/true\n");
 	format_header(line, &f);
 	assert_string_equal(line, "TIME(s)    UID    PCOMM            PID    PPID   RET ARGS\n");
 	f.time = TIME_WALL;
@@ -137,11 +139,13 @@ static void test_utf8_kept_c1_escaped(void **state)
 {
 	struct fmt f = {};
 	/* é, €, 😀 as is; U+009B (CSI) escaped; overlong / and a lone continuation byte escaped */
-	const char args[] = "h\xc3\xa9llo\0\xe2\x82\xac\0\xf0\x9f\x98\x80\0\xc2\x9b\0\xc0\xaf\0\x80";
+	const char args[] =
+		"h\xc3\xa9llo\0\xe2\x82\xac\0\xf0\x9f\x98\x80\0\xc2\x9b\0\xc0\xaf\0\x80";
 
 	(void)state;
-	assert_string_equal(args_of(make_event("/p", args, sizeof(args), 0), &f),
-			    "/p h\xc3\xa9llo \xe2\x82\xac \xf0\x9f\x98\x80 \\xc2\\x9b \\xc0\\xaf \\x80");
+	assert_string_equal(
+		args_of(make_event("/p", args, sizeof(args), 0), &f),
+		"/p h\xc3\xa9llo \xe2\x82\xac \xf0\x9f\x98\x80 \\xc2\\x9b \\xc0\\xaf \\x80");
 }
 
 static void test_utf8_cut_sequence(void **state)
@@ -198,8 +202,7 @@ static void test_truncated_and_fault_marks(void **state)
 
 	(void)state;
 	/* cut inside the last argument: what was read, then the mark */
-	assert_string_equal(args_of(make_event("/p", "a\0bc", 4, EV_TRUNCATED), &f),
-			    "/p a bc ...");
+	assert_string_equal(args_of(make_event("/p", "a\0bc", 4, EV_TRUNCATED), &f), "/p a bc ...");
 	assert_string_equal(args_of(make_event("/p", "a\0", 2, EV_FAULT), &f), "/p a ...");
 	assert_string_equal(args_of(make_event("/p", "", 0, EV_FAULT), &f), "/p ...");
 	assert_string_equal(args_of(make_event("", "", 0, EV_FNAME_FAULT | EV_FNAME_USER), &f),
@@ -236,9 +239,9 @@ static void test_unknown_argc_skips_argv0_and_interpreter(void **state)
 	assert_string_equal(args_of(make_event("/bin/ls", "ls\0-l\0", 6, EV_HAS_ARGV0), &f),
 			    "/bin/ls -l");
 	/* #!/bin/sh: the new argv is the interpreter, the script, then the caller's */
-	assert_string_equal(args_of(make_event("./s.sh", "/bin/sh\0./s.sh\0a\0", 17, EV_HAS_ARGV0),
-				    &f),
-			    "./s.sh a");
+	assert_string_equal(
+		args_of(make_event("./s.sh", "/bin/sh\0./s.sh\0a\0", 17, EV_HAS_ARGV0), &f),
+		"./s.sh a");
 	/* #!/bin/sh -e */
 	assert_string_equal(
 		args_of(make_event("./s.sh", "/bin/sh\0-e\0./s.sh\0a\0", 20, EV_HAS_ARGV0), &f),

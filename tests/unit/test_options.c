@@ -149,12 +149,9 @@ static void test_help_and_version(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_flags),
-		cmocka_unit_test(test_values),
-		cmocka_unit_test(test_user_name),
-		cmocka_unit_test(test_bad_numbers),
-		cmocka_unit_test(test_unknown_and_missing),
+		cmocka_unit_test(test_defaults),	 cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_values),		 cmocka_unit_test(test_user_name),
+		cmocka_unit_test(test_bad_numbers),	 cmocka_unit_test(test_unknown_and_missing),
 		cmocka_unit_test(test_help_and_version),
 	};
 
