@@ -21,7 +21,7 @@
 #define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
 #define MAX_PENDING 32
 
-enum field_type { F_INT, F_ULONG, F_PTR };
+enum field_type { F_INT, F_ULONG, F_PTR, F_STR };
 
 /* The members execsnoop.bpf.c reads, by struct. */
 static const struct {
@@ -30,13 +30,20 @@ static const struct {
 	enum field_type type;
 	int ptr_to; /* index in structs[] for F_PTR */
 } fields[] = {
-	{ "task_struct", "real_parent", F_PTR, 0 }, { "task_struct", "tgid", F_INT, 0 },
-	{ "task_struct", "mm", F_PTR, 1 },	    { "mm_struct", "arg_start", F_ULONG, 0 },
-	{ "mm_struct", "arg_end", F_ULONG, 0 },	    { "mm_struct", "start_stack", F_ULONG, 0 },
+	/* clang-format off */
+	{ "task_struct",  "real_parent", F_PTR,   0 },
+	{ "task_struct",  "tgid",        F_INT,   0 },
+	{ "task_struct",  "mm",          F_PTR,   1 },
+	{ "mm_struct",    "arg_start",   F_ULONG, 0 },
+	{ "mm_struct",    "arg_end",     F_ULONG, 0 },
+	{ "mm_struct",    "start_stack", F_ULONG, 0 },
+	{ "linux_binprm", "filename",    F_STR,   0 },
+	{ "linux_binprm", "interp",      F_STR,   0 },
+	/* clang-format on */
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
-static const char *const structs[] = { "task_struct", "mm_struct" };
+static const char *const structs[] = { "task_struct", "mm_struct", "linux_binprm" };
 #define NSTRUCTS (sizeof(structs) / sizeof(structs[0]))
 
 /* Sequential reads from the mapped file, or through a buffer where it cannot be mapped. */
@@ -315,13 +322,13 @@ static int scan_types(struct reader *r, const struct btf_header *h, struct found
 				f->type[k] = t.type;
 				break;
 			case BTF_KIND_INT:
-				if (fields[k].type == F_PTR ||
+				if (fields[k].type == F_PTR || fields[k].type == F_STR ||
 				    t.size != (fields[k].type == F_INT ? 4 : 8))
 					return -EPROTO;
 				f->resolved[k] = true;
 				break;
 			case BTF_KIND_PTR:
-				if (fields[k].type != F_PTR)
+				if (fields[k].type != F_PTR && fields[k].type != F_STR)
 					return -EPROTO;
 				f->resolved[k] = true;
 				break;
@@ -339,17 +346,19 @@ static int scan_types(struct reader *r, const struct btf_header *h, struct found
 static int build(const struct found *f, const void **data, __u32 *size, struct btf **out)
 {
 	struct btf *btf = btf__new_empty();
-	int int_id, ulong_id, sid[NSTRUCTS], pid[NSTRUCTS];
+	int int_id, ulong_id, char_id, str_id, sid[NSTRUCTS], pid[NSTRUCTS];
 	size_t i, k;
 
 	if (!btf)
 		return -errno;
 	int_id = btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
 	ulong_id = btf__add_int(btf, "long unsigned int", 8, 0);
+	char_id = btf__add_int(btf, "char", 1, BTF_INT_CHAR);
+	str_id = btf__add_ptr(btf, char_id);
 	/* ids are known before they are added: structs, then pointers to them */
 	for (i = 0; i < NSTRUCTS; i++) {
-		sid[i] = ulong_id + 1 + i;
-		pid[i] = ulong_id + 1 + NSTRUCTS + i;
+		sid[i] = str_id + 1 + i;
+		pid[i] = str_id + 1 + NSTRUCTS + i;
 	}
 	for (i = 0; i < NSTRUCTS; i++) {
 		if (btf__add_struct(btf, structs[i], f->size[i]) != sid[i])
@@ -359,9 +368,19 @@ static int build(const struct found *f, const void **data, __u32 *size, struct b
 
 			if (strcmp(fields[k].strct, structs[i]))
 				continue;
-			type = fields[k].type == F_INT	   ? int_id
-			       : fields[k].type == F_ULONG ? ulong_id
-							   : pid[fields[k].ptr_to];
+			switch (fields[k].type) {
+			case F_INT:
+				type = int_id;
+				break;
+			case F_ULONG:
+				type = ulong_id;
+				break;
+			case F_STR:
+				type = str_id;
+				break;
+			default:
+				type = pid[fields[k].ptr_to];
+			}
 			if (btf__add_field(btf, fields[k].name, type, f->bit_off[k], 0))
 				goto err;
 		}

@@ -9,9 +9,8 @@
 #include <bpf/bpf_core_read.h>
 #include "execsnoop.h"
 
-#define AT_FDCWD   -100
-#define PAGE_SIZE  4096
-#define CHUNK_PTRS 64 /* argv pointers read at once */
+#define AT_FDCWD  -100
+#define PAGE_SIZE 4096
 
 /* Load-time settings, written between open and load. */
 const volatile bool trace_failed = false;
@@ -31,7 +30,6 @@ struct stash {
 	__u64 argv;
 	__s32 fd;
 	__u32 uid;
-	__u32 argc;
 };
 
 /* Keyed by task_struct address: stays valid when a thread execs and takes over the pid. */
@@ -79,67 +77,11 @@ struct sys_exit_ctx {
 	__s64 ret;
 };
 
-struct sched_exec_ctx {
-	__u64 common;
-	__u32 filename_loc;
-	__s32 pid;
-	__s32 old_pid;
-};
-
 static __always_inline struct event *scratch_event(void)
 {
 	__u32 cpu = bpf_get_smp_processor_id();
 
 	return bpf_map_lookup_elem(&scratch, &cpu);
-}
-
-struct count_ctx {
-	__u64 argv;
-	__u32 argc;
-};
-
-/* Counts one page-bounded chunk of argv pointers; 1 stops the loop. */
-static long count_chunk(__u32 idx __attribute__((unused)), struct count_ctx *c)
-{
-	__u64 addr = c->argv + (__u64)c->argc * 8;
-	__u32 n = (PAGE_SIZE - (addr & (PAGE_SIZE - 1))) / 8;
-	struct event *e = scratch_event();
-	__u64 *ptrs;
-	__u32 i;
-
-	if (!e)
-		return 1;
-	ptrs = (__u64 *)e->data;
-	if (n > CHUNK_PTRS)
-		n = CHUNK_PTRS;
-	if (n == 0)
-		n = 1;
-	if (bpf_probe_read_user(ptrs, n * 8, (void *)addr)) {
-		c->argc = ARGC_UNKNOWN;
-		return 1;
-	}
-	for (i = 0; i < CHUNK_PTRS && i < n; i++) {
-		if (!ptrs[i]) {
-			c->argc += i;
-			return 1;
-		}
-	}
-	c->argc += n;
-	if (c->argc >= ARGC_COUNT_MAX) {
-		c->argc = ARGC_UNKNOWN;
-		return 1;
-	}
-	return 0;
-}
-
-static __always_inline __u32 count_args(__u64 argv)
-{
-	struct count_ctx c = { .argv = argv };
-
-	if (!argv)
-		return 0;
-	bpf_loop(ARGC_COUNT_MAX, count_chunk, &c, 0);
-	return c.argc;
 }
 
 static __always_inline int enter_exec(__s32 fd, __u64 fname, __u64 argv)
@@ -161,7 +103,6 @@ static __always_inline int enter_exec(__s32 fd, __u64 fname, __u64 argv)
 	s.argv = argv;
 	s.fd = fd;
 	s.uid = uid;
-	s.argc = count_args(argv);
 	if (bpf_map_update_elem(&execs, &key, &s, BPF_ANY))
 		__sync_fetch_and_add(&stash_full, 1);
 	return 0;
@@ -187,7 +128,6 @@ static __always_inline void fill_common(struct event *e, const struct stash *s,
 	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
 	e->uid = s->uid;
 	e->fd = s->fd;
-	e->argc = s->argc;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 }
 
@@ -203,15 +143,19 @@ static __always_inline void emit(void *ctx, struct event *e)
 
 /*
  * The exec succeeded: the kernel has copied argv into the new image, where
- * it is resident. The caller's argv[1..] are its last argc - 1 strings; an
- * interpreter (#!) adds its own in front.
+ * it is resident. Without an interpreter it is the caller's argv; a #! or
+ * binfmt_misc interpreter puts its own words in front, and user space finds
+ * where the caller's begin.
  */
-SEC("tracepoint/sched/sched_process_exec")
-int sched_process_exec(struct sched_exec_ctx *ctx)
+SEC("raw_tp/sched_process_exec")
+int sched_process_exec(__u64 *ctx)
 {
+	/* (struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm) */
+	struct linux_binprm *bprm = (void *)ctx[2];
 	struct task_struct *task = (void *)bpf_get_current_task();
 	__u64 key = (__u64)task;
-	__u64 start, end, stack, from, argc_new = 0, orig;
+	__u64 start, end, stack, from, top[3] = {};
+	const char *fname, *interp;
 	struct mm_struct *mm;
 	struct stash *s;
 	struct event *e;
@@ -227,8 +171,9 @@ int sched_process_exec(struct sched_exec_ctx *ctx)
 	fill_common(e, s, task);
 	e->ret = 0;
 	e->flags = 0;
-	len = bpf_probe_read_kernel_str(e->data, FNAME_MAX,
-					(void *)ctx + (ctx->filename_loc & 0xffff));
+	fname = BPF_CORE_READ(bprm, filename);
+	interp = BPF_CORE_READ(bprm, interp);
+	len = bpf_probe_read_kernel_str(e->data, FNAME_MAX, fname);
 	if (len <= 0) {
 		e->data[0] = '\0';
 		len = 1;
@@ -240,21 +185,15 @@ int sched_process_exec(struct sched_exec_ctx *ctx)
 	start = BPF_CORE_READ(mm, arg_start);
 	end = BPF_CORE_READ(mm, arg_end);
 	stack = BPF_CORE_READ(mm, start_stack);
-	bpf_probe_read_user(&argc_new, sizeof(argc_new), (void *)stack);
 
-	/* the kernel runs an empty argv as a single empty argv[0] */
-	orig = s->argc ? s->argc : 1;
+	/* the new stack starts with argc, argv[0], argv[1] */
 	from = start;
-	if (orig != ARGC_UNKNOWN && orig <= argc_new) {
-		__u64 skip = argc_new - orig + 1;
-
-		from = end;
-		if (skip < argc_new &&
-		    bpf_probe_read_user(&from, sizeof(from), (void *)(stack + 8 * (skip + 1))))
-			from = start;
-		if (from < start || from > end)
-			from = start;
-	}
+	if (interp != fname)
+		e->flags |= EV_INTERP;
+	else if (!bpf_probe_read_user(top, sizeof(top), (void *)stack))
+		from = top[0] > 1 ? top[2] : end;
+	if (from < start || from > end)
+		from = start;
 	if (from == start)
 		e->flags |= EV_HAS_ARGV0;
 
@@ -283,7 +222,6 @@ struct args_ctx {
 	struct event *e;
 	__u64 argv;
 	__u64 ptr; /* string being read, 0 between strings */
-	__u32 argc;
 	__u32 i;
 	__u32 off;
 	__u32 end;
@@ -300,8 +238,6 @@ static long read_arg(__u32 idx __attribute__((unused)), struct args_ctx *c)
 	if (!c->ptr) {
 		__u64 p;
 
-		if (c->argc != ARGC_UNKNOWN && c->i >= c->argc)
-			return 1;
 		if (bpf_probe_read_user(&p, sizeof(p), (void *)(c->argv + (__u64)c->i * 8))) {
 			c->flags |= EV_FAULT;
 			return 1;
@@ -371,11 +307,10 @@ static __always_inline int exit_exec(void *ctx, long ret)
 
 	c.e = e;
 	c.argv = s->argv;
-	c.argc = s->argc;
 	c.i = 1;
 	c.off = len;
 	c.end = len + ARGS_MAX;
-	if (s->argv && s->argc != 0)
+	if (s->argv)
 		bpf_loop(ARGS_MAX + 64, read_arg, &c, 0);
 	if (c.off > c.end) {
 		c.off = c.end;

@@ -3,21 +3,20 @@
 #ifndef EXECSNOOP_H
 #define EXECSNOOP_H
 
-#define TASK_COMM_LEN  16
-#define FNAME_MAX      4096	   /* PATH_MAX: the longest path exec accepts */
-#define ARGS_MAX       32768	   /* argument bytes captured per exec */
-#define STR_CHUNK      4096	   /* one read of a failed exec's argument */
-#define ARGC_COUNT_MAX 32768	   /* argv pointers counted at syscall entry */
-#define ARGC_UNKNOWN   0xffffffffU /* argv could not be counted */
-#define NO_UID	       0xffffffffU /* no uid filter */
-#define NO_PPID	       0	   /* no parent filter */
+#define TASK_COMM_LEN 16
+#define FNAME_MAX     4096	  /* PATH_MAX: the longest path exec accepts */
+#define ARGS_MAX      32768	  /* argument bytes captured per exec */
+#define STR_CHUNK     4096	  /* one read of a failed exec's argument */
+#define NO_UID	      0xffffffffU /* no uid filter */
+#define NO_PPID	      0		  /* no parent filter */
 
 /* event.flags */
 #define EV_TRUNCATED   (1U << 0) /* arguments were cut at ARGS_MAX */
 #define EV_FAULT       (1U << 1) /* an argument could not be read */
 #define EV_FNAME_USER  (1U << 2) /* path as passed by the caller, not resolved */
 #define EV_FNAME_FAULT (1U << 3) /* the path could not be read */
-#define EV_HAS_ARGV0   (1U << 4) /* data holds the whole new argv, skip unknown */
+#define EV_HAS_ARGV0   (1U << 4) /* data holds the new image's whole argv */
+#define EV_INTERP      (1U << 5) /* an interpreter put its words in front of it */
 
 /*
  * One exec. data holds the path (fname_len bytes including its NUL), then
@@ -32,7 +31,6 @@ struct event {
 	__s32 ret;
 	__s32 fd; /* execveat dirfd, or AT_FDCWD */
 	__u32 flags;
-	__u32 argc; /* argc the caller passed, or ARGC_UNKNOWN */
 	__u32 fname_len;
 	__u32 args_len;
 	char comm[TASK_COMM_LEN];

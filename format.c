@@ -4,6 +4,9 @@
 #include <time.h>
 #include "format.h"
 
+/* words an interpreter chain can put in front: (name, argument) for each of 5 levels */
+#define INTERP_WORDS_MAX 10
+
 #ifndef AT_FDCWD
 #define AT_FDCWD -100
 #endif
@@ -79,17 +82,20 @@ void event_words(const struct event *e, struct words *w)
 
 	if (e->flags & EV_HAS_ARGV0) {
 		/*
-		 * The caller's argc is unknown: drop the new image's argv[0],
-		 * and an interpreter's words up to the script's path.
+		 * The new image's whole argv: drop its argv[0] and, after an
+		 * interpreter, its words up to the path the caller executed,
+		 * which the kernel puts just before the caller's argv[1].
 		 */
-		unsigned int skip = 1;
+		unsigned int skip = 1, k;
+		size_t off;
 
-		if (nth_is(args, alen, 1, fname, flen))
-			skip = 2;
-		else if (nth_is(args, alen, 2, fname, flen))
-			skip = 3;
-		size_t off = skip_strings(args, alen, skip);
-
+		for (k = 1; (e->flags & EV_INTERP) && k <= INTERP_WORDS_MAX; k++) {
+			if (nth_is(args, alen, k, fname, flen)) {
+				skip = k + 1;
+				break;
+			}
+		}
+		off = skip_strings(args, alen, skip);
 		args += off;
 		alen -= off;
 	}

@@ -231,7 +231,7 @@ static void test_execveat_paths(void **state)
 	assert_string_equal(args_of(&ev, &f), "/dev/fd/5/x");
 }
 
-static void test_unknown_argc_skips_argv0_and_interpreter(void **state)
+static void test_whole_argv_skips_argv0_and_interpreter(void **state)
 {
 	struct fmt f = {};
 
@@ -240,12 +240,23 @@ static void test_unknown_argc_skips_argv0_and_interpreter(void **state)
 			    "/bin/ls -l");
 	/* #!/bin/sh: the new argv is the interpreter, the script, then the caller's */
 	assert_string_equal(
-		args_of(make_event("./s.sh", "/bin/sh\0./s.sh\0a\0", 17, EV_HAS_ARGV0), &f),
+		args_of(make_event("./s.sh", "/bin/sh\0./s.sh\0a\0", 17, EV_HAS_ARGV0 | EV_INTERP),
+			&f),
 		"./s.sh a");
-	/* #!/bin/sh -e */
+	/* a nested interpreter: /x/b runs ./s.sh, /bin/sh runs /x/b */
+	assert_string_equal(args_of(make_event("./s.sh", "/bin/sh\0/x/b\0./s.sh\0./s.sh\0", 27,
+					       EV_HAS_ARGV0 | EV_INTERP),
+				    &f),
+			    "./s.sh ./s.sh");
+	/* no interpreter: an argument equal to the path is the caller's */
 	assert_string_equal(
-		args_of(make_event("./s.sh", "/bin/sh\0-e\0./s.sh\0a\0", 20, EV_HAS_ARGV0), &f),
-		"./s.sh a");
+		args_of(make_event("/bin/echo", "echo\0/bin/echo\0", 15, EV_HAS_ARGV0), &f),
+		"/bin/echo /bin/echo");
+	/* #!/bin/sh -e */
+	assert_string_equal(args_of(make_event("./s.sh", "/bin/sh\0-e\0./s.sh\0a\0", 20,
+					       EV_HAS_ARGV0 | EV_INTERP),
+				    &f),
+			    "./s.sh a");
 }
 
 static void test_line_filter(void **state)
@@ -329,7 +340,7 @@ int main(void)
 		cmocka_unit_test(test_max_args_exact_has_no_mark),
 		cmocka_unit_test(test_truncated_and_fault_marks),
 		cmocka_unit_test(test_execveat_paths),
-		cmocka_unit_test(test_unknown_argc_skips_argv0_and_interpreter),
+		cmocka_unit_test(test_whole_argv_skips_argv0_and_interpreter),
 		cmocka_unit_test(test_line_filter),
 		cmocka_unit_test(test_rejects_malformed_records),
 		cmocka_unit_test(test_comm_is_escaped_and_padded),
