@@ -45,11 +45,11 @@ cannot_run() {
 public_binaries() {
 	setpriv --reuid=65534 --regid=65534 --clear-groups \
 		test -x "$EXECSNOOP" -a -x "$EXECER" -a -x "$NOOP" 2>/dev/null && return 0
-	mkdir "$WORK/bin"
-	cp "$EXECSNOOP" "$EXECER" "$NOOP" "$WORK/bin/" || fail "could not copy the binaries to $WORK/bin"
-	EXECSNOOP=$WORK/bin/execsnoop
-	EXECER=$WORK/bin/execer
-	NOOP=$WORK/bin/noop
+	mkdir "$WORK/pub"
+	cp "$EXECSNOOP" "$EXECER" "$NOOP" "$WORK/pub/" || fail "could not copy the binaries to $WORK/pub"
+	EXECSNOOP=$WORK/pub/execsnoop
+	EXECER=$WORK/pub/execer
+	NOOP=$WORK/pub/noop
 }
 
 # Skips unless BPF programs can be loaded here; builds the helpers when missing.
