@@ -28,7 +28,7 @@
 #define RING_BUDGET	 (2 << 20) /* perf ring bytes, shared out over the CPUs */
 #define RING_MIN	 (256 << 10)
 #define RING_MAX	 (1 << 20)
-#define TTY_INTERVAL_MS	 40  /* longest wait for a line on a terminal */
+#define TTY_INTERVAL_MS	 16  /* longest wait for a line on a terminal: a screen refresh */
 #define FILE_INTERVAL_MS 200 /* longest wait before a batch goes to a file or pipe */
 #define TRACEFS		 "/sys/kernel/tracing"
 
