@@ -17,6 +17,8 @@ libcmocka-dev:/usr/include/cmocka.h
 bats:bats
 perl:prove
 util-linux:setpriv
+procps:pgrep
+bsdutils:script
 "
 
 missing=
