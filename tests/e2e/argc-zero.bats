@@ -9,18 +9,6 @@ setup_file() {
 	shared_tool_start -x
 }
 
-teardown_file() {
-	shared_tool_stop
-}
-
-setup() {
-	e2e_setup
-}
-
-teardown() {
-	e2e_teardown
-}
-
 @test "execve(path, NULL, envp) shows the path only" {
 	cp "$NOOP" "$WORK/null-argv-$TAG"
 	run_execer -R 0 argc0 "$WORK/null-argv-$TAG"

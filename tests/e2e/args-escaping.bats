@@ -9,18 +9,6 @@ setup_file() {
 	shared_tool_start
 }
 
-teardown_file() {
-	shared_tool_stop
-}
-
-setup() {
-	e2e_setup
-}
-
-teardown() {
-	e2e_teardown
-}
-
 @test "spaces, newlines, tabs and carriage returns stay on one line" {
 	run_execer exec "$NOOP" "$TAG" "a b" $'new\nline' $'tab\there' $'cr\rlf\n' \
 		"  two leading" "two trailing  " $'\n\n\t'

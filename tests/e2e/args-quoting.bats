@@ -5,14 +5,6 @@
 
 load helpers
 
-setup() {
-	e2e_setup
-}
-
-teardown() {
-	e2e_teardown
-}
-
 @test "-q quotes every word and escapes quote and backslash" {
 	tool_start -q
 	run_execer -q exec "$NOOP" "$TAG" 'say "hi"' 'C:\dir\' 'a\nb' '\"' "" "two words" "'"

@@ -9,18 +9,6 @@ setup_file() {
 	shared_tool_start -x
 }
 
-teardown_file() {
-	shared_tool_stop
-}
-
-setup() {
-	e2e_setup
-}
-
-teardown() {
-	e2e_teardown
-}
-
 @test "1024 short arguments are all shown" {
 	run_execer -R 0 gen "$NOOP" 1024 12 "$TAG"
 	tool_sync

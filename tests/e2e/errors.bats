@@ -14,10 +14,6 @@ setup() {
 	chmod 755 "$WORK/execsnoop"
 }
 
-teardown() {
-	e2e_teardown
-}
-
 @test "an unprivileged run fails with one line that says root or CAP_BPF" {
 	run_split "${NOBODY[@]}" "$WORK/execsnoop"
 	assert_one_line_error "unprivileged execsnoop" 'root|CAP_BPF'

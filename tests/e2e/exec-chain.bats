@@ -4,14 +4,6 @@
 
 load helpers
 
-setup() {
-	e2e_setup
-}
-
-teardown() {
-	e2e_teardown
-}
-
 @test "a chain of four execs in one process" {
 	tool_start
 	run_execer -R 0 chain 3 "$NOOP" "$TAG" end

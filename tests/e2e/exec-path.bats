@@ -9,20 +9,12 @@ setup_file() {
 	shared_tool_start -x
 }
 
-teardown_file() {
-	shared_tool_stop
-}
-
 setup() {
 	e2e_setup
 	mkdir -p "$WORK/a/b"
 	cp "$NOOP" "$WORK/a/prog"
 	ln -s prog "$WORK/a/link-to-prog"
 	ln -s "$WORK/a/prog" "$WORK/a/b/abs-link"
-}
-
-teardown() {
-	e2e_teardown
 }
 
 @test "relative paths, '..' and doubled slashes are shown as passed" {

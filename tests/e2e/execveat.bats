@@ -9,19 +9,11 @@ setup_file() {
 	shared_tool_start -x
 }
 
-teardown_file() {
-	shared_tool_stop
-}
-
 setup() {
 	e2e_setup
 	mkdir -p "$WORK/dir/sub"
 	cp "$NOOP" "$WORK/dir/prog"
 	cp "$NOOP" "$WORK/dir/sub/deeper"
-}
-
-teardown() {
-	e2e_teardown
 }
 
 @test "execveat(dirfd, name) shows /dev/fd/N/name" {

@@ -9,19 +9,11 @@ setup_file() {
 	shared_tool_start -x
 }
 
-teardown_file() {
-	shared_tool_stop
-}
-
 setup() {
 	e2e_setup
 	printf 'data\n' >"$WORK/not-executable"
 	printf 'not a program, no #!\n' >"$WORK/garbage"
 	chmod +x "$WORK/garbage"
-}
-
-teardown() {
-	e2e_teardown
 }
 
 @test "ENOENT: a path that does not exist" {

@@ -5,14 +5,6 @@
 
 load helpers
 
-setup() {
-	e2e_setup
-}
-
-teardown() {
-	e2e_teardown
-}
-
 # Seconds until a line with WORD is in FILE (gives up after 3 s).
 latency() { # FILE WORD
 	local t0=$EPOCHREALTIME i

@@ -4,14 +4,6 @@
 
 load helpers
 
-setup() {
-	e2e_setup
-}
-
-teardown() {
-	e2e_teardown
-}
-
 @test "--help lists every option and exits 0" {
 	local o
 	for o in -h --help; do

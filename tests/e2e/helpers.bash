@@ -506,3 +506,16 @@ check_records_header() { # PREFIX
 		fail "the header does not start with '$1 PCOMM ':" "|$header|"
 	[[ $header =~ $HEADER_RE ]] || fail "the header does not end with PCOMM PID PPID RET ARGS:" "|$header|"
 }
+
+# Defaults for the test files; a file that needs more defines its own.
+setup() {
+	e2e_setup
+}
+
+teardown() {
+	e2e_teardown
+}
+
+teardown_file() {
+	shared_tool_stop
+}

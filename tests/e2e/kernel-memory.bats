@@ -5,14 +5,6 @@
 
 load helpers
 
-setup() {
-	e2e_setup
-}
-
-teardown() {
-	e2e_teardown
-}
-
 @test "maps and ring buffers take less than 4 MiB" {
 	tool_start
 	local id total=0 bytes report=

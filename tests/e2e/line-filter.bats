@@ -11,10 +11,6 @@ setup() {
 	MARKER=("$NOOP" "$LINE-marker")
 }
 
-teardown() {
-	e2e_teardown
-}
-
 @test "-l LINE shows execs whose arguments contain LINE, and no others" {
 	tool_start -l "$LINE"
 	run_execer exec "$NOOP" "$TAG" "x${LINE}y"

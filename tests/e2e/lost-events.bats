@@ -5,10 +5,6 @@
 
 load helpers
 
-setup() {
-	e2e_setup
-}
-
 teardown() {
 	[[ -z ${TOOL_PID:-} ]] || kill -CONT "$TOOL_PID" 2>/dev/null || true
 	e2e_teardown

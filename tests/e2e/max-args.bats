@@ -5,14 +5,6 @@
 
 load helpers
 
-setup() {
-	e2e_setup
-}
-
-teardown() {
-	e2e_teardown
-}
-
 @test "--max-args 2: more arguments are cut with ' ...', fewer or exactly 2 are not" {
 	tool_start --max-args 2
 	run_execer -m 2 exec "$NOOP" "$TAG" b c

@@ -12,10 +12,6 @@ setup() {
 	MARKER=("$WORK/$NAME")
 }
 
-teardown() {
-	e2e_teardown
-}
-
 @test "-n NAME shows the commands whose name contains NAME, and no others" {
 	tool_start -n "$NAME"
 	run_execer exec "$WORK/x${NAME}y" "$TAG" inside

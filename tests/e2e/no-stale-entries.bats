@@ -12,10 +12,6 @@ setup() {
 	chmod +x "$WORK/s.sh" "$WORK/garbage"
 }
 
-teardown() {
-	e2e_teardown
-}
-
 # The id of execsnoop's map named execs.
 execs_map() {
 	local id

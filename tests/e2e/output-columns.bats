@@ -5,14 +5,6 @@
 
 load helpers
 
-setup() {
-	e2e_setup
-}
-
-teardown() {
-	e2e_teardown
-}
-
 @test "the header is PCOMM PID PPID RET ARGS in fixed columns" {
 	tool_start
 	tool_stop

@@ -4,14 +4,6 @@
 
 load helpers
 
-setup() {
-	e2e_setup
-}
-
-teardown() {
-	e2e_teardown
-}
-
 @test "exec by pid 1 of a new pid namespace shows host PID and PPID" {
 	tool_start
 	run_execer -R 0 -w pidns exec "$NOOP" "$TAG" init

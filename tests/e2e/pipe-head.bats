@@ -5,10 +5,6 @@
 
 load helpers
 
-setup() {
-	e2e_setup
-}
-
 teardown() {
 	[[ -z ${LOAD_PID:-} ]] || kill "$LOAD_PID" 2>/dev/null || true
 	e2e_teardown

@@ -10,10 +10,6 @@ setup() {
 	MARKER_RUNNER=(agent_run)
 }
 
-teardown() {
-	e2e_teardown
-}
-
 @test "-P PID shows its children's execs and nothing else" {
 	tool_start -P "$AGENT_PID"
 	agent_run "$NOOP" "$TAG" child

@@ -9,10 +9,6 @@ setup_file() {
 	shared_tool_start -x
 }
 
-teardown_file() {
-	shared_tool_stop
-}
-
 setup() {
 	e2e_setup
 	mkdir "$WORK/bin"
@@ -23,10 +19,6 @@ setup() {
 	printf '#!%s\n' "$NOOP" >"$WORK/bin/noop-interp"
 	printf '#!%s/no-such-interpreter\n' "$WORK" >"$WORK/bin/bad-interp"
 	chmod +x "$WORK"/bin/*
-}
-
-teardown() {
-	e2e_teardown
 }
 
 @test "a script without an interpreter argument" {

@@ -5,14 +5,6 @@
 
 load helpers
 
-setup() {
-	e2e_setup
-}
-
-teardown() {
-	e2e_teardown
-}
-
 # 300 execs, then the signal at once: all of them must be in the file.
 burst_then() { # SIG
 	local ids

@@ -6,14 +6,6 @@
 
 load helpers
 
-setup() {
-	e2e_setup
-}
-
-teardown() {
-	e2e_teardown
-}
-
 @test "exec from a non-leader thread is reported with the process id" {
 	tool_start
 	run_execer -w thread exec "$NOOP" "$TAG" "from a thread"

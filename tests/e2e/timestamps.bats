@@ -5,14 +5,6 @@
 
 load helpers
 
-setup() {
-	e2e_setup
-}
-
-teardown() {
-	e2e_teardown
-}
-
 # The time column of the line for an exec whose ARGS end with WORD.
 time_of() { # WORD
 	local line

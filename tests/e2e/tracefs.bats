@@ -15,14 +15,6 @@ UNMOUNTED='
 	! grep -qE " (tracefs|debugfs) " /proc/self/mounts || exit 98
 '
 
-setup() {
-	e2e_setup
-}
-
-teardown() {
-	e2e_teardown
-}
-
 @test "tracefs not mounted: execsnoop mounts it and traces" {
 	TOOL_WRAP=(unshare --mount --propagation private sh -c "$UNMOUNTED"' exec "$@"' sh)
 	tool_start -x

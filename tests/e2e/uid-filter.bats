@@ -7,14 +7,6 @@ load helpers
 
 NOBODY=(timeout 60 setpriv --reuid=65534 --regid=65534 --clear-groups)
 
-setup() {
-	e2e_setup
-}
-
-teardown() {
-	e2e_teardown
-}
-
 @test "-u 65534 shows the execs of uid 65534 and no others" {
 	MARKER=("${NOBODY[@]}" "$NOOP")
 	tool_start -u 65534

@@ -13,18 +13,6 @@ setup_file() {
 	shared_tool_start -x
 }
 
-teardown_file() {
-	shared_tool_stop
-}
-
-setup() {
-	e2e_setup
-}
-
-teardown() {
-	e2e_teardown
-}
-
 @test "string literals untouched since fork: successful exec" {
 	run_execer -R 0 unfaulted-literal ok
 	run_execer -R 0 unfaulted-literal ok

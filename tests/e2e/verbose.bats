@@ -4,14 +4,6 @@
 
 load helpers
 
-setup() {
-	e2e_setup
-}
-
-teardown() {
-	e2e_teardown
-}
-
 @test "-v prints libbpf's messages on stderr only" {
 	tool_start -v
 	run_execer exec "$NOOP" "$TAG"

@@ -5,14 +5,6 @@
 
 load helpers
 
-setup() {
-	e2e_setup
-}
-
-teardown() {
-	e2e_teardown
-}
-
 @test "stdout on /dev/full: a message, a non-zero status, programs unloaded" {
 	local i ids='' status=0
 	"$EXECSNOOP" >/dev/full 2>"$WORK/err" 3>&- &
