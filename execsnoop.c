@@ -42,8 +42,9 @@
 static volatile sig_atomic_t exiting;
 static struct options opts;
 static struct fmt fmt;
-static char line[LINE_MAX_LEN];
-static char outbuf[1 << 16];
+/* Lines are formatted in place here and written in batches: room for several of the longest. */
+static char out[2 * LINE_MAX_LEN];
+static size_t out_len;
 static unsigned long long lost_seen, lost_unreported;
 static volatile __u64 *lost_events; /* the BPF programs' count, mapped */
 static bool out_closed;		    /* the reader of stdout went away */
@@ -116,30 +117,33 @@ static int cgroup_fd(const char *path)
 	return fd;
 }
 
-static void out_write(const char *buf, size_t n)
-{
-	if (out_closed || out_errno)
-		return;
-	if (fwrite(buf, 1, n, stdout) != n) {
-		if (errno == EPIPE)
-			out_closed = true;
-		else
-			out_errno = errno ? errno : EIO;
-		exiting = 1;
-	}
-}
-
+/* Writes what is buffered; on an error, stops the tool (quietly when the reader left). */
 static void out_flush(void)
 {
-	if (out_closed || out_errno)
-		return;
-	if (fflush(stdout)) {
-		if (errno == EPIPE)
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < out_len && !out_closed && !out_errno) {
+		n = write(STDOUT_FILENO, out + done, out_len - done);
+		if (n > 0) {
+			done += n;
+		} else if (n < 0 && errno == EPIPE) {
 			out_closed = true;
-		else
-			out_errno = errno ? errno : EIO;
-		exiting = 1;
+			exiting = 1;
+		} else if (n == 0 || errno != EINTR) {
+			out_errno = n ? errno : EIO;
+			exiting = 1;
+		}
 	}
+	out_len = 0;
+}
+
+/* Room for one more line of at most LINE_MAX_LEN bytes. */
+static char *out_room(void)
+{
+	if (sizeof(out) - out_len < LINE_MAX_LEN)
+		out_flush();
+	return out + out_len;
 }
 
 static void handle_sample(const void *data, size_t size)
@@ -147,14 +151,14 @@ static void handle_sample(const void *data, size_t size)
 	const struct event *e = event_check(data, size);
 	static struct words w;
 
-	if (!e)
+	if (!e || out_closed || out_errno)
 		return;
 	if (opts.name && !strstr(e->comm, opts.name))
 		return;
 	event_words(e, &w);
 	if (opts.line && !words_contain(&w, opts.line))
 		return;
-	out_write(line, format_event(line, &fmt, e, &w));
+	out_len += format_event(out_room(), &fmt, e, &w);
 }
 
 struct sample {
@@ -166,16 +170,13 @@ struct sample {
 static enum bpf_perf_event_ret handle_record(void *ctx, int cpu, struct perf_event_header *hdr)
 {
 	(void)ctx;
-	switch (hdr->type) {
-	case PERF_RECORD_SAMPLE: {
+	(void)cpu;
+	/* PERF_RECORD_LOST comes late or not at all: the programs count losses themselves */
+	if (hdr->type == PERF_RECORD_SAMPLE) {
 		struct sample *s = (struct sample *)hdr;
 
 		handle_sample(s->data, s->size);
-		break;
 	}
-	}
-	/* PERF_RECORD_LOST comes late or not at all: the programs count losses themselves */
-	(void)cpu;
 	return LIBBPF_PERF_EVENT_CONT;
 }
 
@@ -412,8 +413,7 @@ int main(int argc, char **argv)
 	fmt.start_ns = now_ns(CLOCK_MONOTONIC);
 	fmt.wall_offset_ns = now_ns(CLOCK_REALTIME) - fmt.start_ns;
 
-	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
-	out_write(line, format_header(line, &fmt));
+	out_len += format_header(out_room(), &fmt);
 	out_flush();
 
 	err = poll_events(pb, isatty(STDOUT_FILENO) ? TTY_INTERVAL_MS : FILE_INTERVAL_MS);

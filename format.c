@@ -60,6 +60,7 @@ void event_words(const struct event *e, struct words *w)
 	w->cut = e->flags & (EV_TRUNCATED | EV_FAULT);
 	w->args = NULL;
 	w->args_len = 0;
+	w->path = fname;
 	w->path_len = 0;
 	w->has_path = !(e->flags & EV_FNAME_FAULT);
 	if (!w->has_path) {
@@ -70,13 +71,14 @@ void event_words(const struct event *e, struct words *w)
 
 	if ((e->flags & EV_FNAME_USER) && e->fd != AT_FDCWD && fname[0] != '/') {
 		/* as the kernel names a dirfd-relative or AT_EMPTY_PATH exec */
-		w->path_len = flen ? snprintf(w->path, sizeof(w->path), "/dev/fd/%d/%.*s", e->fd,
-					      (int)flen, fname)
-				   : snprintf(w->path, sizeof(w->path), "/dev/fd/%d", e->fd);
-		if (w->path_len >= sizeof(w->path))
-			w->path_len = sizeof(w->path) - 1;
+		w->path_len = flen ? snprintf(w->pathbuf, sizeof(w->pathbuf), "/dev/fd/%d/%.*s",
+					      e->fd, (int)flen, fname)
+				   : snprintf(w->pathbuf, sizeof(w->pathbuf), "/dev/fd/%d", e->fd);
+		if (w->path_len >= sizeof(w->pathbuf))
+			w->path_len = sizeof(w->pathbuf) - 1;
+		w->path = w->pathbuf;
 	} else {
-		memcpy(w->path, fname, flen);
+		w->path = fname;
 		w->path_len = flen;
 	}
 

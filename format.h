@@ -23,8 +23,9 @@ struct fmt {
 
 /* An exec as words: the path, then argv[1..]. */
 struct words {
-	char path[FNAME_MAX + 32];
+	const char *path; /* in the event, or in pathbuf when made here */
 	size_t path_len;
+	char pathbuf[FNAME_MAX + 32];
 	bool has_path;
 	const char *args; /* NUL-separated; the last may be unterminated */
 	size_t args_len;
