@@ -16,13 +16,20 @@ LIBBPF_LIBS ?= $(shell $(PKG_CONFIG) --static --libs libbpf 2>/dev/null || echo 
 
 WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
-CFLAGS += -D_GNU_SOURCE $(WARN) -I$(OUTPUT) -I. $(LIBBPF_CFLAGS) -MMD -MP
+# what the build needs, kept apart from CFLAGS so that make CFLAGS=... keeps it
+XCFLAGS := -D_GNU_SOURCE $(WARN) -I$(OUTPUT) -I. $(LIBBPF_CFLAGS)
 LDFLAGS ?=
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -I. $(LIBBPF_CFLAGS)
 
 APP := execsnoop
-USER_OBJS := $(OUTPUT)/execsnoop.o $(OUTPUT)/format.o $(OUTPUT)/options.o $(OUTPUT)/btf_trim.o
-TEST_BINS := $(OUTPUT)/tests/test_format $(OUTPUT)/tests/test_options \
+# pure units: no libbpf, no file descriptors; unit-tested and fuzzed
+PURE := record escape text reorder options
+UNITS := $(PURE) stream output btf_trim
+USER_OBJS := $(OUTPUT)/execsnoop.o $(patsubst %,$(OUTPUT)/%.o,$(UNITS))
+PURE_OBJS := $(patsubst %,$(OUTPUT)/%.o,$(PURE))
+UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
+TEST_BINS := $(patsubst %,$(OUTPUT)/tests/%,$(UNIT_TESTS)) \
+	$(patsubst %,$(OUTPUT)/san/%,$(UNIT_TESTS)) \
 	$(OUTPUT)/tests/execer $(OUTPUT)/tests/noop
 
 ifeq ($(V),1)
@@ -38,7 +45,7 @@ endif
 
 all: $(APP)
 
-$(OUTPUT) $(OUTPUT)/tests:
+$(OUTPUT) $(OUTPUT)/tests $(OUTPUT)/san:
 	$(Q)mkdir -p $@
 
 $(OUTPUT)/execsnoop.bpf.o: execsnoop.bpf.c vmlinux.h | $(OUTPUT)
@@ -55,16 +62,23 @@ $(OUTPUT)/execsnoop.o: $(OUTPUT)/execsnoop.skel.h
 
 $(OUTPUT)/%.o: %.c | $(OUTPUT)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(XCFLAGS) -MMD -MP -c $< -o $@
 
 $(APP): $(USER_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -static $^ $(LIBBPF_LIBS) -o $@
 
-# Unit tests link the pure parts only; no BPF is loaded.
-$(OUTPUT)/tests/test_%: tests/unit/test_%.c $(OUTPUT)/%.o | $(OUTPUT)/tests
+# Unit tests link the pure parts only; no BPF is loaded. They run twice:
+# as built, and built again from source under ASan and UBSan.
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+$(OUTPUT)/tests/test_%: tests/unit/test_%.c $(PURE_OBJS) $(wildcard *.h) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -lcmocka -o $@
+	$(Q)$(CC) $(CFLAGS) $(XCFLAGS) $(filter %.c %.o,$^) -lcmocka -o $@
+
+$(OUTPUT)/san/test_%: tests/unit/test_%.c $(patsubst %,%.c,$(PURE)) $(wildcard *.h) | $(OUTPUT)/san
+	$(call msg,CC-SAN,$@)
+	$(Q)$(CC) $(XCFLAGS) $(SAN_FLAGS) $(filter %.c,$^) -lcmocka -o $@
 
 $(OUTPUT)/tests/execer: tests/helpers/execer.c | $(OUTPUT)/tests
 	$(call msg,CC,$@)
@@ -96,7 +110,7 @@ vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux.h.tmp
 	mv vmlinux.h.tmp vmlinux.h
 
-SOURCES := execsnoop.c execsnoop.bpf.c execsnoop.h format.c format.h options.c options.h btf_trim.c btf_trim.h \
+SOURCES := execsnoop.c execsnoop.bpf.c execsnoop.h $(patsubst %,%.c,$(UNITS)) $(patsubst %,%.h,$(UNITS)) \
 	tests/unit/*.c tests/helpers/*.c scripts/bench/*.c
 
 format:

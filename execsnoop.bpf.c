@@ -1,35 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /*
- * Stash each exec at syscall entry, complete it from the new image at
- * sched_process_exec (success) or from the caller's memory at syscall exit
- * (failure), and emit one record through the perf event array.
+ * Report every successful exec from sched_process_exec, with the path the
+ * kernel resolved and argv read from the new image. With trace_failed, stash
+ * the caller's pointers at syscall entry and report a failed exec at syscall
+ * exit from the caller's memory. One record per exec goes out through the
+ * perf event array; when the ring is nearly full, the path alone.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include "execsnoop.h"
 
-#define AT_FDCWD  -100
-#define PAGE_SIZE 4096
+#define AT_FDCWD   -100
+#define SLOT_TRIES 4
 
 /* Load-time settings, written between open and load. */
 const volatile bool trace_failed = false;
 const volatile __u32 targ_uid = NO_UID;
 const volatile __u32 targ_ppid = NO_PPID;
 const volatile bool filter_cgroup = false;
+const volatile __u32 nr_slots = 1;     /* entries of scratch */
+const volatile __u64 ring_bytes = 0;   /* data bytes of each CPU's ring */
+const volatile __u64 ring_reserve = 0; /* kept free of full records, for path-only ones */
 
-/* Execs not traced because the stash was full; read at exit. */
-__u64 stash_full = 0;
-/* Records the perf buffer had no room for; read while running. */
-__u64 lost_events = 0;
+struct counters counters = {};
 
-/* What is known at syscall entry, kept until the exec completes. */
+/* What is known at syscall entry, kept until a failed exec is reported. */
 struct stash {
-	__u64 ts;
 	__u64 fname;
 	__u64 argv;
 	__s32 fd;
-	__u32 uid;
+	__u32 pad;
 };
 
 /* Keyed by task_struct address: stays valid when a thread execs and takes over the pid. */
@@ -46,15 +47,25 @@ struct {
 	__uint(value_size, sizeof(__u32));
 } events SEC(".maps");
 
+/* Indexed by CPU; sized and mapped by user space. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ring_use);
+} ring_use SEC(".maps");
+
 /*
- * Records are built here, never on the 512-byte stack: one slot per CPU
- * (too big for a per-CPU map); user space sizes it to the possible CPUs.
+ * Records are built here, never on the 512-byte stack: too big for a per-CPU
+ * map, so nr_slots slots (at most SCRATCH_SLOTS_MAX, however many CPUs),
+ * each taken with its busy flag.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct event);
+	__type(value, struct scratch_slot);
 } scratch SEC(".maps");
 
 struct {
@@ -77,34 +88,98 @@ struct sys_exit_ctx {
 	__s64 ret;
 };
 
-static __always_inline struct event *scratch_event(void)
+/* The one place that decides whether the current task is traced. */
+static __always_inline bool traced(struct task_struct *task, __u32 uid)
+{
+	if (targ_uid != NO_UID && uid != targ_uid)
+		return false;
+	if (filter_cgroup && bpf_current_task_under_cgroup(&cgroup, 0) != 1)
+		return false;
+	if (targ_ppid != NO_PPID && (__u32)BPF_CORE_READ(task, real_parent, tgid) != targ_ppid)
+		return false;
+	return true;
+}
+
+/* A free record buffer, marked busy; NULL when all tried are in use. */
+static __always_inline struct scratch_slot *slot_get(void)
+{
+	__u32 idx = bpf_get_smp_processor_id() % nr_slots;
+	struct scratch_slot *s;
+
+	for (int i = 0; i < SLOT_TRIES; i++) {
+		s = bpf_map_lookup_elem(&scratch, &idx);
+		if (s && !__sync_val_compare_and_swap(&s->busy, 0, 1))
+			return s;
+		idx = (idx + 1) % nr_slots;
+	}
+	__sync_fetch_and_add(&counters.lost_busy, 1);
+	return NULL;
+}
+
+static __always_inline void slot_put(struct scratch_slot *s)
+{
+	__sync_lock_test_and_set(&s->busy, 0);
+}
+
+static __always_inline void fill_header(struct event *e, struct task_struct *task, __u32 uid)
+{
+	e->h.ts = bpf_ktime_get_boot_ns();
+	e->h.pid = bpf_get_current_pid_tgid() >> 32;
+	e->h.ppid = BPF_CORE_READ(task, real_parent, tgid);
+	e->h.uid = uid;
+	e->h.fd = AT_FDCWD;
+	e->h.flags = 0;
+	e->h.args_len = 0;
+	bpf_get_current_comm(e->h.comm, sizeof(e->h.comm));
+}
+
+/*
+ * Sends the record; when the ring is nearly full, or the whole record does
+ * not fit, the record without its arguments. Counts what it had to leave out.
+ */
+static __always_inline void emit(void *ctx, struct event *e)
 {
 	__u32 cpu = bpf_get_smp_processor_id();
+	__u64 size = EVENT_HDR_LEN + e->h.fname_len + e->h.args_len, used = 0;
+	struct ring_use *ru = bpf_map_lookup_elem(&ring_use, &cpu);
 
-	return bpf_map_lookup_elem(&scratch, &cpu);
+	if (size > sizeof(*e))
+		size = sizeof(*e);
+	if (ru)
+		used = ru->written - *(volatile __u64 *)&ru->consumed;
+	if (!e->h.args_len || used + PERF_SAMPLE_BYTES(size) <= ring_bytes - ring_reserve) {
+		if (!bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, e, size))
+			goto sent;
+		if (!e->h.args_len)
+			goto lost;
+	}
+	/* the path alone: the exec still gets its line */
+	e->h.flags |= EV_ARGS_LOST;
+	e->h.args_len = 0;
+	size = EVENT_HDR_LEN + e->h.fname_len;
+	if (size > sizeof(*e))
+		size = sizeof(*e);
+	if (bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, e, size))
+		goto lost;
+	__sync_fetch_and_add(&counters.args_lost_ring, 1);
+sent:
+	if (ru)
+		__sync_fetch_and_add(&ru->written, PERF_SAMPLE_BYTES(size));
+	return;
+lost:
+	__sync_fetch_and_add(&counters.lost_ring, 1);
 }
 
 static __always_inline int enter_exec(__s32 fd, __u64 fname, __u64 argv)
 {
 	struct task_struct *task = (void *)bpf_get_current_task();
-	__u32 uid = bpf_get_current_uid_gid();
-	struct stash s = {};
+	struct stash s = { .fname = fname, .argv = argv, .fd = fd };
 	__u64 key = (__u64)task;
 
-	if (targ_uid != NO_UID && uid != targ_uid)
+	if (!traced(task, bpf_get_current_uid_gid()))
 		return 0;
-	if (filter_cgroup && bpf_current_task_under_cgroup(&cgroup, 0) != 1)
-		return 0;
-	if (targ_ppid != NO_PPID && (__u32)BPF_CORE_READ(task, real_parent, tgid) != targ_ppid)
-		return 0;
-
-	s.ts = bpf_ktime_get_ns();
-	s.fname = fname;
-	s.argv = argv;
-	s.fd = fd;
-	s.uid = uid;
-	if (bpf_map_update_elem(&execs, &key, &s, BPF_ANY))
-		__sync_fetch_and_add(&stash_full, 1);
+	/* on failure, the exit finds no entry and says so */
+	bpf_map_update_elem(&execs, &key, &s, BPF_ANY);
 	return 0;
 }
 
@@ -120,27 +195,6 @@ int sys_enter_execveat(struct sys_enter_ctx *ctx)
 	return enter_exec((__s32)ctx->args[0], ctx->args[1], ctx->args[2]);
 }
 
-static __always_inline void fill_common(struct event *e, const struct stash *s,
-					struct task_struct *task)
-{
-	e->ts = s->ts;
-	e->pid = bpf_get_current_pid_tgid() >> 32;
-	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
-	e->uid = s->uid;
-	e->fd = s->fd;
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
-}
-
-static __always_inline void emit(void *ctx, struct event *e)
-{
-	__u64 size = EVENT_HDR_LEN + e->fname_len + e->args_len;
-
-	if (size > sizeof(*e))
-		size = sizeof(*e);
-	if (bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, e, size))
-		__sync_fetch_and_add(&lost_events, 1);
-}
-
 /*
  * The exec succeeded: the kernel has copied argv into the new image, where
  * it is resident. Without an interpreter it is the caller's argv; a #! or
@@ -153,33 +207,32 @@ int sched_process_exec(__u64 *ctx)
 	/* (struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm) */
 	struct linux_binprm *bprm = (void *)ctx[2];
 	struct task_struct *task = (void *)bpf_get_current_task();
-	__u64 key = (__u64)task;
+	__u32 uid = bpf_get_current_uid_gid();
 	__u64 start, end, stack, from, top[3] = {};
 	const char *fname, *interp;
+	struct scratch_slot *slot;
 	struct mm_struct *mm;
-	struct stash *s;
 	struct event *e;
 	long len;
 
-	s = bpf_map_lookup_elem(&execs, &key);
-	if (!s)
+	if (!traced(task, uid))
 		return 0;
-	e = scratch_event();
-	if (!e)
-		goto out;
+	slot = slot_get();
+	if (!slot)
+		return 0;
+	e = &slot->e;
 
-	fill_common(e, s, task);
-	e->ret = 0;
-	e->flags = 0;
+	fill_header(e, task, uid);
+	e->h.ret = 0;
 	fname = BPF_CORE_READ(bprm, filename);
 	interp = BPF_CORE_READ(bprm, interp);
 	len = bpf_probe_read_kernel_str(e->data, FNAME_MAX, fname);
 	if (len <= 0) {
 		e->data[0] = '\0';
 		len = 1;
-		e->flags |= EV_FNAME_FAULT;
+		e->h.flags |= EV_FNAME_FAULT;
 	}
-	e->fname_len = len;
+	e->h.fname_len = len;
 
 	mm = BPF_CORE_READ(task, mm);
 	start = BPF_CORE_READ(mm, arg_start);
@@ -189,32 +242,30 @@ int sched_process_exec(__u64 *ctx)
 	/* the new stack starts with argc, argv[0], argv[1] */
 	from = start;
 	if (interp != fname)
-		e->flags |= EV_INTERP;
+		e->h.flags |= EV_INTERP;
 	else if (!bpf_probe_read_user(top, sizeof(top), (void *)stack))
 		from = top[0] > 1 ? top[2] : end;
 	if (from < start || from > end)
 		from = start;
 	if (from == start)
-		e->flags |= EV_HAS_ARGV0;
+		e->h.flags |= EV_HAS_ARGV0;
 
-	e->args_len = 0;
 	if (end > from) {
 		__u64 n = end - from;
 
 		if (n > ARGS_MAX) {
 			n = ARGS_MAX;
-			e->flags |= EV_TRUNCATED;
+			e->h.flags |= EV_TRUNCATED;
 		}
 		if (len > FNAME_MAX)
 			len = FNAME_MAX;
 		if (bpf_probe_read_user(e->data + len, n, (void *)from))
-			e->flags |= EV_FAULT;
+			e->h.flags |= EV_FAULT;
 		else
-			e->args_len = n;
+			e->h.args_len = n;
 	}
 	emit(ctx, e);
-out:
-	bpf_map_delete_elem(&execs, &key);
+	slot_put(slot);
 	return 0;
 }
 
@@ -269,41 +320,23 @@ static long read_arg(__u32 idx __attribute__((unused)), struct args_ctx *c)
 	return 0;
 }
 
-static __always_inline int exit_exec(void *ctx, long ret)
+/* Fills a failed exec's path and arguments from the caller's memory. */
+static __always_inline void read_caller(struct event *e, const struct stash *s)
 {
-	struct task_struct *task;
 	struct args_ctx c = {};
-	struct stash *s;
-	struct event *e;
-	__u64 key;
 	long len;
 
-	/* a successful exec was reported at sched_process_exec */
-	if (ret == 0)
-		return 0;
-	task = (void *)bpf_get_current_task();
-	key = (__u64)task;
-	s = bpf_map_lookup_elem(&execs, &key);
-	if (!s)
-		return 0;
-	if (!trace_failed)
-		goto out;
-	e = scratch_event();
-	if (!e)
-		goto out;
-
-	fill_common(e, s, task);
-	e->ret = ret;
-	e->flags = EV_FNAME_USER;
+	e->h.fd = s->fd;
+	e->h.flags |= EV_FNAME_USER;
 	len = bpf_probe_read_user_str(e->data, FNAME_MAX, (void *)s->fname);
 	if (len <= 0) {
 		e->data[0] = '\0';
 		len = 1;
-		e->flags |= EV_FNAME_FAULT;
+		e->h.flags |= EV_FNAME_FAULT;
 	}
 	if (len > FNAME_MAX)
 		len = FNAME_MAX;
-	e->fname_len = len;
+	e->h.fname_len = len;
 
 	c.e = e;
 	c.argv = s->argv;
@@ -316,11 +349,47 @@ static __always_inline int exit_exec(void *ctx, long ret)
 		c.off = c.end;
 		c.flags |= EV_TRUNCATED;
 	}
-	e->args_len = c.off - len;
-	e->flags |= c.flags;
+	e->h.args_len = c.off - len;
+	e->h.flags |= c.flags;
+}
+
+static __always_inline int exit_exec(void *ctx, long ret)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	__u32 uid = bpf_get_current_uid_gid();
+	struct scratch_slot *slot;
+	__u64 key = (__u64)task;
+	struct stash *s;
+	struct event *e;
+
+	/* a successful exec was reported at sched_process_exec */
+	if (ret == 0) {
+		bpf_map_delete_elem(&execs, &key);
+		return 0;
+	}
+	if (!traced(task, uid))
+		return 0;
+	s = bpf_map_lookup_elem(&execs, &key);
+	slot = slot_get();
+	if (!slot)
+		goto out;
+	e = &slot->e;
+
+	fill_header(e, task, uid);
+	e->h.ret = ret;
+	if (s) {
+		read_caller(e, s);
+	} else {
+		e->data[0] = '\0';
+		e->h.fname_len = 1;
+		e->h.flags |= EV_NO_STASH | EV_FNAME_FAULT;
+		__sync_fetch_and_add(&counters.args_lost_stash, 1);
+	}
 	emit(ctx, e);
+	slot_put(slot);
 out:
-	bpf_map_delete_elem(&execs, &key);
+	if (s)
+		bpf_map_delete_elem(&execs, &key);
 	return 0;
 }
 

@@ -12,7 +12,10 @@
 #include <linux/capability.h>
 #include <linux/magic.h>
 #include <linux/perf_event.h>
+#include <sched.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -22,14 +25,19 @@
 #include "btf_trim.h"
 #include "execsnoop.h"
 #include "execsnoop.skel.h"
-#include "format.h"
 #include "options.h"
+#include "output.h"
+#include "record.h"
+#include "reorder.h"
+#include "stream.h"
+#include "text.h"
 
-#define RING_BUDGET	 (2 << 20) /* perf ring bytes, shared out over the CPUs */
-#define RING_MIN	 (256 << 10)
-#define RING_MAX	 (1 << 20)
 #define TTY_INTERVAL_MS	 16  /* longest wait for a line on a terminal: a screen refresh */
-#define FILE_INTERVAL_MS 200 /* longest wait before a batch goes to a file or pipe */
+#define FILE_INTERVAL_MS 100 /* longest wait before a batch goes to a file or pipe */
+#define TTY_WINDOW_MS	 16  /* how long a line is held back for older ones to arrive */
+#define FILE_WINDOW_MS	 50
+#define STOP_GRACE_MS	 1000 /* how long output is retried at exit when it is not read */
+#define BOOST_NICE	 -10
 #define TRACEFS		 "/sys/kernel/tracing"
 
 #ifndef CAP_PERFMON
@@ -39,16 +47,14 @@
 #define CAP_BPF 39
 #endif
 
+/* 1 once a stop was asked for (SIGINT, SIGTERM, SIGHUP); 2 when asked again: stop at once */
 static volatile sig_atomic_t exiting;
 static struct options opts;
 static struct fmt fmt;
-/* Lines are formatted in place here and written in batches: room for several of the longest. */
-static char out[2 * LINE_MAX_LEN];
-static size_t out_len;
-static unsigned long long lost_seen, lost_unreported;
-static volatile __u64 *lost_events; /* the BPF programs' count, mapped */
-static bool out_closed;		    /* the reader of stdout went away */
-static int out_errno;		    /* a write to stdout failed */
+static struct output out;
+static struct reorder ro;
+static struct stream *stream;
+static const struct counters *counters; /* the programs' loss counts, mapped */
 
 static void fail(const char *what, int err)
 {
@@ -65,8 +71,8 @@ static int libbpf_print(enum libbpf_print_level level, const char *format, va_li
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	exiting = 1;
+	if (sig != SIGALRM)
+		exiting = exiting ? 2 : 1;
 }
 
 static __u64 now_ns(clockid_t clock)
@@ -117,148 +123,132 @@ static int cgroup_fd(const char *path)
 	return fd;
 }
 
-/* Writes what is buffered; on an error, stops the tool (quietly when the reader left). */
-static void out_flush(void)
+/* Gives the reader the CPU it needs to keep up with a storm of execs. */
+static void raise_priority(void)
 {
-	size_t done = 0;
-	ssize_t n;
+	struct sched_param sp = { .sched_priority = 1 };
 
-	while (done < out_len && !out_closed && !out_errno) {
-		n = write(STDOUT_FILENO, out + done, out_len - done);
-		if (n > 0) {
-			done += n;
-		} else if (n < 0 && errno == EPIPE) {
-			out_closed = true;
-			exiting = 1;
-		} else if (n == 0 || errno != EINTR) {
-			out_errno = n ? errno : EIO;
-			exiting = 1;
+	switch (opts.priority) {
+	case PRIO_BOOST:
+		/* an unprivileged start keeps its priority: not worth failing for */
+		if (getpriority(PRIO_PROCESS, 0) > BOOST_NICE)
+			setpriority(PRIO_PROCESS, 0, BOOST_NICE);
+		break;
+	case PRIO_REALTIME:
+		if (sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &sp))
+			fprintf(stderr,
+				"execsnoop: warning: cannot use real-time scheduling: %s (needs CAP_SYS_NICE)\n",
+				strerror(errno));
+		break;
+	case PRIO_NONE:
+		break;
+	}
+}
+
+/* True when the record passes the filters applied in user space; fills w. */
+static bool wanted(const struct record *r, struct words *w)
+{
+	if (opts.name && !strstr(r->h.comm, opts.name))
+		return false;
+	record_words(r, w);
+	return !opts.line || words_contain(w, opts.line);
+}
+
+/* Formats a record; false when the output has no room now (the record stays). */
+static bool print_record(const struct record *r)
+{
+	static struct words w;
+	/* every byte escaped, a quote pair and a space per word, the columns */
+	size_t need = 8 * (r->h.fname_len + r->h.args_len) + 256;
+	char *p;
+
+	if (!wanted(r, &w))
+		return true;
+	p = output_room(&out, need, &exiting);
+	if (!p)
+		return false;
+	output_commit(&out, text_line(p, &fmt, r, &w));
+	return true;
+}
+
+/*
+ * Prints what the rings hold, in time order, holding back the newest lines
+ * for the window unless draining. False when it stopped early because the
+ * output had no room.
+ */
+static bool pump(bool drain)
+{
+	static __u64 heads[1024];
+	unsigned int n = stream_count(stream);
+	const struct record *r;
+	__u64 now;
+	int i;
+
+	if (n > sizeof(heads) / sizeof(heads[0]))
+		n = sizeof(heads) / sizeof(heads[0]);
+	for (unsigned int k = 0; k < n; k++) {
+		r = stream_peek(stream, k);
+		heads[k] = r ? r->h.ts : REORDER_EMPTY;
+	}
+	now = now_ns(CLOCK_BOOTTIME);
+	if (fmt.time == TIME_WALL)
+		fmt.wall_offset_ns = now_ns(CLOCK_REALTIME) - now;
+	while ((i = reorder_next(&ro, heads, n, now, drain)) >= 0) {
+		r = stream_peek(stream, i);
+		if (!print_record(r))
+			return false;
+		reorder_taken(&ro, r->h.ts);
+		stream_take(stream, i);
+		r = stream_peek(stream, i);
+		heads[i] = r ? r->h.ts : REORDER_EMPTY;
+	}
+	return true;
+}
+
+/* Records still in the rings that would have been printed. */
+static unsigned long long count_unprinted(void)
+{
+	static struct words w;
+	unsigned long long n = 0;
+	const struct record *r;
+
+	for (unsigned int i = 0; i < stream_count(stream); i++) {
+		while ((r = stream_peek(stream, i))) {
+			n += wanted(r, &w);
+			stream_take(stream, i);
 		}
 	}
-	out_len = 0;
+	return n;
 }
 
-/* Room for one more line of at most LINE_MAX_LEN bytes. */
-static char *out_room(void)
+/* Losses, by cause; those of one kind are left out when there were none. */
+static void report(const char *when, bool final)
 {
-	if (sizeof(out) - out_len < LINE_MAX_LEN)
-		out_flush();
-	return out + out_len;
-}
+	const struct counters *c = counters;
+	char late[64] = "";
 
-static void handle_sample(const void *data, size_t size)
-{
-	const struct event *e = event_check(data, size);
-	static struct words w;
-
-	if (!e || out_closed || out_errno)
+	if (final && ro.late)
+		snprintf(late, sizeof(late), ", %llu printed late", ro.late);
+	if (!c->lost_ring && !c->lost_busy && !c->args_lost_ring && !c->args_lost_stash && !*late)
 		return;
-	if (opts.name && !strstr(e->comm, opts.name))
-		return;
-	event_words(e, &w);
-	if (opts.line && !words_contain(&w, opts.line))
-		return;
-	out_len += format_event(out_room(), &fmt, e, &w);
+	fprintf(stderr,
+		"execsnoop: %s: %llu execs lost (ring full %llu, no buffer %llu), "
+		"%llu printed without arguments (ring full %llu, not seen at entry %llu)%s\n",
+		when, (unsigned long long)(c->lost_ring + c->lost_busy),
+		(unsigned long long)c->lost_ring, (unsigned long long)c->lost_busy,
+		(unsigned long long)(c->args_lost_ring + c->args_lost_stash),
+		(unsigned long long)c->args_lost_ring, (unsigned long long)c->args_lost_stash,
+		late);
+	if (final && stream_malformed(stream))
+		fprintf(stderr, "execsnoop: %llu malformed records skipped\n",
+			stream_malformed(stream));
 }
 
-struct sample {
-	struct perf_event_header header;
-	__u32 size;
-	char data[];
-};
-
-static enum bpf_perf_event_ret handle_record(void *ctx, int cpu, struct perf_event_header *hdr)
-{
-	(void)ctx;
-	(void)cpu;
-	/* PERF_RECORD_LOST comes late or not at all: the programs count losses themselves */
-	if (hdr->type == PERF_RECORD_SAMPLE) {
-		struct sample *s = (struct sample *)hdr;
-
-		handle_sample(s->data, s->size);
-	}
-	return LIBBPF_PERF_EVENT_CONT;
-}
-
-/* Exit side first, so that every stashed exec is completed and removed. */
-static int attach(struct execsnoop_bpf *skel)
-{
-	struct {
-		struct bpf_program *prog;
-		struct bpf_link **link;
-	} order[] = {
-		{ skel->progs.sched_process_exec, &skel->links.sched_process_exec },
-		{ skel->progs.sys_exit_execve, &skel->links.sys_exit_execve },
-		{ skel->progs.sys_exit_execveat, &skel->links.sys_exit_execveat },
-		{ skel->progs.sys_enter_execve, &skel->links.sys_enter_execve },
-		{ skel->progs.sys_enter_execveat, &skel->links.sys_enter_execveat },
-	};
-
-	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		*order[i].link = bpf_program__attach(order[i].prog);
-		if (!*order[i].link)
-			return -errno;
-	}
-	return 0;
-}
-
-static void detach_entry(struct execsnoop_bpf *skel)
-{
-	bpf_link__destroy(skel->links.sys_enter_execve);
-	bpf_link__destroy(skel->links.sys_enter_execveat);
-	skel->links.sys_enter_execve = NULL;
-	skel->links.sys_enter_execveat = NULL;
-}
-
-static void report_lost(void)
-{
-	__u64 lost = *lost_events;
-
-	lost_unreported += lost - lost_seen;
-	lost_seen = lost;
-	if (!lost_unreported)
-		return;
-	fprintf(stderr, "execsnoop: lost %llu events: the reader fell behind\n", lost_unreported);
-	lost_unreported = 0;
-}
-
-/* Pages per CPU ring: a power of two within [RING_MIN, RING_MAX]. */
-static size_t ring_pages(void)
-{
-	long page = sysconf(_SC_PAGESIZE);
-	int ncpu = libbpf_num_possible_cpus();
-	size_t bytes = RING_BUDGET / (ncpu > 0 ? ncpu : 1), pages = 1;
-
-	if (bytes < RING_MIN)
-		bytes = RING_MIN;
-	if (bytes > RING_MAX)
-		bytes = RING_MAX;
-	while (pages * 2 * page <= bytes)
-		pages *= 2;
-	return pages;
-}
-
-static struct perf_buffer *open_perf_buffer(struct execsnoop_bpf *skel)
-{
-	size_t pages = ring_pages();
-	struct perf_event_attr attr = {
-		.type = PERF_TYPE_SOFTWARE,
-		.config = PERF_COUNT_SW_BPF_OUTPUT,
-		.sample_type = PERF_SAMPLE_RAW,
-		.sample_period = 1,
-		/* wake the reader when an eighth of the ring is used, not on every event */
-		.watermark = 1,
-		.wakeup_watermark = pages * sysconf(_SC_PAGESIZE) / 8,
-	};
-
-	return perf_buffer__new_raw(bpf_map__fd(skel->maps.events), pages, &attr, handle_record,
-				    NULL, NULL);
-}
-
-/* Polls until a signal or the end of stdout; returns 0 or a negative errno. */
-static int poll_events(struct perf_buffer *pb, int interval_ms)
+/* Polls until a stop or the end of stdout; returns 0 or a negative errno. */
+static int poll_events(int interval_ms)
 {
 	struct epoll_event ev = { .events = EPOLLIN }, got[2];
+	struct counters seen = {};
 	__u64 last_report = 0, now;
 	struct stat st;
 	int efd, err = 0, n;
@@ -266,7 +256,7 @@ static int poll_events(struct perf_buffer *pb, int interval_ms)
 	efd = epoll_create1(EPOLL_CLOEXEC);
 	if (efd < 0)
 		return -errno;
-	ev.data.fd = perf_buffer__epoll_fd(pb);
+	ev.data.fd = stream_fd(stream);
 	if (epoll_ctl(efd, EPOLL_CTL_ADD, ev.data.fd, &ev)) {
 		err = -errno;
 		goto out;
@@ -286,18 +276,21 @@ static int poll_events(struct perf_buffer *pb, int interval_ms)
 		}
 		for (int i = 0; i < n; i++) {
 			if (got[i].data.fd == STDOUT_FILENO) {
-				out_closed = true;
+				out.gone = true;
 				exiting = 1;
 			}
 		}
-		err = perf_buffer__consume(pb);
-		if (err < 0 && err != -EINTR)
+		pump(false);
+		err = output_flush(&out, &exiting);
+		if (err == -EPIPE)
+			exiting = 1; /* the reader went away: a normal end */
+		else if (err && err != -EINTR)
 			break;
 		err = 0;
-		out_flush();
 		now = now_ns(CLOCK_MONOTONIC);
-		if (*lost_events != lost_seen && now - last_report >= 1000000000ULL) {
-			report_lost();
+		if (memcmp(&seen, counters, sizeof(seen)) && now - last_report >= 1000000000ULL) {
+			memcpy(&seen, (const void *)counters, sizeof(seen));
+			report("so far", false);
 			last_report = now;
 		}
 	}
@@ -306,14 +299,99 @@ out:
 	return err;
 }
 
+/*
+ * After a stop: prints what the rings still hold. When the output is not
+ * read, gives up after STOP_GRACE_MS, or at once on a second stop; returns
+ * the lines that could not be written.
+ */
+static unsigned long long drain(void)
+{
+	struct itimerval tick = { { 0, 100000 }, { 0, 100000 } }, off = {};
+	__u64 deadline = now_ns(CLOCK_MONOTONIC) + STOP_GRACE_MS * 1000000ULL;
+	unsigned long long left = 0;
+	int err;
+
+	/* blocked writes return every 100 ms to look at the clock */
+	setitimer(ITIMER_REAL, &tick, NULL);
+	for (;;) {
+		bool done = pump(true);
+
+		err = output_flush(&out, &exiting);
+		if (!err && done)
+			break;
+		if (err == -EINTR) {
+			if (exiting > 1 || now_ns(CLOCK_MONOTONIC) >= deadline) {
+				left = output_pending_lines(&out) + count_unprinted();
+				break;
+			}
+		} else if (err) {
+			/* the output is gone or broken: nothing more can be written */
+			break;
+		}
+	}
+	setitimer(ITIMER_REAL, &off, NULL);
+	return left;
+}
+/* Exit side first, so that every stashed exec is completed and removed. */
+static int attach(struct execsnoop_bpf *skel)
+{
+	struct bpf_program *order[] = {
+		skel->progs.sched_process_exec, skel->progs.sys_exit_execve,
+		skel->progs.sys_exit_execveat,	skel->progs.sys_enter_execve,
+		skel->progs.sys_enter_execveat,
+	};
+	struct bpf_link **links[] = {
+		&skel->links.sched_process_exec, &skel->links.sys_exit_execve,
+		&skel->links.sys_exit_execveat,	 &skel->links.sys_enter_execve,
+		&skel->links.sys_enter_execveat,
+	};
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		if (!bpf_program__autoload(order[i]))
+			continue;
+		*links[i] = bpf_program__attach(order[i]);
+		if (!*links[i])
+			return -errno;
+	}
+	return 0;
+}
+
+/* Only failed execs need the syscall hooks and the stash. */
+static void configure(struct execsnoop_bpf *skel, int ncpu, size_t ring)
+{
+	struct bpf_program *failed_only[] = {
+		skel->progs.sys_enter_execve,
+		skel->progs.sys_enter_execveat,
+		skel->progs.sys_exit_execve,
+		skel->progs.sys_exit_execveat,
+	};
+	__u32 slots = ncpu < SCRATCH_SLOTS_MAX ? ncpu : SCRATCH_SLOTS_MAX;
+
+	skel->rodata->trace_failed = opts.fails;
+	skel->rodata->targ_uid = opts.uid;
+	skel->rodata->targ_ppid = opts.ppid;
+	skel->rodata->nr_slots = slots;
+	skel->rodata->ring_bytes = ring;
+	/* a quarter of each ring is kept for path-only records when it fills up */
+	skel->rodata->ring_reserve = ring / 4;
+	bpf_map__set_max_entries(skel->maps.scratch, slots);
+	bpf_map__set_max_entries(skel->maps.ring_use, ncpu);
+	if (!opts.fails) {
+		for (size_t i = 0; i < sizeof(failed_only) / sizeof(failed_only[0]); i++)
+			bpf_program__set_autoload(failed_only[i], false);
+		bpf_map__set_max_entries(skel->maps.execs, 1);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
-	struct perf_buffer *pb = NULL;
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
 	struct execsnoop_bpf *skel = NULL;
-	int err, cg = -1, btf_fd = -1, status = 1;
+	int err, cg = -1, btf_fd = -1, status = 1, ncpu;
+	unsigned long long unwritten;
 	char btf_path[64];
+	size_t ring;
 
 	switch (parse_options(argc, argv, &opts, stdout, stderr)) {
 	case PARSE_EXIT:
@@ -342,19 +420,27 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	err = ensure_tracefs();
+	/* only the syscall tracepoints of failed execs need tracefs */
+	err = opts.fails ? ensure_tracefs() : 0;
 	if (err) {
 		fprintf(stderr,
 			"execsnoop: tracefs is not mounted and mounting it at %s failed: %s\n",
 			TRACEFS, strerror(-err));
 		goto cleanup;
 	}
+	if (output_init(&out, STDOUT_FILENO, LINE_MAX_LEN + (64 << 10))) {
+		fail("allocating the output buffer", ENOMEM);
+		goto cleanup;
+	}
 
 	libbpf_set_print(libbpf_print);
+	/* no SA_RESTART: a signal interrupts a write blocked on a reader that does not read */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGALRM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	raise_priority();
 
 	/* a few structs instead of the whole kernel BTF; the full one if that fails */
 	btf_fd = btf_trim_vmlinux(btf_path, sizeof(btf_path));
@@ -366,15 +452,14 @@ int main(int argc, char **argv)
 		fail("opening BPF object", errno);
 		goto cleanup;
 	}
-	skel->rodata->trace_failed = opts.fails;
-	skel->rodata->targ_uid = opts.uid;
-	skel->rodata->targ_ppid = opts.ppid;
-	skel->rodata->filter_cgroup = cg >= 0;
-	err = libbpf_num_possible_cpus();
-	if (err < 0 || bpf_map__set_max_entries(skel->maps.scratch, err)) {
-		fail("sizing the record buffers", err < 0 ? err : errno);
+	ncpu = libbpf_num_possible_cpus();
+	if (ncpu < 0) {
+		fail("counting CPUs", ncpu);
 		goto cleanup;
 	}
+	skel->rodata->filter_cgroup = cg >= 0;
+	ring = ring_size(&opts, ncpu);
+	configure(skel, ncpu, ring);
 
 	err = execsnoop_bpf__load(skel);
 	if (btf_fd >= 0)
@@ -394,9 +479,10 @@ int main(int argc, char **argv)
 		}
 	}
 
-	lost_events = &skel->bss->lost_events;
-	pb = open_perf_buffer(skel);
-	if (!pb) {
+	counters = &skel->bss->counters;
+	stream =
+		stream_open(bpf_map__fd(skel->maps.events), bpf_map__fd(skel->maps.ring_use), ring);
+	if (!stream) {
 		fail("opening the perf buffer", errno);
 		goto cleanup;
 	}
@@ -410,36 +496,34 @@ int main(int argc, char **argv)
 	fmt.print_uid = opts.print_uid;
 	fmt.quote = opts.quote;
 	fmt.max_args = opts.max_args;
-	fmt.start_ns = now_ns(CLOCK_MONOTONIC);
-	fmt.wall_offset_ns = now_ns(CLOCK_REALTIME) - fmt.start_ns;
+	fmt.start_ns = now_ns(CLOCK_BOOTTIME);
+	ro.window_ns = (isatty(STDOUT_FILENO) ? TTY_WINDOW_MS : FILE_WINDOW_MS) * 1000000ULL;
 
-	out_len += format_header(out_room(), &fmt);
-	out_flush();
+	output_commit(&out, text_header(output_room(&out, 256, NULL), &fmt));
+	output_flush(&out, &exiting);
 
-	err = poll_events(pb, isatty(STDOUT_FILENO) ? TTY_INTERVAL_MS : FILE_INTERVAL_MS);
+	err = poll_events(isatty(STDOUT_FILENO) ? TTY_INTERVAL_MS : FILE_INTERVAL_MS);
 	if (err)
 		fail("reading events", err);
 
-	/* stop tracing new execs, then drain what the kernel already wrote */
-	detach_entry(skel);
-	if (!out_closed && !out_errno)
-		perf_buffer__consume(pb);
-	out_flush();
+	/* trace no more, then print what the kernel already wrote */
+	execsnoop_bpf__detach(skel);
+	unwritten = drain();
 
-	if (out_errno)
-		fail("writing output", out_errno);
+	if (out.err)
+		fail("writing output", out.err);
+	else if (unwritten)
+		fprintf(stderr,
+			"execsnoop: %llu lines could not be written: the output was not read within %d ms of the stop\n",
+			unwritten, STOP_GRACE_MS);
 	else if (!err)
 		status = 0;
-	report_lost();
-	if (lost_seen)
-		fprintf(stderr, "execsnoop: %llu events lost in total\n", lost_seen);
-	if (skel->bss->stash_full)
-		fprintf(stderr, "execsnoop: %llu execs not traced: too many in flight at once\n",
-			(unsigned long long)skel->bss->stash_full);
+	report("in total", true);
 
 cleanup:
-	perf_buffer__free(pb);
+	stream_close(stream);
 	execsnoop_bpf__destroy(skel);
+	output_free(&out);
 	if (cg >= 0)
 		close(cg);
 	if (btf_fd >= 0)

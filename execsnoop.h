@@ -3,12 +3,13 @@
 #ifndef EXECSNOOP_H
 #define EXECSNOOP_H
 
-#define TASK_COMM_LEN 16
-#define FNAME_MAX     4096	  /* PATH_MAX: the longest path exec accepts */
-#define ARGS_MAX      32768	  /* argument bytes captured per exec */
-#define STR_CHUNK     4096	  /* one read of a failed exec's argument */
-#define NO_UID	      0xffffffffU /* no uid filter */
-#define NO_PPID	      0		  /* no parent filter */
+#define TASK_COMM_LEN	  16
+#define FNAME_MAX	  4096	      /* PATH_MAX: the longest path exec accepts */
+#define ARGS_MAX	  32768	      /* argument bytes captured per exec */
+#define STR_CHUNK	  4096	      /* one read of a failed exec's argument */
+#define NO_UID		  0xffffffffU /* no uid filter */
+#define NO_PPID		  0	      /* no parent filter */
+#define SCRATCH_SLOTS_MAX 64	      /* record buffers, shared out over the CPUs */
 
 /* event.flags */
 #define EV_TRUNCATED   (1U << 0) /* arguments were cut at ARGS_MAX */
@@ -17,14 +18,12 @@
 #define EV_FNAME_FAULT (1U << 3) /* the path could not be read */
 #define EV_HAS_ARGV0   (1U << 4) /* data holds the new image's whole argv */
 #define EV_INTERP      (1U << 5) /* an interpreter put its words in front of it */
+#define EV_ARGS_LOST   (1U << 6) /* the ring had no room for the arguments: only the path was sent */
+#define EV_NO_STASH    (1U << 7) /* a failed exec whose entry was not stashed: no path, no arguments */
 
-/*
- * One exec. data holds the path (fname_len bytes including its NUL), then
- * args_len bytes of NUL-separated arguments: argv[1..] of what the caller
- * passed, unless EV_HAS_ARGV0 says the new image's full argv was sent.
- */
-struct event {
-	__u64 ts; /* CLOCK_MONOTONIC ns at syscall entry */
+/* Fixed part of a record, largest fields first. */
+struct event_hdr {
+	__u64 ts; /* CLOCK_BOOTTIME ns when the exec completed */
 	__u32 pid;
 	__u32 ppid;
 	__u32 uid;
@@ -34,9 +33,46 @@ struct event {
 	__u32 fname_len;
 	__u32 args_len;
 	char comm[TASK_COMM_LEN];
+};
+
+/*
+ * One exec. data holds the path (fname_len bytes including its NUL), then
+ * args_len bytes of NUL-separated arguments: argv[1..] of what the caller
+ * passed, unless EV_HAS_ARGV0 says the new image's full argv was sent.
+ */
+struct event {
+	struct event_hdr h;
 	char data[FNAME_MAX + ARGS_MAX + STR_CHUNK];
 };
 
-#define EVENT_HDR_LEN ((unsigned long)&((struct event *)0)->data)
+#define EVENT_HDR_LEN sizeof(struct event_hdr)
+
+/* A record buffer; busy while a program builds a record in it. */
+struct scratch_slot {
+	__u64 busy;
+	struct event e;
+};
+
+/*
+ * How full each CPU's ring is: the programs add what they wrote, the reader
+ * publishes what it consumed (its data_tail). One cache line each.
+ */
+struct ring_use {
+	__u64 written;
+	__u64 pad1[7];
+	__u64 consumed;
+	__u64 pad2[7];
+};
+
+/* Execs that lost something on the way, by cause; kept by the programs. */
+struct counters {
+	__u64 lost_ring;       /* not even the path fitted in the ring */
+	__u64 lost_busy;       /* every record buffer was in use */
+	__u64 args_lost_ring;  /* sent with the path only: the ring was nearly full */
+	__u64 args_lost_stash; /* failed, and not stashed at entry: the stash was full */
+};
+
+/* Bytes a raw sample of n bytes takes in a perf ring: header, size word, padding. */
+#define PERF_SAMPLE_BYTES(n) (8 + (((n) + 4 + 7) & ~7ULL))
 
 #endif /* EXECSNOOP_H */

@@ -14,7 +14,7 @@
 #define EXECSNOOP_VERSION "1.0.0"
 #endif
 
-enum { OPT_MAX_ARGS = 1000 };
+enum { OPT_MAX_ARGS = 1000, OPT_PRIORITY, OPT_RING_SIZE };
 
 static const char usage[] =
 	"Usage: execsnoop [OPTION...]\n"
@@ -31,6 +31,10 @@ static const char usage[] =
 	"  -P, --ppid=PID       only children of PID\n"
 	"  -c, --cgroup=PATH    only processes in this cgroup v2 directory\n"
 	"      --max-args=N     print at most N arguments (default: all captured)\n"
+	"      --priority=P     boost (default: nice -10), realtime (SCHED_FIFO 1) or none,\n"
+	"                       so that the reader keeps up with exec storms\n"
+	"      --ring-size=SIZE perf ring per CPU, e.g. 4M (default: 32M shared out over\n"
+	"                       the CPUs, from 256K to 8M each)\n"
 	"  -v, --verbose        print libbpf's debug messages\n"
 	"  -h, --help           show this help\n"
 	"  -V, --version        show the version\n"
@@ -53,6 +57,8 @@ static const struct option longopts[] = {
 	{ "ppid", required_argument, NULL, 'P' },
 	{ "cgroup", required_argument, NULL, 'c' },
 	{ "max-args", required_argument, NULL, OPT_MAX_ARGS },
+	{ "priority", required_argument, NULL, OPT_PRIORITY },
+	{ "ring-size", required_argument, NULL, OPT_RING_SIZE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -71,6 +77,34 @@ static int parse_ulong(const char *s, unsigned long min, unsigned long max, unsi
 	if (errno || *end || *v < min || *v > max)
 		return -ERANGE;
 	return 0;
+}
+
+/* A size in bytes with an optional K, M or G suffix, rounded up to a power of two. */
+static int parse_size(const char *s, unsigned long min, unsigned long max, unsigned long *v)
+{
+	unsigned long n, shift = 0;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	n = strtoul(s, &end, 10);
+	if (*end == 'K' || *end == 'k')
+		shift = 10;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20;
+	else if (*end == 'G' || *end == 'g')
+		shift = 30;
+	if (shift)
+		end++;
+	if (errno || *end || n > (max >> shift))
+		return -ERANGE;
+	n <<= shift;
+	if (n < min)
+		return -ERANGE;
+	for (*v = min; *v < n; *v *= 2)
+		;
+	return *v <= max ? 0 : -ERANGE;
 }
 
 /*
@@ -102,6 +136,17 @@ static int parse_uid(const char *s, __u32 *uid)
 	}
 	fclose(f);
 	return err;
+}
+
+unsigned long ring_size(const struct options *o, int ncpu)
+{
+	unsigned long share = RING_BUDGET / (ncpu > 0 ? ncpu : 1), ring = RING_DEFAULT_MIN;
+
+	if (o->ring_size)
+		return o->ring_size;
+	while (ring * 2 <= share && ring < RING_DEFAULT_MAX)
+		ring *= 2;
+	return ring;
 }
 
 enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *out, FILE *err)
@@ -165,6 +210,28 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 				return PARSE_ERROR;
 			}
 			o->max_args = v;
+			break;
+		case OPT_PRIORITY:
+			if (!strcmp(optarg, "boost")) {
+				o->priority = PRIO_BOOST;
+			} else if (!strcmp(optarg, "realtime")) {
+				o->priority = PRIO_REALTIME;
+			} else if (!strcmp(optarg, "none")) {
+				o->priority = PRIO_NONE;
+			} else {
+				fprintf(err,
+					"execsnoop: invalid --priority '%s': expected boost, realtime or none\n",
+					optarg);
+				return PARSE_ERROR;
+			}
+			break;
+		case OPT_RING_SIZE:
+			if (parse_size(optarg, RING_SIZE_MIN, RING_SIZE_MAX, &o->ring_size)) {
+				fprintf(err,
+					"execsnoop: invalid --ring-size '%s': expected a size from 128K to 1G\n",
+					optarg);
+				return PARSE_ERROR;
+			}
 			break;
 		case 'v':
 			o->verbose = true;

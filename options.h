@@ -7,6 +7,18 @@
 #include <stdio.h>
 #include <linux/types.h>
 
+#define RING_SIZE_MIN	 (128UL << 10) /* holds the largest record, three times */
+#define RING_SIZE_MAX	 (1UL << 30)
+#define RING_BUDGET	 (32UL << 20) /* default: perf ring bytes, shared out over the CPUs */
+#define RING_DEFAULT_MIN (256UL << 10)
+#define RING_DEFAULT_MAX (8UL << 20)
+
+enum priority {
+	PRIO_BOOST,    /* nice -10, as auditd's priority_boost */
+	PRIO_REALTIME, /* SCHED_FIFO */
+	PRIO_NONE,     /* as started */
+};
+
 enum time_mode {
 	TIME_NONE,
 	TIME_RELATIVE, /* -t: seconds since start */
@@ -22,6 +34,8 @@ struct options {
 	__u32 uid;	       /* NO_UID: any */
 	__u32 ppid;	       /* NO_PPID: any */
 	unsigned int max_args; /* 0: no limit */
+	enum priority priority;
+	unsigned long ring_size; /* bytes per CPU ring; 0: sized from the CPU count */
 	const char *name;
 	const char *line;
 	const char *cgroup;
@@ -32,6 +46,9 @@ enum parse_result {
 	PARSE_EXIT,  /* --help or --version was printed */
 	PARSE_ERROR, /* a one-line error was printed */
 };
+
+/* Bytes of each CPU's perf ring: as asked, or the budget shared out over ncpu CPUs. */
+unsigned long ring_size(const struct options *o, int ncpu);
 
 /* Fills o from argv; messages go to out (help, version) and err. */
 enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *out, FILE *err);

@@ -1,7 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-# Runs the unit tests and the end-to-end tests as TAP under prove.
+# Runs the unit tests (as built, then under ASan and UBSan) and the
+# end-to-end tests as TAP under prove.
 set -eu
 cd "$(dirname "$0")/.."
 export CMOCKA_MESSAGE_OUTPUT=TAP
-exec prove --exec '' .output/tests/test_format .output/tests/test_options tests/e2e/*.bats
+units=
+for t in tests/unit/test_*.c; do
+	t=${t##*/}
+	units="$units .output/tests/${t%.c} .output/san/${t%.c}"
+done
+# shellcheck disable=SC2086
+exec prove --exec '' $units tests/e2e/*.bats

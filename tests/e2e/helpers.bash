@@ -328,7 +328,11 @@ check_records_() {
 		esac
 		shift
 	done
-	[[ -s $exp ]] || fail "execer wrote no records to $exp"
+	# fail's status is not seen here (set +e): return it
+	[[ -s $exp ]] || {
+		fail "execer wrote no records to $exp"
+		return 1
+	}
 	re=$(prefix_re)
 	while IFS= read -r line; do
 		if parse_line "$line" "$re"; then
@@ -348,7 +352,15 @@ check_records_() {
 			"${bad[@]:0:5}" || ((++errors))
 	fi
 	while IFS=$'\t' read -r mode cut minlen comm pid ppid ret args; do
-		((hidden && ret != 0)) && continue
+		if ((hidden && ret != 0)); then
+			# without -x, no failed exec of this pid may be printed
+			for i in ${by_pid[$pid]:-}; do
+				((L_RET[i] != 0)) || continue
+				((++errors))
+				echo "a failed exec was printed without -x: |${L_RAW[i]:0:400}|" >&2
+			done
+			continue
+		fi
 		want[$pid]=$((${want[$pid]:-0} + 1))
 		base=$args
 		[[ $cut == 1 ]] && base=${args% ...}
@@ -431,13 +443,18 @@ bpf_ids() { # PID [prog_id|map_id]
 	cat /proc/"$1"/fdinfo/* 2>/dev/null | sed -n "s/^$key:[[:space:]]*//p" | sort -un
 }
 
-# Checks that none of the programs with these IDs is loaded any more.
+# Checks that none of the programs with these IDs is loaded any more. The
+# kernel frees a program after an RCU grace period: allow it a second.
 assert_progs_gone() { # ID...
-	local id left=
-	for id in "$@"; do
-		bpftool prog show id "$id" >/dev/null 2>&1 && left+=" $id"
+	local id left i
+	for ((i = 0; i < 20; i++)); do
+		left=
+		for id in "$@"; do
+			bpftool prog show id "$id" >/dev/null 2>&1 && left+=" $id"
+		done
+		[[ -z $left ]] && return 0
+		sleep 0.05
 	done
-	[[ -z $left ]] && return 0
 	fail "BPF program(s) of execsnoop still loaded after it exited:" \
 		"$(for id in $left; do bpftool prog show id "$id"; done)"
 }

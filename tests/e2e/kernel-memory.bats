@@ -1,26 +1,45 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-# The kernel memory execsnoop pins at default settings (its maps and its perf
-# ring buffers) stays under 4 MiB.
+# The kernel memory execsnoop pins (its maps and its perf rings) stays within
+# its budget, whatever the number of CPUs: 32 MiB of rings shared out over
+# the CPUs (at most 8 MiB and at least 256 KiB each), and under 4 MiB of maps.
+# --ring-size sets each ring.
 
 load helpers
 
-@test "maps and ring buffers take less than 4 MiB" {
-	tool_start
-	local id total=0 bytes report=
+# Sets MAPS and RINGS to the bytes execsnoop pins, REPORT to the details.
+pinned() {
+	local id bytes range rest
+	MAPS=0 RINGS=0 REPORT=
 	for id in $(bpf_ids "$TOOL_PID" map_id); do
 		bytes=$(bpftool map show id "$id" | sed -n 's/.*memlock \([0-9]*\)B.*/\1/p')
-		report+="map $(bpftool map show id "$id" | head -1 | cut -c1-60): ${bytes}B"$'\n'
-		total=$((total + ${bytes:-0}))
+		REPORT+="map $(bpftool map show id "$id" | head -1 | cut -c1-60): ${bytes}B"$'\n'
+		MAPS=$((MAPS + ${bytes:-0}))
 	done
-	local range rest perf=0
 	while read -r range rest; do
 		[[ $rest == *perf_event* ]] || continue
-		perf=$((perf + 16#${range#*-} - 16#${range%-*}))
+		# the ring and its header page
+		RINGS=$((RINGS + 16#${range#*-} - 16#${range%-*} - 4096))
 	done <"/proc/$TOOL_PID/maps"
-	report+="perf ring buffers: ${perf}B"$'\n'
-	total=$((total + perf))
+	REPORT+="perf rings: ${RINGS}B on $(nproc) CPUs"
+}
+
+@test "maps and rings stay within the budget at default settings" {
+	local ncpu share=$((32 << 20)) ring=$((256 << 10))
+	tool_start
+	pinned
 	tool_stop
-	((total < 4 * 1024 * 1024)) ||
-		fail "execsnoop pins $total bytes ($(nproc) CPUs), limit 4 MiB:" "$report"
+	ncpu=$(nproc)
+	share=$((share / $(grep -c ^processor /proc/cpuinfo)))
+	while ((ring * 2 <= share && ring < (8 << 20))); do ring=$((ring * 2)); done
+	((RINGS == ncpu * ring)) || fail "expected $ncpu rings of $ring bytes:" "$REPORT"
+	((RINGS <= 32 << 20 || ring == 256 << 10)) || fail "rings over 32 MiB:" "$REPORT"
+	((MAPS < 4 << 20)) || fail "maps pin $MAPS bytes, limit 4 MiB:" "$REPORT"
+}
+
+@test "--ring-size sets each CPU's ring" {
+	tool_start --ring-size=256K
+	pinned
+	tool_stop
+	((RINGS == $(nproc) * (256 << 10))) || fail "expected $(nproc) rings of 256 KiB:" "$REPORT"
 }

@@ -146,13 +146,60 @@ static void test_help_and_version(void **state)
 	assert_int_equal(strncmp(out, "execsnoop ", 10), 0);
 }
 
+static void test_ring_size(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("--ring-size=4M", NULL), PARSE_OK);
+	assert_int_equal(o.ring_size, 4UL << 20);
+	/* rounded up to a power of two */
+	assert_int_equal(parse("--ring-size", "300k", NULL), PARSE_OK);
+	assert_int_equal(o.ring_size, 512UL << 10);
+	assert_int_equal(parse("--ring-size=1G", NULL), PARSE_OK);
+	assert_int_equal(o.ring_size, 1UL << 30);
+	assert_int_equal(parse("--ring-size=64K", NULL), PARSE_ERROR);
+	assert_int_equal(parse("--ring-size=2G", NULL), PARSE_ERROR);
+	assert_int_equal(parse("--ring-size=4X", NULL), PARSE_ERROR);
+	assert_int_equal(parse("--ring-size=-4M", NULL), PARSE_ERROR);
+	assert_int_equal(parse("--ring-size=99999999999999999999M", NULL), PARSE_ERROR);
+	assert_non_null(strstr(err, "invalid --ring-size"));
+}
+
+static void test_ring_budget(void **state)
+{
+	(void)state;
+	assert_int_equal(parse(NULL), PARSE_OK);
+	assert_int_equal(ring_size(&o, 1), 8UL << 20);
+	assert_int_equal(ring_size(&o, 2), 8UL << 20);
+	assert_int_equal(ring_size(&o, 8), 4UL << 20);
+	/* the total stays within the budget as CPUs grow, down to the floor */
+	for (int n = 1; n <= 128; n++)
+		assert_true(n * ring_size(&o, n) <= RING_BUDGET);
+	assert_int_equal(ring_size(&o, 1024), RING_DEFAULT_MIN);
+	assert_int_equal(parse("--ring-size=1M", NULL), PARSE_OK);
+	assert_int_equal(ring_size(&o, 64), 1UL << 20);
+}
+
+static void test_priority(void **state)
+{
+	(void)state;
+	assert_int_equal(parse(NULL), PARSE_OK);
+	assert_int_equal(o.priority, PRIO_BOOST);
+	assert_int_equal(parse("--priority=realtime", NULL), PARSE_OK);
+	assert_int_equal(o.priority, PRIO_REALTIME);
+	assert_int_equal(parse("--priority=none", NULL), PARSE_OK);
+	assert_int_equal(o.priority, PRIO_NONE);
+	assert_int_equal(parse("--priority=high", NULL), PARSE_ERROR);
+	assert_non_null(strstr(err, "invalid --priority"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),	 cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_values),		 cmocka_unit_test(test_user_name),
 		cmocka_unit_test(test_bad_numbers),	 cmocka_unit_test(test_unknown_and_missing),
-		cmocka_unit_test(test_help_and_version),
+		cmocka_unit_test(test_help_and_version), cmocka_unit_test(test_ring_size),
+		cmocka_unit_test(test_ring_budget),	 cmocka_unit_test(test_priority),
 	};
 
 	return cmocka_run_group_tests_name("options", tests, NULL, NULL);

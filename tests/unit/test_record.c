@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-/* Decoding, escaping, joining, truncation marks and columns, without BPF. */
+/* Decoding, joining, truncation marks and columns, without BPF. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,40 +10,51 @@
 #include <string.h>
 #include <time.h>
 #include <cmocka.h>
-#include "format.h"
+#include "text.h"
 
 static struct event ev;
+static struct record rec;
 static char line[LINE_MAX_LEN];
 
 /* Builds a record: path, then args_len bytes of NUL-separated arguments. */
-static const struct event *make_event(const char *path, const char *args, size_t args_len,
-				      unsigned int flags)
+static const struct record *decode(void);
+
+static const struct record *make_event(const char *path, const char *args, size_t args_len,
+				       unsigned int flags)
 {
 	size_t plen = strlen(path) + 1;
 
 	memset(&ev, 0, sizeof(ev));
-	ev.pid = 1234;
-	ev.ppid = 1;
-	ev.uid = 1000;
-	ev.fd = -100;
-	ev.flags = flags;
-	strcpy(ev.comm, "prog");
+	ev.h.pid = 1234;
+	ev.h.ppid = 1;
+	ev.h.uid = 1000;
+	ev.h.fd = -100;
+	ev.h.flags = flags;
+	strcpy(ev.h.comm, "prog");
 	memcpy(ev.data, path, plen);
 	memcpy(ev.data + plen, args, args_len);
-	ev.fname_len = plen;
-	ev.args_len = args_len;
-	return event_check(&ev, EVENT_HDR_LEN + plen + args_len);
+	ev.h.fname_len = plen;
+	ev.h.args_len = args_len;
+	return decode();
+}
+
+/* Decodes ev as it stands, as the reader would. */
+static const struct record *decode(void)
+{
+	if (record_decode(&rec, &ev, EVENT_HDR_LEN + ev.h.fname_len + ev.h.args_len))
+		return NULL;
+	return &rec;
 }
 
 /* The ARGS column of one formatted line, without the newline. */
-static const char *args_of(const struct event *e, const struct fmt *f)
+static const char *args_of(const struct record *e, struct fmt *f)
 {
 	static struct words w;
 	size_t n;
 
 	assert_non_null(e);
-	event_words(e, &w);
-	n = format_event(line, f, e, &w);
+	record_words(e, &w);
+	n = text_line(line, f, e, &w);
 	assert_true(n > 0 && line[n - 1] == '\n');
 	line[n - 1] = '\0';
 	/* PCOMM(16) PID(6) PPID(6) RET(3), single spaces between */
@@ -62,13 +74,13 @@ static void test_columns(void **state)
 {
 	struct fmt f = {};
 	static struct words w;
-	const struct event *e = make_event("/bin/true", "", 0, 0);
+	const struct record *e = make_event("/bin/true", "", 0, 0);
 
 	(void)state;
-	event_words(e, &w);
-	format_event(line, &f, e, &w);
+	record_words(e, &w);
+	text_line(line, &f, e, &w);
 	assert_string_equal(line, "prog             1234   1        0 /bin/true\n");
-	format_header(line, &f);
+	text_header(line, &f);
 	assert_string_equal(line, "PCOMM            PID    PPID   RET ARGS\n");
 }
 
@@ -76,22 +88,22 @@ static void test_uid_and_time_columns(void **state)
 {
 	struct fmt f = { .print_uid = true, .time = TIME_RELATIVE, .start_ns = 1000000000ULL };
 	static struct words w;
-	const struct event *e = make_event("/bin/true", "", 0, 0);
+	const struct record *e = make_event("/bin/true", "", 0, 0);
 
 	(void)state;
-	ev.ts = 1001500000000ULL; /* 1000.5 s after start */
-	event_words(e, &w);
-	format_event(line, &f, e, &w);
+	rec.h.ts = 1001500000000ULL; /* 1000.5 s after start */
+	record_words(e, &w);
+	text_line(line, &f, e, &w);
 	assert_string_equal(line,
 			    "1000.500   1000   prog             1234   1        0 /bin/true\n");
-	ev.ts = 1500000000ULL;
-	format_event(line, &f, e, &w);
+	rec.h.ts = 1500000000ULL;
+	text_line(line, &f, e, &w);
 	assert_string_equal(line,
 			    "0.500      1000   prog             1234   1        0 /bin/true\n");
-	format_header(line, &f);
+	text_header(line, &f);
 	assert_string_equal(line, "TIME(s)    UID    PCOMM            PID    PPID   RET ARGS\n");
 	f.time = TIME_WALL;
-	format_header(line, &f);
+	text_header(line, &f);
 	assert_string_equal(line, "TIME     UID    PCOMM            PID    PPID   RET ARGS\n");
 }
 
@@ -99,16 +111,16 @@ static void test_wall_time(void **state)
 {
 	struct fmt f = { .time = TIME_WALL };
 	static struct words w;
-	const struct event *e = make_event("/bin/true", "", 0, 0);
+	const struct record *e = make_event("/bin/true", "", 0, 0);
 
 	(void)state;
 	setenv("TZ", "UTC", 1);
 	tzset();
 	/* 1 h 2 min 3 s past midnight */
 	f.wall_offset_ns = 3723LL * 1000000000LL - 5000;
-	ev.ts = 5000;
-	event_words(e, &w);
-	format_event(line, &f, e, &w);
+	rec.h.ts = 5000;
+	record_words(e, &w);
+	text_line(line, &f, e, &w);
 	assert_string_equal(line, "01:02:03 prog             1234   1        0 /bin/true\n");
 }
 
@@ -116,12 +128,12 @@ static void test_negative_ret(void **state)
 {
 	struct fmt f = {};
 	static struct words w;
-	const struct event *e = make_event("/nope", "", 0, EV_FNAME_USER);
+	const struct record *e = make_event("/nope", "", 0, EV_FNAME_USER);
 
 	(void)state;
-	ev.ret = -2;
-	event_words(e, &w);
-	format_event(line, &f, e, &w);
+	rec.h.ret = -2;
+	record_words(e, &w);
+	text_line(line, &f, e, &w);
 	assert_string_equal(line, "prog             1234   1       -2 /nope\n");
 }
 
@@ -217,18 +229,18 @@ static void test_execveat_paths(void **state)
 
 	(void)state;
 	make_event("prog", "x\0", 2, EV_FNAME_USER);
-	ev.fd = 3;
-	assert_string_equal(args_of(&ev, &f), "/dev/fd/3/prog x");
+	ev.h.fd = 3;
+	assert_string_equal(args_of(decode(), &f), "/dev/fd/3/prog x");
 	make_event("", "", 0, EV_FNAME_USER);
-	ev.fd = 7;
-	assert_string_equal(args_of(&ev, &f), "/dev/fd/7");
+	ev.h.fd = 7;
+	assert_string_equal(args_of(decode(), &f), "/dev/fd/7");
 	make_event("/abs/prog", "", 0, EV_FNAME_USER);
-	ev.fd = 7;
-	assert_string_equal(args_of(&ev, &f), "/abs/prog");
+	ev.h.fd = 7;
+	assert_string_equal(args_of(decode(), &f), "/abs/prog");
 	/* a path the kernel resolved is printed as it is */
 	make_event("/dev/fd/5/x", "", 0, 0);
-	ev.fd = 5;
-	assert_string_equal(args_of(&ev, &f), "/dev/fd/5/x");
+	ev.h.fd = 5;
+	assert_string_equal(args_of(decode(), &f), "/dev/fd/5/x");
 }
 
 static void test_whole_argv_skips_argv0_and_interpreter(void **state)
@@ -264,7 +276,7 @@ static void test_line_filter(void **state)
 	static struct words w;
 
 	(void)state;
-	event_words(make_event("/bin/grep", "-r\0needle here\0", 15, 0), &w);
+	record_words(make_event("/bin/grep", "-r\0needle here\0", 15, 0), &w);
 	assert_true(words_contain(&w, "needle"));
 	assert_true(words_contain(&w, "grep -r needle"));
 	assert_true(words_contain(&w, "/bin/grep"));
@@ -276,30 +288,60 @@ static void test_rejects_malformed_records(void **state)
 {
 	(void)state;
 	memset(&ev, 0, sizeof(ev));
-	assert_null(event_check(&ev, EVENT_HDR_LEN - 1));
+	assert_int_equal(record_decode(&rec, &ev, EVENT_HDR_LEN - 1), -EINVAL);
 	/* no room for the path */
-	assert_null(event_check(&ev, EVENT_HDR_LEN));
-	ev.fname_len = 4;
-	ev.args_len = 10;
-	assert_null(event_check(&ev, EVENT_HDR_LEN + 13));
-	assert_non_null(event_check(&ev, EVENT_HDR_LEN + 14));
-	ev.args_len = ARGS_MAX + 1;
-	assert_null(event_check(&ev, sizeof(ev)));
-	ev.args_len = 0;
-	ev.fname_len = FNAME_MAX + 1;
-	assert_null(event_check(&ev, sizeof(ev)));
+	assert_int_equal(record_decode(&rec, &ev, EVENT_HDR_LEN), -EINVAL);
+	ev.h.fname_len = 4;
+	ev.h.args_len = 10;
+	assert_int_equal(record_decode(&rec, &ev, EVENT_HDR_LEN + 13), -EINVAL);
+	assert_int_equal(record_decode(&rec, &ev, EVENT_HDR_LEN + 14), 0);
+	ev.h.args_len = ARGS_MAX + 1;
+	assert_int_equal(record_decode(&rec, &ev, sizeof(ev)), -EINVAL);
+	ev.h.args_len = 0;
+	ev.h.fname_len = FNAME_MAX + 1;
+	assert_int_equal(record_decode(&rec, &ev, sizeof(ev)), -EINVAL);
+}
+
+static void test_decodes_from_any_alignment(void **state)
+{
+	static char raw[EVENT_HDR_LEN + 64 + 8];
+	const struct record *r = make_event("/p", "a\0", 2, 0);
+
+	(void)state;
+	/* a perf sample's data starts 4 bytes past an 8-byte boundary */
+	ev.h.ts = 0x1122334455667788ULL;
+	for (size_t off = 1; off < 8; off++) {
+		memcpy(raw + off, &ev, EVENT_HDR_LEN + 5);
+		assert_int_equal(record_decode(&rec, raw + off, EVENT_HDR_LEN + 5), 0);
+		assert_true(rec.h.ts == 0x1122334455667788ULL);
+		assert_int_equal(rec.h.pid, 1234);
+		assert_ptr_equal(rec.data, raw + off + EVENT_HDR_LEN);
+	}
+	(void)r;
+}
+
+static void test_args_lost_is_marked(void **state)
+{
+	struct fmt f = {};
+
+	(void)state;
+	/* the ring had room for the path only */
+	assert_string_equal(args_of(make_event("/bin/ls", "", 0, EV_ARGS_LOST), &f), "/bin/ls ...");
+	/* a failed exec not seen at entry: nothing but the mark */
+	assert_string_equal(args_of(make_event("", "", 0, EV_NO_STASH | EV_FNAME_FAULT), &f),
+			    "...");
 }
 
 static void test_comm_is_escaped_and_padded(void **state)
 {
 	struct fmt f = {};
 	static struct words w;
-	const struct event *e = make_event("/p", "", 0, 0);
+	const struct record *e = make_event("/p", "", 0, 0);
 
 	(void)state;
-	strcpy(ev.comm, "a\nb");
-	event_words(e, &w);
-	format_event(line, &f, e, &w);
+	strcpy(rec.h.comm, "a\nb");
+	record_words(e, &w);
+	text_line(line, &f, e, &w);
 	assert_string_equal(line, "a\\nb             1234   1        0 /p\n");
 }
 
@@ -318,8 +360,8 @@ static void test_longest_line_fits(void **state)
 	memset(path, '\x01', sizeof(path) - 1);
 	path[sizeof(path) - 1] = '\0';
 	make_event(path, args, sizeof(args), 0);
-	event_words(&ev, &w);
-	n = format_event(line, &f, &ev, &w);
+	record_words(decode(), &w);
+	n = text_line(line, &f, decode(), &w);
 	assert_true(n < LINE_MAX_LEN);
 	assert_int_equal(line[n - 1], '\n');
 }
@@ -343,9 +385,11 @@ int main(void)
 		cmocka_unit_test(test_whole_argv_skips_argv0_and_interpreter),
 		cmocka_unit_test(test_line_filter),
 		cmocka_unit_test(test_rejects_malformed_records),
+		cmocka_unit_test(test_decodes_from_any_alignment),
+		cmocka_unit_test(test_args_lost_is_marked),
 		cmocka_unit_test(test_comm_is_escaped_and_padded),
 		cmocka_unit_test(test_longest_line_fits),
 	};
 
-	return cmocka_run_group_tests_name("format", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("record and text", tests, NULL, NULL);
 }

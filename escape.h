@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* Escaping of bytes the kernel copied from processes, for a terminal. */
+#ifndef ESCAPE_H
+#define ESCAPE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Worst case: every byte as \xHH. */
+#define ESCAPED_MAX(n) (4 * (n))
+
+/*
+ * Escapes n bytes for a terminal: control bytes, C1 controls and invalid
+ * UTF-8 as \n, \t, \r or \xHH, valid UTF-8 as it is; with quote, also " and
+ * \ get a backslash. Returns the bytes written to dst.
+ */
+size_t escape(char *dst, const char *src, size_t n, bool quote);
+
+#endif /* ESCAPE_H */

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "record.h"
+
+/* words an interpreter chain can put in front: (name, argument) for each of 5 levels */
+#define INTERP_WORDS_MAX 10
+
+#ifndef AT_FDCWD
+#define AT_FDCWD -100
+#endif
+
+int record_decode(struct record *r, const void *raw, size_t size)
+{
+	if (size < EVENT_HDR_LEN)
+		return -EINVAL;
+	/* the ring gives no alignment the header's fields need */
+	memcpy(&r->h, raw, EVENT_HDR_LEN);
+	if (r->h.fname_len < 1 || r->h.fname_len > FNAME_MAX || r->h.args_len > ARGS_MAX)
+		return -EINVAL;
+	if (EVENT_HDR_LEN + r->h.fname_len + r->h.args_len > size)
+		return -EINVAL;
+	r->data = (const char *)raw + EVENT_HDR_LEN;
+	return 0;
+}
+
+/* Length of the NUL-terminated string at s, at most n. */
+static size_t str_len(const char *s, size_t n)
+{
+	const char *z = memchr(s, '\0', n);
+
+	return z ? (size_t)(z - s) : n;
+}
+
+/* Offset just past the first k strings of a NUL-separated area. */
+static size_t skip_strings(const char *s, size_t n, unsigned int k)
+{
+	size_t off = 0;
+
+	while (k-- && off < n)
+		off += str_len(s + off, n - off) + 1;
+	return off < n ? off : n;
+}
+
+/* The nth string of a NUL-separated area equals str. */
+static bool nth_is(const char *s, size_t n, unsigned int k, const char *str, size_t len)
+{
+	size_t off = skip_strings(s, n, k);
+
+	return off < n && str_len(s + off, n - off) == len && !memcmp(s + off, str, len);
+}
+
+void record_words(const struct record *r, struct words *w)
+{
+	const char *fname = r->data;
+	size_t flen = str_len(fname, r->h.fname_len);
+	const char *args = r->data + r->h.fname_len;
+	size_t alen = r->h.args_len;
+
+	w->cut = r->h.flags & (EV_TRUNCATED | EV_FAULT | EV_ARGS_LOST | EV_NO_STASH);
+	w->args = NULL;
+	w->args_len = 0;
+	w->path = fname;
+	w->path_len = 0;
+	w->has_path = !(r->h.flags & EV_FNAME_FAULT);
+	if (!w->has_path) {
+		/* nothing after an unreadable path can be placed */
+		w->cut = true;
+		return;
+	}
+
+	if ((r->h.flags & EV_FNAME_USER) && r->h.fd != AT_FDCWD && fname[0] != '/') {
+		/* as the kernel names a dirfd-relative or AT_EMPTY_PATH exec */
+		w->path_len =
+			flen ? snprintf(w->pathbuf, sizeof(w->pathbuf), "/dev/fd/%d/%.*s", r->h.fd,
+					(int)flen, fname)
+			     : snprintf(w->pathbuf, sizeof(w->pathbuf), "/dev/fd/%d", r->h.fd);
+		if (w->path_len >= sizeof(w->pathbuf))
+			w->path_len = sizeof(w->pathbuf) - 1;
+		w->path = w->pathbuf;
+	} else {
+		w->path = fname;
+		w->path_len = flen;
+	}
+
+	if (r->h.flags & EV_HAS_ARGV0) {
+		/*
+		 * The new image's whole argv: drop its argv[0] and, after an
+		 * interpreter, its words up to the path the caller executed,
+		 * which the kernel puts just before the caller's argv[1].
+		 */
+		unsigned int skip = 1, k;
+		size_t off;
+
+		for (k = 1; (r->h.flags & EV_INTERP) && k <= INTERP_WORDS_MAX; k++) {
+			if (nth_is(args, alen, k, fname, flen)) {
+				skip = k + 1;
+				break;
+			}
+		}
+		off = skip_strings(args, alen, skip);
+		args += off;
+		alen -= off;
+	}
+	w->args = args;
+	w->args_len = alen;
+}
+
+bool words_contain(const struct words *w, const char *needle)
+{
+	static char joined[FNAME_MAX + 32 + ARGS_MAX + 1];
+	size_t n = 0, i;
+
+	memcpy(joined, w->path, w->path_len);
+	n = w->path_len;
+	if (w->args_len) {
+		joined[n++] = ' ';
+		for (i = 0; i < w->args_len; i++)
+			joined[n++] = w->args[i] ? w->args[i] : ' ';
+		/* a terminated last argument leaves no trailing separator */
+		if (!w->args[w->args_len - 1])
+			n--;
+	}
+	return memmem(joined, n, needle, strlen(needle)) != NULL;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* A raw record from the kernel, checked and decoded into the view every later stage uses. */
+#ifndef RECORD_H
+#define RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+#include "execsnoop.h"
+
+/* A checked record: its fixed part copied out aligned, its bytes where they lie. */
+struct record {
+	struct event_hdr h;
+	const char *data; /* h.fname_len + h.args_len bytes: the path, then the arguments */
+};
+
+/* An exec as words: the path, then argv[1..]. */
+struct words {
+	const char *path; /* in the record, or in pathbuf when made here */
+	size_t path_len;
+	char pathbuf[FNAME_MAX + 32];
+	bool has_path;
+	const char *args; /* NUL-separated; the last may be unterminated */
+	size_t args_len;
+	bool cut; /* something was not captured */
+};
+
+/* Checks that size bytes at raw hold a whole record and decodes it; 0 or -EINVAL. */
+int record_decode(struct record *r, const void *raw, size_t size);
+
+/* Splits a decoded record into words. */
+void record_words(const struct record *r, struct words *w);
+
+/* True when the path and arguments, joined by spaces, contain needle. */
+bool words_contain(const struct words *w, const char *needle);
+
+#endif /* RECORD_H */

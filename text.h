@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* The column layout: header and one line per exec. */
+#ifndef TEXT_H
+#define TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+#include "escape.h"
+#include "options.h"
+#include "record.h"
+
+/* Room for the longest line: every byte escaped, plus quotes, spaces and columns. */
+#define LINE_MAX_LEN (2 * ESCAPED_MAX(FNAME_MAX + 64 + ARGS_MAX) + 128)
+
+struct fmt {
+	enum time_mode time;
+	bool print_uid;
+	bool quote;
+	unsigned int max_args; /* 0: no limit */
+	__u64 start_ns;	       /* CLOCK_BOOTTIME at start, for -t */
+	__s64 wall_offset_ns; /* CLOCK_REALTIME - CLOCK_BOOTTIME, for -T; kept current by the caller */
+	/* -T: the last second formatted, to skip localtime for lines within it */
+	__s64 wall_secs;
+	char wall[16];
+};
+
+size_t text_header(char *buf, const struct fmt *f);
+
+/* Writes one line, newline included; buf holds LINE_MAX_LEN bytes. Returns its length. */
+size_t text_line(char *buf, struct fmt *f, const struct record *r, const struct words *w);
+
+#endif /* TEXT_H */
