@@ -831,6 +831,11 @@ class Bench:
             self.unthrottle()  # let it drain before SIGINT
         s.settle()
         m = s.measure(before, s.snapshot(), res["execs"])
+        # the kernel writes a perf buffer's loss record only in front of its next event: a few
+        # execs on every CPU let the peers learn of losses at the storm's tail, as they would
+        # on a machine that goes on exec'ing
+        self.wl.run("F%d" % s.id, jobs=os.cpu_count(), count=2, storm=True)
+        s.settle()
         m.update(generated=res["execs"], failed=res["failed"],
                  storm_rate=res["execs"] / res["elapsed_s"], args=[nargs, nbytes],
                  workers=cfg[jobs], **stop)
@@ -1071,7 +1076,9 @@ class Bench:
                  "full/cut/missing: execs matched by pid (spawn -P) to a line holding all their "
                  "arguments whole / to a line with arguments missing, shortened or ending in "
                  "\" ...\" / to no line; lost reported: the tracer's own count (execsnoop: its "
-                 "final total); exact: full + cut + lost reported = generated, else the difference",
+                 "final total, taken after a few more execs on every CPU so that perf buffers write "
+                 "their pending loss records); exact: full + cut + lost reported = generated, else "
+                 "the difference (execsnoop.bt counts lost perf events, two per exec)",
                  "time going back: adjacent lines of a %dx%d small storm whose time column "
                  "decreases (execsnoop, libbpf-tools: -t; execsnoop.bt: its ms column)"
                  % (cfg["storm_jobs"], cfg["storm_execs"]),
