@@ -2,24 +2,42 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 """Side-by-side benchmark of execsnoop, libbpf-tools' execsnoop and bpftrace's execsnoop.bt.
 
-Every tracer runs unmodified, with default options, on the same workloads in one run, its stdout
-going to a file (or to a pty for the latency figure), and is stopped with SIGINT before its output
-is counted. Workloads are built from scripts/bench/ with cc: a static no-op exec target and a
-spawner that tags each exec's argv[1] uniquely.
+Every tracer runs unmodified, with default options (the order run adds the time column), on the
+same workloads in one run, its stdout going to a file (or to a pty for the latency figure), and is
+stopped with SIGINT before its output is counted. --tool may be given more than once to measure
+several builds of execsnoop side by side, one column each. Workloads are built from scripts/bench/
+with cc: a static no-op exec target, a spawner that tags each exec's argv[1] uniquely and can
+report each exec's pid, and a chain of three execs across CPUs.
 
   kernel cost    BPF run time of the tracer's programs (kernel BPF stats, read from
                  /proc/PID/fdinfo) per exec they saw
   tracer CPU     CPU time of the tracer process per event found in its output
   throughput     execs/s of a serial fork+exec loop, each traced run between two untraced ones
-  storm          8 parallel vfork+exec spawners, small and 40x120-byte arguments: unique tags in
-                 the output out of execs generated
+  storms         parallel vfork+exec spawners, 2500 execs each (--quick: 500), each storm
+                 under a fresh tracer session:
+                   small, big   8 spawners, 1 argument / 40 arguments of 120 bytes
+                   huge         16 spawners, 250 arguments of 120 bytes (about 30 KB an exec)
+                   stopped      big, the tracer SIGSTOPped for 2 s mid-storm
+                   throttled    big, the tracer held to 10% of a CPU by a cgroup v1 cpu quota
+                                until the storm ends, then let drain
+                 delivered: unique tags in the output; full / cut / missing: execs matched by
+                 pid to a line with every argument whole / a line with arguments incomplete or
+                 ending in " ..." / no line; the losses the tracer reported, and whether printed
+                 + reported lost adds up to the execs generated
+  order          share of adjacent lines whose time goes backwards in a small storm run with
+                 the time column, and share of 200 three-generation exec chains (A execs on
+                 CPU0, its child B on CPU1, B's child C on CPU0; 4 chains at a time, after the
+                 storm in the same session) printed A, B, C in order
   time to ready  process start until one of its exec programs has run (run_cnt > 0) on a marker
                  exec issued every 2 ms: the same signal for all three, independent of buffering
-  memory         peak RSS (VmHWM), memlock of its BPF maps, its perf buffer mappings
+  memory         peak RSS (VmHWM, the higher of the small and big storms), memlock of its BPF
+                 maps, its perf buffer mappings
   latency        exec (stamped in the child just before execve) until its line is read from
                  the pty master
 
-Needs root. From the project root: python3 scripts/bench.py [--quick] [--out FILE] [--tool PATH]
+kernel.pid_max is raised to 4194304 for the run, so that no pid is reused, and restored at the
+end; the throttling cgroup is removed. Needs root. From the project root:
+python3 scripts/bench.py [--quick] [--out FILE] [--tool PATH]...
 """
 
 import argparse
