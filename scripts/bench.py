@@ -2,24 +2,42 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 """Side-by-side benchmark of execsnoop, libbpf-tools' execsnoop and bpftrace's execsnoop.bt.
 
-Every tracer runs unmodified, with default options, on the same workloads in one run, its stdout
-going to a file (or to a pty for the latency figure), and is stopped with SIGINT before its output
-is counted. Workloads are built from scripts/bench/ with cc: a static no-op exec target and a
-spawner that tags each exec's argv[1] uniquely.
+Every tracer runs unmodified, with default options (the order run adds the time column), on the
+same workloads in one run, its stdout going to a file (or to a pty for the latency figure), and is
+stopped with SIGINT before its output is counted. --tool may be given more than once to measure
+several builds of execsnoop side by side, one column each. Workloads are built from scripts/bench/
+with cc: a static no-op exec target, a spawner that tags each exec's argv[1] uniquely and can
+report each exec's pid, and a chain of three execs across CPUs.
 
   kernel cost    BPF run time of the tracer's programs (kernel BPF stats, read from
                  /proc/PID/fdinfo) per exec they saw
   tracer CPU     CPU time of the tracer process per event found in its output
   throughput     execs/s of a serial fork+exec loop, each traced run between two untraced ones
-  storm          8 parallel vfork+exec spawners, small and 40x120-byte arguments: unique tags in
-                 the output out of execs generated
+  storms         parallel vfork+exec spawners, 2500 execs each (--quick: 500), each storm
+                 under a fresh tracer session:
+                   small, big   8 spawners, 1 argument / 40 arguments of 120 bytes
+                   huge         16 spawners, 250 arguments of 120 bytes (about 30 KB an exec)
+                   stopped      big, the tracer SIGSTOPped for 2 s mid-storm
+                   throttled    big, the tracer held to 10% of a CPU by a cgroup v1 cpu quota
+                                until the storm ends, then let drain
+                 delivered: unique tags in the output; full / cut / missing: execs matched by
+                 pid to a line with every argument whole / a line with arguments incomplete or
+                 ending in " ..." / no line; the losses the tracer reported, and whether printed
+                 + reported lost adds up to the execs generated
+  order          share of adjacent lines whose time goes backwards in a small storm run with
+                 the time column, and share of 200 three-generation exec chains (A execs on
+                 CPU0, its child B on CPU1, B's child C on CPU0; 4 chains at a time, after the
+                 storm in the same session) printed A, B, C in order
   time to ready  process start until one of its exec programs has run (run_cnt > 0) on a marker
                  exec issued every 2 ms: the same signal for all three, independent of buffering
-  memory         peak RSS (VmHWM), memlock of its BPF maps, its perf buffer mappings
+  memory         peak RSS (VmHWM, the higher of the small and big storms), memlock of its BPF
+                 maps, its perf buffer mappings
   latency        exec (stamped in the child just before execve) until its line is read from
                  the pty master
 
-Needs root. From the project root: python3 scripts/bench.py [--quick] [--out FILE] [--tool PATH]
+kernel.pid_max is raised to 4194304 for the run, so that no pid is reused, and restored at the
+end; the throttling cgroup is removed. Needs root. From the project root:
+python3 scripts/bench.py [--quick] [--out FILE] [--tool PATH]...
 """
 
 import argparse
@@ -52,11 +70,30 @@ PROG_TYPE_KPROBE = 2  # uprobes too (bpftrace's BEGIN/END): not exec hooks
 READY_TIMEOUT = 30.0
 STOP_TIMEOUT = 15.0
 
-FULL = dict(rounds=4, tput_secs=1.0, storm_jobs=8, storm_execs=2500, lat_execs=200)
-QUICK = dict(rounds=2, tput_secs=0.5, storm_jobs=8, storm_execs=500, lat_execs=100)
+FULL = dict(rounds=4, tput_secs=1.0, storm_jobs=8, storm_execs=2500, huge_jobs=16, lat_execs=200,
+            chains=200)
+QUICK = dict(rounds=2, tput_secs=0.5, storm_jobs=8, storm_execs=500, huge_jobs=16, lat_execs=100,
+             chains=200)
 BIG_ARGS, BIG_BYTES = 40, 120
+HUGE_ARGS, HUGE_BYTES = 250, 120
 LAT_INTERVAL_US = 10000
 MARKER_INTERVAL_US = 2000
+CHAIN_JOBS = 4  # chains running at once
+# SIGSTOP this long into the storm (or once the tracer has seen this share of it), for this long
+STOP_AFTER_S, STOP_AFTER_SHARE, STOP_FOR_S = 0.3, 0.25, 2.0
+CPU_CGROUP = "/sys/fs/cgroup/cpu"  # cgroup v1 cpu controller
+CFS_PERIOD_US, CFS_QUOTA_US = 100000, 10000  # 10% of one CPU
+PID_MAX = "/proc/sys/kernel/pid_max"
+PID_MAX_RUN = 4194304  # no pid reused within a run: lines are matched to execs by pid
+
+# storms: name -> (workers config key, arguments, bytes each, how the tracer is starved)
+STORMS = {
+    "small": ("storm_jobs", 1, 0, None),
+    "big": ("storm_jobs", BIG_ARGS, BIG_BYTES, None),
+    "huge": ("huge_jobs", HUGE_ARGS, HUGE_BYTES, None),
+    "stopped": ("storm_jobs", BIG_ARGS, BIG_BYTES, "sigstop"),
+    "throttled": ("storm_jobs", BIG_ARGS, BIG_BYTES, "cgroup"),
+}
 
 
 def log(msg):
@@ -64,13 +101,18 @@ def log(msg):
 
 
 class Tracer:
-    def __init__(self, name, label, argv, why=None):
+    def __init__(self, name, kind, label, argv, why=None):
         self.name = name
+        self.kind = kind  # "ours", "libbpf" or "bpftrace": how its output and losses read
         self.label = label
         self.argv = argv
         self.why = why  # set when the tracer cannot run: reported as n/a
         self.raw = {"argv": argv, "ready_s": [], "throughput": [], "storm": {}, "latency": None,
-                    "sessions": []}
+                    "order": None, "sessions": []}
+
+    def timed_argv(self):
+        """With a time column: execsnoop and libbpf-tools take -t, execsnoop.bt always has one."""
+        return self.argv if self.kind == "bpftrace" else self.argv + ["-t"]
 
     @property
     def ok(self):
@@ -189,12 +231,16 @@ def perf_mmap_bytes(pid):
 # ---- workloads ---------------------------------------------------------------
 
 class Workloads:
+    live = set()  # started in the background, stopped at teardown
+
     def __init__(self, workdir):
         self.spawn = os.path.join(workdir, "spawn")
         self.noop = os.path.join(workdir, "noop")
+        self.chain = os.path.join(workdir, "chain")
         cc = os.environ.get("CC", "cc")
         src = lambda n: os.path.join(HERE, "bench", n)
         self._cc([cc, "-O2", "-Wall", "-o", self.spawn, src("spawn.c")])
+        self._cc([cc, "-O2", "-Wall", "-o", self.chain, src("chain.c")])
         self.noop_kind = "static, no C library"
         if not self._cc([cc, "-O2", "-static", "-nostdlib", "-o", self.noop, src("noop.c")],
                         must=False) or subprocess.run([self.noop]).returncode:
@@ -212,7 +258,7 @@ class Workloads:
         return r.returncode == 0
 
     def argv(self, prefix, jobs=1, count=0, secs=0.0, interval_us=0, nargs=1, nbytes=0,
-             stamps=False, storm=False):
+             stamps=False, pids=False, storm=False):
         a = [self.spawn, "-t", prefix, "-j", str(jobs), "-a", str(nargs)]
         if storm:
             a += ["-p", "-v"]  # as fast as this machine forks: vfork, workers spread over CPUs
@@ -226,20 +272,48 @@ class Workloads:
             a += ["-b", str(nbytes)]
         if stamps:
             a.append("-s")
+        if pids:
+            a.append("-P")
         return a + [self.noop]
 
-    def run(self, prefix, **kw):
-        r = subprocess.run(self.argv(prefix, **kw), capture_output=True, text=True)
-        lines = r.stdout.splitlines()
+    def launch(self, prefix, **kw):
+        """Start spawn in the background; finish() collects its report."""
+        proc = subprocess.Popen(self.argv(prefix, **kw), stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+        Workloads.live.add(proc)
+        proc.pids_wanted = kw.get("pids", False)
+        return proc
+
+    def finish(self, proc):
+        out, err = proc.communicate()
+        Workloads.live.discard(proc)
+        lines = out.decode().splitlines()
         m = re.match(r"execs (\d+) failed (\d+) elapsed_ns (\d+)", lines[0] if lines else "")
         if not m:
-            raise SystemExit("bench: workload failed: %s" % r.stderr.strip())
-        stamps = {}
+            raise SystemExit("bench: workload failed: %s" % err.decode().strip())
+        per_exec = {}  # tag -> stamp (-s) or pid (-P)
         for line in lines[1:]:
-            tag, ns = line.split()
-            stamps[tag] = int(ns)
-        return {"execs": int(m.group(1)), "failed": int(m.group(2)),
-                "elapsed_s": int(m.group(3)) / 1e9, "stamps": stamps}
+            tag, n = line.split()
+            per_exec[tag] = int(n)
+        res = {"execs": int(m.group(1)), "failed": int(m.group(2)),
+               "elapsed_s": int(m.group(3)) / 1e9}
+        if proc.pids_wanted:
+            res["pids"] = {pid: tag for tag, pid in per_exec.items()}
+        else:
+            res["stamps"] = per_exec
+        return res
+
+    def run(self, prefix, **kw):
+        return self.finish(self.launch(prefix, **kw))
+
+    def run_chains(self, prefix, chains, jobs):
+        r = subprocess.run([self.chain, "-j", str(jobs), "-n", str(chains), "-t", prefix],
+                           capture_output=True, text=True)
+        m = re.match(r"chains (\d+) failed (\d+) elapsed_ns (\d+)", r.stdout)
+        if not m:
+            raise SystemExit("bench: chain workload failed: %s" % r.stderr.strip())
+        return {"chains": int(m.group(1)), "failed": int(m.group(2)),
+                "elapsed_s": int(m.group(3)) / 1e9}
 
     def start(self, prefix, **kw):
         return subprocess.Popen(self.argv(prefix, **kw), stdout=subprocess.DEVNULL,
@@ -270,14 +344,107 @@ def count_tags(path, prefix):
         return 0
 
 
+# ---- reading the tracers' output lines ---------------------------------------
+
+# execsnoop and libbpf-tools: [TIME(s)] PCOMM PID PPID RET ARGS (PCOMM is padded to 16 columns)
+COLUMNS_RE = re.compile(rb"(.{1,16}?) +(\d+) +(\d+) +(-?\d+) (.*)", re.S)
+TIME_RE = re.compile(rb"(\d+\.\d+) +")
+# execsnoop.bt prints "TIME(ms) PID " and then the arguments as a second event: on a busy
+# machine another exec's prefix can come in between, leaving a line "T1 P1 T2 P2 ARGS"
+BT_PREFIX_RE = re.compile(rb" *(\d+) +(\d+) ")
+
+
+def records(path, kind, timed):
+    """(time or None, pid, arguments) of each line of a tracer's output that parses."""
+    try:
+        f = open(path, "rb")
+    except OSError:
+        return
+    with f:
+        for line in f:
+            line = line.rstrip(b"\n")
+            if kind == "bpftrace":
+                pos, heads = 0, []
+                while True:
+                    m = BT_PREFIX_RE.match(line, pos)
+                    if not m:
+                        break
+                    heads.append((int(m.group(1)), int(m.group(2))))
+                    pos = m.end()
+                for i, (ms, pid) in enumerate(heads):
+                    yield ms / 1e3, pid, line[pos:].strip() if i == len(heads) - 1 else b""
+                continue
+            t, pos = None, 0
+            if timed:
+                m = TIME_RE.match(line)
+                if not m:
+                    continue
+                t, pos = float(m.group(1)), m.end()
+            m = COLUMNS_RE.match(line, pos)
+            if m:
+                yield t, int(m.group(2)), m.group(5).rstrip()
+
+
+def expected_args(tag, nargs, nbytes):
+    """What spawn passed after argv[0], split as (its tag, the rest)."""
+    tag = tag.encode()
+    if len(tag) < nbytes:
+        tag += b"x" * (nbytes - len(tag))
+    return tag, b"".join(b" " + b"x" * max(nbytes, 1) for _ in range(nargs - 1))
+
+
+def scan_output(path, kind, timed=False, storm=None, chain_prefix=None):
+    """One pass over an output file.
+
+    storm: (pids {pid: tag}, nargs, nbytes): each exec is full (a line for its pid holds every
+    argument whole and does not end in " ..."), cut (a line for its pid, arguments incomplete)
+    or missing (no line for its pid); with timed, the share of adjacent lines of the storm whose
+    time goes backwards. chain_prefix: the position of each chain's A, B and C lines.
+    """
+    pids, nargs, nbytes = storm or ({}, 1, 0)
+    rest = expected_args("", nargs, nbytes)[1]
+    full, cut = set(), set()
+    times = []
+    chain_re = re.compile(re.escape(chain_prefix.encode()) + rb"-(\d+)-([ABC])(?![\w-])") \
+        if chain_prefix else None
+    chains = {}
+    for n, (t, pid, args) in enumerate(records(path, kind, timed)):
+        tag = pids.get(pid)
+        if tag is not None:
+            ptag = expected_args(tag, 1, nbytes)[0]
+            head = args[:len(args) - len(rest)]
+            if args.endswith(rest) and head.endswith(b" " + ptag) and not args.endswith(b" ..."):
+                full.add(pid)
+            else:
+                cut.add(pid)
+            if t is not None:
+                times.append(t)
+        if chain_re:
+            m = chain_re.search(args)
+            if m:
+                chains.setdefault(int(m.group(1)), {}).setdefault(m.group(2).decode(), n)
+    cut -= full
+    res = {"full": len(full), "cut": len(cut), "missing": len(set(pids) - full - cut)}
+    if timed and storm:
+        back = sum(1 for a, b in zip(times, times[1:]) if b < a)
+        res.update(timed_lines=len(times), backwards=back,
+                   backwards_share=back / (len(times) - 1) if len(times) > 1 else None)
+    if chain_re:
+        whole = [c for c in chains.values() if len(c) == 3]
+        res.update(chains_complete=len(whole),
+                   chains_in_order=sum(1 for c in whole if c["A"] < c["B"] < c["C"]))
+    return res
+
+
 # ---- one tracer process ------------------------------------------------------
 
 class Session:
     live = set()
 
-    def __init__(self, bench, tracer, kind):
+    def __init__(self, bench, tracer, kind, argv=None):
         self.bench = bench
         self.tracer = tracer
+        self.argv = argv or tracer.argv
         bench.seq += 1
         self.id = bench.seq
         base = os.path.join(bench.workdir, "%s-%s-%d" % (tracer.name, kind, self.id))
@@ -296,7 +463,7 @@ class Session:
         try:
             with open(self.err_path, "wb") as errf:
                 t0 = time.monotonic()
-                self.proc = subprocess.Popen(self.tracer.argv, stdin=subprocess.DEVNULL,
+                self.proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL,
                                              stdout=stdout if stdout is not None else outf,
                                              stderr=errf, start_new_session=True)
             Session.live.add(self)
@@ -360,6 +527,13 @@ class Session:
                 "maps": len(maps),
                 "perf_mmap_bytes": perf_mmap_bytes(self.proc.pid)}
 
+    def send(self, sig):
+        """Signal the tracer's process group (bpftrace and its children alike)."""
+        try:
+            os.killpg(self.proc.pid, sig)
+        except ProcessLookupError:
+            pass
+
     def stop(self):
         if not self.proc or self.proc.returncode is not None:
             Session.live.discard(self)
@@ -367,6 +541,7 @@ class Session:
         t0 = time.monotonic()
         killed = False
         try:
+            self.send(signal.SIGCONT)  # in case it was left stopped
             self.proc.send_signal(signal.SIGINT)
             self.proc.wait(STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
@@ -397,6 +572,12 @@ class Session:
 
     def lost_reported(self):
         """Losses the tracer owned up to, on stderr or (bpftrace) in its output."""
+        if self.tracer.kind == "ours":
+            try:
+                with open(self.err_path, "rb") as f:
+                    return execsnoop_lost(f.read())
+            except OSError:
+                return 0
         total = 0
         for path in (self.err_path, self.out_path):
             try:
@@ -405,6 +586,28 @@ class Session:
             except OSError:
                 pass
         return total
+
+
+def execsnoop_lost(err):
+    """Execs this execsnoop reported lost on stderr: its final count, never live ones added to it.
+
+    Current builds: "execsnoop: in total: N execs lost (...)" at exit, "so far: N execs lost"
+    while running (cumulative). Older ones: "execsnoop: N events lost in total" at exit, "lost N
+    events: the reader fell behind" while running (each since the last), and "N execs not
+    traced: too many in flight at once" at exit. A live count stands in only when the final one
+    is missing (the tracer was killed).
+    """
+    last = lambda pat: ([int(n) for n in re.findall(pat, err)] or [None])[-1]
+    lost = last(rb"execsnoop: in total: (\d+) execs lost")
+    if lost is None:
+        lost = last(rb"execsnoop: so far: (\d+) execs lost")
+    if lost is not None:
+        return lost
+    lost = last(rb"execsnoop: (\d+) events lost in total")
+    if lost is None:
+        lost = sum(int(n) for n in
+                   re.findall(rb"execsnoop: lost (\d+) events: the reader fell behind", err))
+    return lost + (last(rb"execsnoop: (\d+) execs not traced: too many in flight") or 0)
 
 
 # ---- the benchmark -----------------------------------------------------------
@@ -422,6 +625,9 @@ class Bench:
         self.stats_saved = None
         self.stats_fd = None
         self.tracefs_mounted = False
+        self.pid_max_saved = None
+        self.cgroup = None
+        self.tracers = []
         self.t_start = time.monotonic()
 
     # -- setup and teardown
@@ -434,17 +640,24 @@ class Bench:
             r = subprocess.run(["mount", "-t", "tracefs", "tracefs", TRACEFS], capture_output=True)
             self.tracefs_mounted = r.returncode == 0
         self.enable_stats()
+        self.raise_pid_max()
         self.wl = Workloads(self.workdir)
-        tool = self.args.tool
-        if not os.path.isabs(tool) and not os.path.exists(tool) and \
-                os.path.exists(os.path.join(ROOT, tool)):
-            tool = os.path.join(ROOT, tool)
-        tool = os.path.abspath(tool)
+        tools = []
+        for tool in self.args.tool or ["./execsnoop"]:
+            if not os.path.isabs(tool) and not os.path.exists(tool) and \
+                    os.path.exists(os.path.join(ROOT, tool)):
+                tool = os.path.join(ROOT, tool)
+            tools.append(os.path.abspath(tool))
+        # one column per build: by file name, or numbered when names clash
+        names = [os.path.basename(t) for t in tools]
+        labels = names if len(set(names)) == len(names) else \
+            ["execsnoop[%d]" % (i + 1) for i in range(len(tools))]
+        ours = [Tracer("ours" if len(tools) == 1 else "ours%d" % (i + 1), "ours", label, [tool])
+                for i, (tool, label) in enumerate(zip(tools, labels))]
         bpftrace = shutil.which("bpftrace") or "/usr/bin/bpftrace"
-        self.tracers = [
-            Tracer("ours", "execsnoop", [tool]),
-            Tracer("libbpf", "libbpf-tools", ["/usr/sbin/execsnoop"]),
-            Tracer("bpftrace", "bpftrace .bt", [bpftrace, "/usr/sbin/execsnoop.bt"]),
+        self.tracers = ours + [
+            Tracer("libbpf", "libbpf", "libbpf-tools", ["/usr/sbin/execsnoop"]),
+            Tracer("bpftrace", "bpftrace", "bpftrace .bt", [bpftrace, "/usr/sbin/execsnoop.bt"]),
         ]
         for t in self.tracers:
             for p in t.argv:
@@ -452,8 +665,9 @@ class Bench:
                     t.why = "%s not found" % p
             if t.ok and not os.access(t.argv[0], os.X_OK):
                 t.why = "%s is not executable" % t.argv[0]
-        if not self.tracers[0].ok:
-            self.tracers[0].why += " (build it with make)"
+        for t in ours:
+            if not t.ok:
+                t.why += " (build it with make)"
         for t in self.tracers:
             if not t.ok:
                 log("%s: n/a: %s" % (t.label, t.why))
@@ -472,6 +686,42 @@ class Bench:
             self.stats_saved = f.read().strip()
         with open(BPF_STATS, "w") as f:
             f.write("1\n")
+
+    def raise_pid_max(self):
+        with open(PID_MAX) as f:
+            saved = f.read().strip()
+        if int(saved) < PID_MAX_RUN:
+            self.pid_max_saved = saved
+            with open(PID_MAX, "w") as f:
+                f.write("%d\n" % PID_MAX_RUN)
+
+    def throttle(self, pid):
+        """Hold a process (all its threads) to CFS_QUOTA_US per CFS_PERIOD_US of CPU."""
+        if self.cgroup is None:
+            path = os.path.join(CPU_CGROUP, "execsnoop-bench.%d" % os.getpid())
+            os.mkdir(path)
+            self.cgroup = path
+        cg_write(self.cgroup, "cpu.cfs_period_us", CFS_PERIOD_US)
+        cg_write(self.cgroup, "cpu.cfs_quota_us", CFS_QUOTA_US)
+        cg_write(self.cgroup, "cgroup.procs", pid)
+
+    def unthrottle(self):
+        if self.cgroup is not None:
+            cg_write(self.cgroup, "cpu.cfs_quota_us", -1)
+
+    def remove_cgroup(self):
+        if self.cgroup is None:
+            return
+        try:
+            self.unthrottle()
+            with open(os.path.join(self.cgroup, "cgroup.procs")) as f:
+                left = f.read().split()
+            for pid in left:  # not ours to stop: hand them back to the root
+                cg_write(CPU_CGROUP, "cgroup.procs", pid)
+            os.rmdir(self.cgroup)
+            self.cgroup = None
+        except OSError as e:
+            log("cannot remove cgroup %s: %s" % (self.cgroup, e))
 
     def install_peers(self):
         pkgs = []
@@ -492,11 +742,25 @@ class Bench:
                 return
 
     def teardown(self):
+        # a second Ctrl-C must not cut the clean-up short
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        for proc in list(Workloads.live):
+            proc.kill()
+            proc.wait()
+        try:
+            self.unthrottle()  # so a throttled tracer can stop in time
+        except OSError:
+            pass
         for s in list(Session.live):
             try:
                 s.stop()
             except Exception:  # never leave a tracer behind
                 s.proc.kill()
+        self.remove_cgroup()
+        if self.pid_max_saved is not None:
+            with open(PID_MAX, "w") as f:
+                f.write(self.pid_max_saved + "\n")
         if self.stats_fd is not None:
             os.close(self.stats_fd)
         if self.stats_saved is not None:
@@ -517,6 +781,7 @@ class Bench:
         """Serial fork+exec loop; every traced run sits between two untraced ones."""
         cfg = self.cfg
         secs = cfg["tput_secs"]
+        n = len(self.tracers)
 
         def untraced():
             b = self.wl.run("U%d" % self.seq, secs=secs)
@@ -524,7 +789,7 @@ class Bench:
 
         untraced()
         for r in range(cfg["rounds"]):
-            for t in self.tracers[r % 3:] + self.tracers[:r % 3]:
+            for t in self.tracers[r % n:] + self.tracers[:r % n]:
                 if not t.ok:
                     continue
                 s = Session(self, t, "tput")
@@ -545,36 +810,108 @@ class Bench:
             log("throughput round %d/%d done (%.0f s)" % (r + 1, cfg["rounds"], self.elapsed()))
 
     def storms(self):
+        for kind in STORMS:
+            for t in self.tracers:
+                if t.ok:
+                    self.storm(t, kind)
+            log("%s storms done (%.0f s)" % (kind, self.elapsed()))
+        for t in self.tracers:
+            mems = [t.raw["storm"][k].get("memory") for k in ("small", "big")
+                    if k in t.raw["storm"]]
+            mems = [m for m in mems if m]
+            if mems:  # the peak over both storms
+                t.raw["memory"] = {k: max((m[k] for m in mems if m[k] is not None), default=None)
+                                   for k in mems[0]}
+
+    def storm(self, t, kind):
+        """One storm under a fresh tracer session; its output is matched to the execs by pid."""
         cfg = self.cfg
-        kinds = (("small", 1, 0), ("big", BIG_ARGS, BIG_BYTES))
+        jobs, nargs, nbytes, starve = STORMS[kind]
+        s = Session(self, t, kind)
+        if not s.start():
+            return
+        prefix = "%s%d" % (kind[0].upper(), s.id)
+        if starve == "cgroup":
+            try:
+                self.throttle(s.proc.pid)
+            except OSError as e:
+                log("%s: %s storm skipped: cannot throttle it in %s: %s"
+                    % (t.label, kind, CPU_CGROUP, e))
+                s.stop()
+                return
+        before = s.snapshot()
+        wl = self.wl.launch(prefix, jobs=cfg[jobs], count=cfg["storm_execs"], nargs=nargs,
+                            nbytes=nbytes, pids=True, storm=True)
+        stop = self.pause(s, before, cfg[jobs] * cfg["storm_execs"]) \
+            if starve == "sigstop" else {}
+        res = self.wl.finish(wl)
+        if starve == "cgroup":
+            self.unthrottle()  # let it drain before SIGINT
+        s.settle()
+        m = s.measure(before, s.snapshot(), res["execs"])
+        # the kernel writes a perf buffer's loss record only in front of its next event: a few
+        # execs on every CPU let the peers learn of losses at the storm's tail, as they would
+        # on a machine that goes on exec'ing
+        self.wl.run("F%d" % s.id, jobs=os.cpu_count(), count=2, storm=True)
+        s.settle()
+        m.update(generated=res["execs"], failed=res["failed"],
+                 storm_rate=res["execs"] / res["elapsed_s"], args=[nargs, nbytes],
+                 workers=cfg[jobs], **stop)
+        if stop:
+            m["stopped_mid_storm"] = stop["seen_before_stop"] < res["execs"]
+        if kind in ("small", "big"):
+            m["memory"] = s.memory()
+        s.stop()
+        if kind != "huge":  # too big to read whole: 30 KB a line
+            m["delivered"] = count_tags(s.out_path, prefix)
+            m["cpu_us_per_event"] = m["tracer_cpu_s"] * 1e6 / m["delivered"] \
+                if m["delivered"] and m["tracer_cpu_s"] is not None else None
+        m.update(scan_output(s.out_path, t.kind, storm=(res["pids"], nargs, nbytes)))
+        m["lost_reported"] = s.raw.get("lost_reported", 0)
+        m["balance"] = m["full"] + m["cut"] + m["lost_reported"] - m["generated"]
+        t.raw["storm"][kind] = m
+        s.raw["storm"] = m
+        if kind == "huge" and not self.args.keep:
+            os.unlink(s.out_path)
+
+    @staticmethod
+    def pause(s, before, execs):
+        """SIGSTOP the tracer STOP_AFTER_S into the storm, or once its programs have seen
+        STOP_AFTER_SHARE of it (a fast machine is through a storm in 0.3 s), for STOP_FOR_S."""
+        t0 = time.monotonic()
+        while True:
+            seen = kernel_delta(before["progs"], bpf_objects(s.proc.pid)[0])[1]
+            if seen >= execs * STOP_AFTER_SHARE or time.monotonic() - t0 >= STOP_AFTER_S:
+                break
+            time.sleep(0.002)
+        s.send(signal.SIGSTOP)
+        at = time.monotonic() - t0
+        time.sleep(STOP_FOR_S)
+        s.send(signal.SIGCONT)
+        return {"stopped_at_s": round(at, 3), "seen_before_stop": seen}
+
+    def order(self):
+        """Timestamps going backwards in a small storm, then exec chains across CPUs."""
+        cfg = self.cfg
         for t in self.tracers:
             if not t.ok:
                 continue
-            s = Session(self, t, "storm")
+            s = Session(self, t, "order", argv=t.timed_argv())
             if not s.start():
                 continue
-            prefixes = {}
-            for kind, nargs, nbytes in kinds:
-                prefix = "%s%d" % ("S" if kind == "small" else "B", s.id)
-                prefixes[kind] = prefix
-                before = s.snapshot()
-                res = self.wl.run(prefix, jobs=cfg["storm_jobs"], count=cfg["storm_execs"],
-                                  nargs=nargs, nbytes=nbytes, storm=True)
-                s.settle()
-                m = s.measure(before, s.snapshot(), res["execs"])
-                m.update(generated=res["execs"], failed=res["failed"],
-                         storm_rate=res["execs"] / res["elapsed_s"])
-                t.raw["storm"][kind] = m
-            mem = s.memory()
+            prefix, chain_prefix = "T%d" % s.id, "C%d" % s.id
+            res = self.wl.run(prefix, jobs=cfg["storm_jobs"], count=cfg["storm_execs"],
+                              pids=True, storm=True)
+            s.settle()
+            ch = self.wl.run_chains(chain_prefix, cfg["chains"], CHAIN_JOBS)
+            s.settle()
             s.stop()
-            t.raw["memory"] = mem
-            for kind, prefix in prefixes.items():
-                m = t.raw["storm"][kind]
-                m["delivered"] = count_tags(s.out_path, prefix)
-                m["cpu_us_per_event"] = m["tracer_cpu_s"] * 1e6 / m["delivered"] \
-                    if m["delivered"] and m["tracer_cpu_s"] is not None else None
-            s.raw.update(storm=t.raw["storm"], memory=mem)
-            log("storms under %s done (%.0f s)" % (t.label, self.elapsed()))
+            r = scan_output(s.out_path, t.kind, timed=True, storm=(res["pids"], 1, 0),
+                            chain_prefix=chain_prefix)
+            r.update(generated=res["execs"], chains=ch["chains"], chains_failed=ch["failed"])
+            t.raw["order"] = r
+            s.raw["order"] = r
+        log("order runs done (%.0f s)" % self.elapsed())
 
     def latency(self):
         cfg = self.cfg
@@ -618,6 +955,7 @@ class Bench:
         log("workdir %s, exec target: %s" % (self.workdir, self.wl.noop_kind))
         self.throughput()
         self.storms()
+        self.order()
         self.latency()
         self.total_s = self.elapsed()
 
@@ -627,7 +965,8 @@ class Bench:
             "kernel": platform.release(), "machine": platform.machine(), "cpus": os.cpu_count(),
             "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "quick": self.args.quick,
             "config": self.cfg, "exec_target": self.wl.noop_kind if self.wl else None,
-            "big_storm_args": [BIG_ARGS, BIG_BYTES], "baseline_rates": self.baseline,
+            "big_storm_args": [BIG_ARGS, BIG_BYTES], "huge_storm_args": [HUGE_ARGS, HUGE_BYTES],
+            "baseline_rates": self.baseline,
             "total_s": getattr(self, "total_s", None),
             "tracers": {t.name: dict(t.raw, label=t.label, na=t.why) for t in self.tracers},
         }
@@ -690,6 +1029,27 @@ class Bench:
             ms = [t.raw["storm"].get(k) for k in ("small", "big")]
             return " | ".join("%.0f" % m["storm_rate"] for m in ms if m) or None
         row("storm execs/s, small | big", "-", storm_rates, lambda v: v, ratio=False)
+        for kind in STORMS:
+            gen = next((t.raw["storm"][kind]["generated"] for t in ts if kind in t.raw["storm"]),
+                       None)
+            row("%s storm: full/cut/missing" % kind, "%d execs" % gen if gen else "-",
+                lambda t, kind=kind: t.raw["storm"].get(kind) and
+                "%(full)d/%(cut)d/%(missing)d" % t.raw["storm"][kind],
+                lambda v: v, ratio=False)
+            row("%s storm: lost reported, exact" % kind, "-",
+                lambda t, kind=kind: t.raw["storm"].get(kind) and "%d %s" % (
+                    t.raw["storm"][kind]["lost_reported"],
+                    "%+d" % t.raw["storm"][kind]["balance"] if t.raw["storm"][kind]["balance"]
+                    else "yes"),
+                lambda v: v, ratio=False)
+        order = lambda key: lambda t: (t.raw["order"] or {}).get(key)
+        row("time going back, adjacent lines", "-", order("backwards_share"),
+            lambda v: "%.2f%%" % (v * 100), ratio=False)
+        row("exec chains in order", "%d chains" % self.cfg["chains"],
+            lambda t: t.raw["order"] and "%.1f%% (%d complete)" % (
+                t.raw["order"]["chains_in_order"] * 100 / t.raw["order"]["chains"],
+                t.raw["order"]["chains_complete"]),
+            lambda v: v, ratio=False)
         readys = lambda t: [x * 1e3 for x in t.raw["ready_s"]]
         row("time to ready, ms", "-", lambda t: med(readys(t)), lambda v: "%.0f" % v,
             rng(readys))
@@ -722,13 +1082,30 @@ class Bench:
                  "including what they trigger (a per-event perf wakeup raises an irq_work IPI)",
                  "time to ready: start until one of its exec programs ran (bpf stats run_cnt) on "
                  "a marker exec every 2 ms",
-                 "storms: %d vfork+exec spawners pinned round robin to CPUs; delivered = unique "
-                 "argv[1] tags in the output file after SIGINT" % self.cfg["storm_jobs"],
-                 "%s, %d CPUs, kernel %s, %d throughput rounds, storms %dx%d execs, "
-                 "big = %d args of %d bytes, %.0f s in all"
+                 "storms: vfork+exec spawners pinned round robin to CPUs, each storm under a "
+                 "fresh tracer; delivered = unique argv[1] tags in the output file after SIGINT",
+                 "storms %dx%d execs: small = 1 arg, big = %d args of %d bytes; huge: %dx%d, %d "
+                 "args of %d bytes; stopped: big, tracer SIGSTOPped for %.1f s from %.1f s in "
+                 "(or from when it has seen %d%% of the execs); throttled: big, tracer held to "
+                 "%d%% of a CPU (cgroup v1 cpu quota) until the storm ends"
+                 % (cfg["storm_jobs"], cfg["storm_execs"], BIG_ARGS, BIG_BYTES, cfg["huge_jobs"],
+                    cfg["storm_execs"], HUGE_ARGS, HUGE_BYTES, STOP_FOR_S, STOP_AFTER_S,
+                    STOP_AFTER_SHARE * 100, CFS_QUOTA_US * 100 // CFS_PERIOD_US),
+                 "full/cut/missing: execs matched by pid (spawn -P) to a line holding all their "
+                 "arguments whole / to a line with arguments missing, shortened or ending in "
+                 "\" ...\" / to no line; lost reported: the tracer's own count (execsnoop: its "
+                 "final total, taken after a few more execs on every CPU so that perf buffers write "
+                 "their pending loss records); exact: full + cut + lost reported = generated, else "
+                 "the difference (execsnoop.bt counts lost perf events, two per exec)",
+                 "time going back: adjacent lines of a %dx%d small storm whose time column "
+                 "decreases (execsnoop, libbpf-tools: -t; execsnoop.bt: its ms column)"
+                 % (cfg["storm_jobs"], cfg["storm_execs"]),
+                 "exec chains: A execs on CPU0, its child B on CPU1, B's child C on CPU0, %d at "
+                 "a time; in order = A's line before B's before C's (complete = all three "
+                 "printed), same tracer session as the time figure" % CHAIN_JOBS,
+                 "%s, %d CPUs, kernel %s, %d throughput rounds, %.0f s in all"
                  % ("quick" if self.args.quick else "full", os.cpu_count(), platform.release(),
-                    cfg["rounds"], cfg["storm_jobs"], cfg["storm_execs"], BIG_ARGS, BIG_BYTES,
-                    getattr(self, "total_s", 0))]
+                    cfg["rounds"], getattr(self, "total_s", 0))]
         for t in ts:
             if not t.ok:
                 notes.append("%s: n/a: %s" % (t.label, t.why))
@@ -742,10 +1119,18 @@ class Bench:
                     notes.append("%s: %d events reported lost, %d stops needed SIGKILL, %d outputs "
                                  "end mid-line, exit statuses %s" % (t.label, lost, killed, cut,
                                                                      bad or "0"))
+                stopped = t.raw["storm"].get("stopped")
+                if stopped and not stopped["stopped_mid_storm"]:
+                    notes.append("%s: the storm was over before the tracer was stopped" % t.label)
                 if serial and min(serial) < 1:
                     notes.append("%s: serial loop delivered only %.1f%% in its worst run" %
                                  (t.label, min(serial) * 100))
         return "\n".join(lines + [""] + notes)
+
+
+def cg_write(cgroup, name, value):
+    with open(os.path.join(cgroup, name), "w") as f:
+        f.write("%s\n" % value)
 
 
 def percentile(xs, q):
@@ -779,7 +1164,9 @@ def read_pty(master, pattern, seen, done):
 def main():
     p = argparse.ArgumentParser(description="Benchmark execsnoop side by side with "
                                 "libbpf-tools' execsnoop and bpftrace's execsnoop.bt.")
-    p.add_argument("--tool", default="./execsnoop", help="execsnoop binary (default ./execsnoop)")
+    p.add_argument("--tool", action="append", metavar="PATH",
+                   help="execsnoop binary (default ./execsnoop); give it again to measure "
+                   "several builds side by side")
     p.add_argument("--out", metavar="FILE", help="write raw figures as JSON to FILE")
     p.add_argument("--quick", action="store_true", help="fewer rounds and smaller storms")
     p.add_argument("--rounds", type=int, help="throughput rounds (default 4, quick 2)")

@@ -2,7 +2,9 @@
 /*
  * Exec workload for the benchmark: JOBS workers, released together, each
  * fork and exec PROG one child at a time. argv[1] of every exec is a unique
- * tag "PREFIX-<worker>-<i>" so a tracer's output can be checked for it.
+ * tag "PREFIX-<worker>-<i>" so a tracer's output can be checked for it;
+ * with -P the children's pids are printed too, so that lines whose arguments
+ * were cut can be matched to their exec.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -24,7 +26,7 @@
 #define TAG_LEN	  64
 
 static const char usage[] =
-	"usage: spawn [-j JOBS] [-n COUNT] [-d SECONDS] [-i USEC] [-a ARGS] [-b BYTES] [-psv] -t PREFIX PROG\n"
+	"usage: spawn [-j JOBS] [-n COUNT] [-d SECONDS] [-i USEC] [-a ARGS] [-b BYTES] [-psvP] -t PREFIX PROG\n"
 	"  -j JOBS     parallel workers (default 1)\n"
 	"  -p          pin worker W to the W-th online CPU, round robin\n"
 	"  -v          vfork instead of fork, as posix_spawn does\n"
@@ -34,13 +36,15 @@ static const char usage[] =
 	"  -a ARGS     arguments after argv[0], the tag included (default 1)\n"
 	"  -b BYTES    length of every argument, the tag padded with 'x'\n"
 	"  -s          print \"TAG NSEC\": CLOCK_MONOTONIC just before each execve (needs -n)\n"
+	"  -P          print \"TAG PID\": the pid of each exec that succeeded (needs -n, not with -s)\n"
 	"  -t PREFIX   tag prefix\n"
 	"Prints \"execs N failed N elapsed_ns N\" when done.\n";
 
+/* per exec, at w * count + i: a stamp (-s) or a pid (-P) */
 struct shared {
 	unsigned long execs[MAX_JOBS];
 	unsigned long failed[MAX_JOBS];
-	uint64_t stamps[];
+	uint64_t slots[];
 };
 
 static volatile sig_atomic_t stop;
@@ -110,6 +114,7 @@ struct job {
 	unsigned long nargs;
 	unsigned long bytes;
 	int stamp;
+	int pids;
 	int pin;
 	int vfork;
 };
@@ -187,7 +192,7 @@ static void worker(const struct job *job, int w, int gate, struct shared *sh)
 			die("fork");
 		if (pid == 0) {
 			if (job->stamp)
-				sh->stamps[w * job->count + i] = now_ns();
+				sh->slots[w * job->count + i] = now_ns();
 			execve(job->prog, argv, envp);
 			_exit(127);
 		}
@@ -195,9 +200,11 @@ static void worker(const struct job *job, int w, int gate, struct shared *sh)
 			if (errno != EINTR)
 				die("waitpid");
 		}
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 			sh->execs[w]++;
-		else
+			if (job->pids)
+				sh->slots[w * job->count + i] = pid;
+		} else
 			sh->failed[w]++;
 	}
 	exit(0);
@@ -215,7 +222,7 @@ int main(int argc, char **argv)
 	size_t size;
 	int gate[2], opt, left, forwarded = 0;
 
-	while ((opt = getopt(argc, argv, "j:n:d:i:a:b:psvt:h")) != -1) {
+	while ((opt = getopt(argc, argv, "j:n:d:i:a:b:psvPt:h")) != -1) {
 		switch (opt) {
 		case 'j':
 			jobs = parse_ulong(optarg, MAX_JOBS);
@@ -244,6 +251,9 @@ int main(int argc, char **argv)
 		case 'v':
 			job.vfork = 1;
 			break;
+		case 'P':
+			job.pids = 1;
+			break;
 		case 't':
 			job.prefix = optarg;
 			break;
@@ -256,14 +266,15 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1 || !job.prefix || !jobs || !job.nargs || (!job.count && !seconds) ||
-	    (job.stamp && !job.count) || strlen(job.prefix) > TAG_LEN / 2) {
+	    ((job.stamp || job.pids) && !job.count) || (job.stamp && job.pids) ||
+	    strlen(job.prefix) > TAG_LEN / 2) {
 		fputs(usage, stderr);
 		return 2;
 	}
 	job.prog = argv[optind];
 	job.duration = (uint64_t)(seconds * 1e9);
 
-	size = sizeof(*sh) + (job.stamp ? jobs * job.count * sizeof(uint64_t) : 0);
+	size = sizeof(*sh) + (job.stamp || job.pids ? jobs * job.count * sizeof(uint64_t) : 0);
 	sh = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED)
 		die("mmap");
@@ -310,11 +321,11 @@ int main(int argc, char **argv)
 	}
 	printf("execs %lu failed %lu elapsed_ns %llu\n", execs, failed,
 	       (unsigned long long)elapsed);
-	if (job.stamp) {
+	if (job.stamp || job.pids) {
 		for (i = 0; i < jobs * job.count; i++) {
-			if (sh->stamps[i])
+			if (sh->slots[i])
 				printf("%s-%lu-%lu %llu\n", job.prefix, i / job.count,
-				       i % job.count, (unsigned long long)sh->stamps[i]);
+				       i % job.count, (unsigned long long)sh->slots[i]);
 		}
 	}
 	return failed ? 1 : 0;
