@@ -30,7 +30,7 @@ PURE_OBJS := $(patsubst %,$(OUTPUT)/%.o,$(PURE))
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 TEST_BINS := $(patsubst %,$(OUTPUT)/tests/%,$(UNIT_TESTS)) \
 	$(patsubst %,$(OUTPUT)/san/%,$(UNIT_TESTS)) \
-	$(OUTPUT)/tests/execer $(OUTPUT)/tests/noop
+	$(OUTPUT)/tests/execer $(OUTPUT)/tests/noop $(OUTPUT)/tests/spawn $(OUTPUT)/tests/chain
 
 ifeq ($(V),1)
 Q :=
@@ -87,6 +87,11 @@ $(OUTPUT)/tests/execer: tests/helpers/execer.c | $(OUTPUT)/tests
 $(OUTPUT)/tests/noop: tests/helpers/noop.c | $(OUTPUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) -O2 -Wall -Wextra -Werror -static $< -o $@
+
+# the benchmark's workloads, also run by the storm tests
+$(OUTPUT)/tests/spawn $(OUTPUT)/tests/chain: $(OUTPUT)/tests/%: scripts/bench/%.c | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O2 -Wall -Wextra -Werror $< -o $@
 
 deps:
 	$(Q)scripts/install-deps.sh

@@ -30,8 +30,11 @@ static inline bool plain(unsigned char c, bool quote)
 	return c >= 0x20 && c < 0x7f && !(quote && (c == '"' || c == '\\'));
 }
 
-/* Length of the run of plain bytes at s, eight at a time while it lasts. */
-static size_t plain_run(const unsigned char *s, size_t n, bool quote)
+/*
+ * Copies the run of plain bytes at s to d, eight at a time while it lasts
+ * (d has room for eight more than the run); returns its length.
+ */
+static size_t copy_plain(char *d, const unsigned char *s, size_t n, bool quote)
 {
 	size_t k = 0;
 	uint64_t x;
@@ -42,9 +45,10 @@ static size_t plain_run(const unsigned char *s, size_t n, bool quote)
 			break;
 		if (quote && (has_byte(x, '"') | has_byte(x, '\\')))
 			break;
+		memcpy(d + k, &x, 8);
 	}
-	while (k < n && plain(s[k], quote))
-		k++;
+	for (; k < n && plain(s[k], quote); k++)
+		d[k] = s[k];
 	return k;
 }
 
@@ -94,9 +98,8 @@ size_t escape(char *dst, const char *src, size_t n, bool quote)
 		unsigned char c = s[i];
 
 		if (plain(c, quote)) {
-			/* copy the whole run at once: most arguments are one run */
-			k = plain_run(s + i, n - i, quote);
-			memcpy(d, s + i, k);
+			/* the whole run at once: most arguments are one run */
+			k = copy_plain(d, s + i, n - i, quote);
 			d += k;
 			i += k;
 			continue;

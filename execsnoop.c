@@ -32,13 +32,17 @@
 #include "stream.h"
 #include "text.h"
 
-#define TTY_INTERVAL_MS	 16  /* longest wait for a line on a terminal: a screen refresh */
-#define FILE_INTERVAL_MS 100 /* longest wait before a batch goes to a file or pipe */
-#define TTY_WINDOW_MS	 16  /* how long a line is held back for older ones to arrive */
-#define FILE_WINDOW_MS	 50
-#define STOP_GRACE_MS	 1000 /* how long output is retried at exit when it is not read */
-#define BOOST_NICE	 -10
-#define TRACEFS		 "/sys/kernel/tracing"
+#define TTY_INTERVAL_MS	  16  /* longest wait for a line on a terminal: a screen refresh */
+#define FILE_INTERVAL_MS  100 /* longest wait before a batch goes to a file or pipe */
+/*
+ * How long a record is held back while another CPU's ring is empty, for an
+ * older record still being written there. A record's time is taken just
+ * before it is written, so microseconds would do; a storm must not wait.
+ */
+#define REORDER_WINDOW_MS 5
+#define STOP_GRACE_MS	  1000 /* how long output is retried at exit when it is not read */
+#define BOOST_NICE	  -20
+#define TRACEFS		  "/sys/kernel/tracing"
 
 #ifndef CAP_PERFMON
 #define CAP_PERFMON 38
@@ -497,7 +501,7 @@ int main(int argc, char **argv)
 	fmt.quote = opts.quote;
 	fmt.max_args = opts.max_args;
 	fmt.start_ns = now_ns(CLOCK_BOOTTIME);
-	ro.window_ns = (isatty(STDOUT_FILENO) ? TTY_WINDOW_MS : FILE_WINDOW_MS) * 1000000ULL;
+	ro.window_ns = REORDER_WINDOW_MS * 1000000ULL;
 
 	output_commit(&out, text_header(output_room(&out, 256, NULL), &fmt));
 	output_flush(&out, &exiting);

@@ -31,7 +31,7 @@ static const char usage[] =
 	"  -P, --ppid=PID       only children of PID\n"
 	"  -c, --cgroup=PATH    only processes in this cgroup v2 directory\n"
 	"      --max-args=N     print at most N arguments (default: all captured)\n"
-	"      --priority=P     boost (default: nice -10), realtime (SCHED_FIFO 1) or none,\n"
+	"      --priority=P     boost (default: nice -20), realtime (SCHED_FIFO 1) or none,\n"
 	"                       so that the reader keeps up with exec storms\n"
 	"      --ring-size=SIZE perf ring per CPU, e.g. 4M (default: 32M shared out over\n"
 	"                       the CPUs, from 256K to 8M each)\n"

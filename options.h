@@ -14,7 +14,7 @@
 #define RING_DEFAULT_MAX (8UL << 20)
 
 enum priority {
-	PRIO_BOOST,    /* nice -10, as auditd's priority_boost */
+	PRIO_BOOST,    /* nice -20, as auditd's priority_boost at its highest */
 	PRIO_REALTIME, /* SCHED_FIFO */
 	PRIO_NONE,     /* as started */
 };

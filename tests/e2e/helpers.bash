@@ -9,6 +9,8 @@ E2E_ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 EXECSNOOP=${EXECSNOOP:-$E2E_ROOT/execsnoop}
 EXECER=${EXECER:-$E2E_ROOT/.output/tests/execer}
 NOOP=${NOOP:-$E2E_ROOT/.output/tests/noop}
+SPAWN=${SPAWN:-$E2E_ROOT/.output/tests/spawn}
+CHAIN=${CHAIN:-$E2E_ROOT/.output/tests/chain}
 HEADER_RE='(^| )PCOMM +PID +PPID +RET +ARGS$'
 
 # Prints its arguments, one per line, on stderr (shown when a test fails); returns 1.
@@ -44,12 +46,16 @@ cannot_run() {
 # it (a checkout under /root), they run copies in the test's directory.
 public_binaries() {
 	setpriv --reuid=65534 --regid=65534 --clear-groups \
-		test -x "$EXECSNOOP" -a -x "$EXECER" -a -x "$NOOP" 2>/dev/null && return 0
+		test -x "$EXECSNOOP" -a -x "$EXECER" -a -x "$NOOP" -a -x "$SPAWN" -a -x "$CHAIN" \
+		2>/dev/null && return 0
 	mkdir "$WORK/pub"
-	cp "$EXECSNOOP" "$EXECER" "$NOOP" "$WORK/pub/" || fail "could not copy the binaries to $WORK/pub"
+	cp "$EXECSNOOP" "$EXECER" "$NOOP" "$SPAWN" "$CHAIN" "$WORK/pub/" ||
+		fail "could not copy the binaries to $WORK/pub"
 	EXECSNOOP=$WORK/pub/execsnoop
 	EXECER=$WORK/pub/execer
 	NOOP=$WORK/pub/noop
+	SPAWN=$WORK/pub/spawn
+	CHAIN=$WORK/pub/chain
 }
 
 # Skips unless BPF programs can be loaded here; builds the helpers when missing.
@@ -58,8 +64,9 @@ e2e_setup() {
 	why=$(cannot_run)
 	[[ -z $why ]] || skip "$why"
 	[[ -x $EXECSNOOP ]] || fail "no $EXECSNOOP: build it with make"
-	if [[ ! -x $EXECER || ! -x $NOOP ]]; then
-		make -s -C "$E2E_ROOT" .output/tests/execer .output/tests/noop >&2 ||
+	if [[ ! -x $EXECER || ! -x $NOOP || ! -x $SPAWN || ! -x $CHAIN ]]; then
+		make -s -C "$E2E_ROOT" .output/tests/execer .output/tests/noop .output/tests/spawn \
+			.output/tests/chain >&2 ||
 			fail "could not build the test helpers"
 	fi
 	WORK=$(mktemp -d /tmp/execsnoop-e2e.XXXXXX)
