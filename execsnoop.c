@@ -75,8 +75,14 @@ static int libbpf_print(enum libbpf_print_level level, const char *format, va_li
 
 static void on_signal(int sig)
 {
-	if (sig != SIGALRM)
-		exiting = exiting ? 2 : 1;
+	/* from the first stop on, a write blocked on a reader that does not read returns every 100 ms */
+	struct itimerval tick = { { 0, 100000 }, { 0, 100000 } };
+
+	if (sig == SIGALRM)
+		return;
+	if (!exiting)
+		setitimer(ITIMER_REAL, &tick, NULL);
+	exiting = exiting ? 2 : 1;
 }
 
 static __u64 now_ns(clockid_t clock)
@@ -315,7 +321,7 @@ static unsigned long long drain(void)
 	unsigned long long left = 0;
 	int err;
 
-	/* blocked writes return every 100 ms to look at the clock */
+	/* blocked writes return every 100 ms to look at the clock (a stop without a signal) */
 	setitimer(ITIMER_REAL, &tick, NULL);
 	for (;;) {
 		bool done = pump(true);
@@ -390,6 +396,7 @@ static void configure(struct execsnoop_bpf *skel, int ncpu, size_t ring)
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
+	sigset_t mask;
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
 	struct execsnoop_bpf *skel = NULL;
 	int err, cg = -1, btf_fd = -1, status = 1, ncpu;
@@ -444,6 +451,13 @@ int main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGALRM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* a parent may have left them blocked: the stop and its timer must get through */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGALRM);
+	sigprocmask(SIG_UNBLOCK, &mask, NULL);
 	raise_priority();
 
 	/* a few structs instead of the whole kernel BTF; the full one if that fails */

@@ -1,0 +1,117 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+# A reader starved on purpose (stopped, or held to 10% of a CPU) while execs
+# storm: every exec still gets its line, with its path when its arguments do
+# not fit, or is counted lost; lines plus losses equal execs, exactly. Only
+# uid 65534's execs are traced (-u, in the kernel), so that nothing else on
+# the machine enters the count.
+
+load helpers
+
+NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+
+teardown() {
+	[[ -z ${TOOL_PID:-} ]] || kill -CONT "$TOOL_PID" 2>/dev/null || true
+	if [[ -n ${CG:-} && -d $CG ]]; then
+		[[ -z ${TOOL_PID:-} ]] || echo "$TOOL_PID" >"${CG%/*}/cgroup.procs" 2>/dev/null || true
+		rmdir "$CG" 2>/dev/null || true
+	fi
+	e2e_teardown
+}
+
+# Runs JOBS x COUNT execs of NARGS arguments of NBYTES as uid 65534, as fast as
+# the machine forks; their pids go to $WORK/spawn.out.
+storm() { # JOBS COUNT NARGS NBYTES
+	"${NOBODY[@]}" "$SPAWN" -t "$TAG" -j "$1" -n "$2" -a "$3" -b "$4" -v -P "$NOOP" \
+		>"$WORK/spawn.out" 2>"$WORK/spawn.err" ||
+		fail "spawn failed:" "$(cat "$WORK/spawn.err")"
+}
+
+# The number before WHAT in execsnoop's summary at exit, or 0.
+summary() { # WHAT
+	local n
+	n=$(grep 'in total:' "$TOOL_ERR" | grep -oE "[0-9]+ $1" | grep -oE '^[0-9]+' || true)
+	echo "${n:-0}"
+}
+
+# Sets GEN, FULL, CUT and MISSING from the storm's pids and execsnoop's lines.
+count_lines() {
+	read -r GEN FULL CUT MISSING < <(awk '
+		FNR == NR { if (FNR > 1) pid[$2] = 1; next }
+		($2 in pid) && !($2 in seen) {
+			seen[$2] = 1
+			if (/ \.\.\.$/) cut++; else full++
+		}
+		END {
+			n = 0; for (p in pid) n++
+			s = 0; for (p in seen) s++
+			print n, full + 0, cut + 0, n - s
+		}' "$WORK/spawn.out" "$TOOL_OUT")
+}
+
+# Checks lines plus losses against the execs made, exactly.
+check_accounting() {
+	local lost args_lost
+	lost=$(summary "execs lost")
+	args_lost=$(summary "printed without arguments")
+	count_lines
+	echo "generated $GEN: $FULL whole, $CUT cut, $MISSING missing; reported $lost lost," \
+		"$args_lost without arguments" >&2
+	((GEN > 0)) || fail "the storm made no execs"
+	((FULL + CUT + MISSING == GEN)) || fail "lines do not add up"
+	((MISSING == lost)) ||
+		fail "$MISSING execs have no line but $lost were reported lost:" "$(cat "$TOOL_ERR")"
+	((CUT == args_lost)) || echo "cut lines of other execs:" "$(awk 'FNR == NR {
+		if (FNR > 1) pid[$2] = 1; next } / \.\.\.$/ && !($2 in pid)' "$WORK/spawn.out" "$TOOL_OUT")" >&2
+	((CUT == args_lost)) ||
+		fail "$CUT lines are cut but $args_lost were reported without arguments:" "$(cat "$TOOL_ERR")"
+	# execsnoop's own lines before the stop held all their arguments
+	assert_eq "" "$(grep -v '^execsnoop: ' "$TOOL_ERR")" "stderr lines not from execsnoop"
+}
+
+@test "stopped for the whole storm: every exec has its line, cut to its path when the ring filled" {
+	MARKER=("${NOBODY[@]}" "$NOOP")
+	tool_start -u 65534
+	tool_sync
+	kill -STOP "$TOOL_PID"
+	# 30 KiB records: 120 MB in all, far more than the rings hold
+	storm 4 1000 250 120
+	kill -CONT "$TOOL_PID"
+	tool_stop
+	check_accounting
+	((MISSING == 0)) || fail "$MISSING execs were lost whole"
+	((CUT > 0)) || fail "nothing was cut: the rings held 4000 records of 30 KiB"
+	((FULL > 0)) || fail "no line kept its arguments"
+}
+
+@test "with small rings, execs are lost whole and counted, exactly" {
+	MARKER=("${NOBODY[@]}" "$NOOP")
+	tool_start -u 65534 --ring-size=128K
+	tool_sync
+	kill -STOP "$TOOL_PID"
+	storm 4 1000 40 120
+	kill -CONT "$TOOL_PID"
+	tool_stop
+	check_accounting
+	((MISSING > 0)) || fail "nothing was lost with 128 KiB rings and 4000 execs"
+}
+
+@test "held to 10% of a CPU: lines plus losses equal execs, and lines cover 99.9%" {
+	local root
+	root=/sys/fs/cgroup/cpu
+	[[ -w $root/cgroup.procs && -e $root/cpu.cfs_quota_us ]] ||
+		skip "no cgroup v1 cpu controller at $root"
+	MARKER=("${NOBODY[@]}" "$NOOP")
+	tool_start -u 65534
+	tool_sync
+	CG=$root/execsnoop-e2e-$$
+	mkdir "$CG"
+	echo 100000 >"$CG/cpu.cfs_period_us"
+	echo 10000 >"$CG/cpu.cfs_quota_us"
+	echo "$TOOL_PID" >"$CG/cgroup.procs"
+	storm 8 1000 40 120
+	echo -1 >"$CG/cpu.cfs_quota_us"
+	tool_stop
+	check_accounting
+	((MISSING * 1000 <= GEN)) || fail "$MISSING of $GEN execs have no line"
+}
