@@ -133,6 +133,26 @@ static int cgroup_fd(const char *path)
 	return fd;
 }
 
+/*
+ * With autogroup scheduling, a session shares the CPU with other sessions as
+ * one: a nice value counts only inside it. A storm started from another
+ * session (sudo gives a command its own) would starve the reader whatever its
+ * nice, so the group is boosted too.
+ */
+static void boost_autogroup(void)
+{
+	char buf[16];
+	int fd, n;
+
+	fd = open("/proc/self/autogroup", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = snprintf(buf, sizeof(buf), "%d", BOOST_NICE);
+	if (write(fd, buf, n) < 0 && opts.verbose)
+		fprintf(stderr, "execsnoop: cannot boost the autogroup: %s\n", strerror(errno));
+	close(fd);
+}
+
 /* Gives the reader the CPU it needs to keep up with a storm of execs. */
 static void raise_priority(void)
 {
@@ -143,6 +163,7 @@ static void raise_priority(void)
 		/* an unprivileged start keeps its priority: not worth failing for */
 		if (getpriority(PRIO_PROCESS, 0) > BOOST_NICE)
 			setpriority(PRIO_PROCESS, 0, BOOST_NICE);
+		boost_autogroup();
 		break;
 	case PRIO_REALTIME:
 		if (sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &sp))
