@@ -22,8 +22,13 @@ const volatile bool filter_cgroup = false;
 const volatile __u32 nr_slots = 1;     /* entries of scratch */
 const volatile __u64 ring_bytes = 0;   /* data bytes of each CPU's ring */
 const volatile __u64 ring_reserve = 0; /* kept free of full records, for path-only ones */
+const volatile bool want_detail = false; /* what only --json shows: the comm before the exec */
 
 struct counters counters = {};
+
+struct before {
+	char comm[TASK_COMM_LEN];
+};
 
 /* What is known at syscall entry, kept until a failed exec is reported. */
 struct stash {
@@ -75,6 +80,14 @@ struct {
 	__type(value, __u32);
 } cgroup SEC(".maps");
 
+/* The comm a task had before its exec, from sched_prepare_exec; with want_detail only. */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct before);
+} before SEC(".maps");
+
 /* Tracepoint records, as laid out in tracefs' format files. */
 struct sys_enter_ctx {
 	__u64 common;
@@ -121,15 +134,36 @@ static __always_inline void slot_put(struct scratch_slot *s)
 	__sync_lock_test_and_set(&s->busy, 0);
 }
 
+/* The pid and pid namespace of task as it sees itself. */
+static __always_inline void own_pid(struct task_struct *task, __u32 *nr, __u32 *ns)
+{
+	struct pid *p = BPF_CORE_READ(task, thread_pid);
+	unsigned int level = BPF_CORE_READ(p, level);
+	struct upid up = {};
+
+	bpf_core_read(&up, sizeof(up), &p->numbers[level & 31]);
+	*nr = up.nr;
+	*ns = BPF_CORE_READ(up.ns, ns.inum);
+}
+
 static __always_inline void fill_header(struct event *e, struct task_struct *task, __u32 uid)
 {
+	__u64 id = bpf_get_current_pid_tgid();
+
 	e->h.ts = bpf_ktime_get_boot_ns();
-	e->h.pid = bpf_get_current_pid_tgid() >> 32;
+	e->h.pid = id >> 32;
+	e->h.tid = (__u32)id;
 	e->h.ppid = BPF_CORE_READ(task, real_parent, tgid);
+	e->h.start_ns = BPF_CORE_READ(task, group_leader, start_boottime);
+	e->h.parent_start_ns = BPF_CORE_READ(task, real_parent, start_boottime);
+	e->h.cgroup_id = bpf_get_current_cgroup_id();
+	e->h.mntns = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+	own_pid(task, &e->h.ns_pid, &e->h.pidns);
 	e->h.uid = uid;
 	e->h.fd = AT_FDCWD;
 	e->h.flags = 0;
 	e->h.args_len = 0;
+	e->h.comm_before[0] = '\0';
 	bpf_get_current_comm(e->h.comm, sizeof(e->h.comm));
 }
 
@@ -195,6 +229,33 @@ int sys_enter_execveat(struct sys_enter_ctx *ctx)
 	return enter_exec((__s32)ctx->args[0], ctx->args[1], ctx->args[2]);
 }
 
+/* Copies the comm that sched_prepare_exec kept, and forgets it. */
+static __always_inline void comm_before(struct event *e)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct before *b = bpf_task_storage_get(&before, task, 0, 0);
+
+	if (!b)
+		return;
+	__builtin_memcpy(e->h.comm_before, b->comm, sizeof(b->comm));
+	bpf_task_storage_delete(&before, task);
+}
+
+/* The last point before an exec changes the comm: keep it for sched_process_exec. */
+SEC("raw_tp/sched_prepare_exec")
+int sched_prepare_exec(__u64 *ctx __attribute__((unused)))
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct before *b;
+
+	if (!traced(task, bpf_get_current_uid_gid()))
+		return 0;
+	b = bpf_task_storage_get(&before, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (b)
+		bpf_get_current_comm(b->comm, sizeof(b->comm));
+	return 0;
+}
+
 /*
  * The exec succeeded: the kernel has copied argv into the new image, where
  * it is resident. Without an interpreter it is the caller's argv; a #! or
@@ -224,6 +285,9 @@ int sched_process_exec(__u64 *ctx)
 
 	fill_header(e, task, uid);
 	e->h.ret = 0;
+	e->h.tid = ctx[1]; /* old_pid: the thread that called exec, before it took over the pid */
+	if (want_detail)
+		comm_before(e);
 	fname = BPF_CORE_READ(bprm, filename);
 	interp = BPF_CORE_READ(bprm, interp);
 	len = bpf_probe_read_kernel_str(e->data, FNAME_MAX, fname);

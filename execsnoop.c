@@ -22,15 +22,16 @@
 #include <sys/syscall.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "btf_trim.h"
 #include "execsnoop.h"
 #include "execsnoop.skel.h"
 #include "options.h"
+#include "json.h"
 #include "output.h"
 #include "record.h"
 #include "reorder.h"
 #include "stream.h"
 #include "text.h"
+#include "users.h"
 
 #define TTY_INTERVAL_MS	  16  /* longest wait for a line on a terminal: a screen refresh */
 #define FILE_INTERVAL_MS  100 /* longest wait before a batch goes to a file or pipe */
@@ -55,6 +56,7 @@
 static volatile sig_atomic_t exiting;
 static struct options opts;
 static struct fmt fmt;
+static struct json_ctx jctx;
 static struct output out;
 static struct reorder ro;
 static struct stream *stream;
@@ -195,10 +197,12 @@ static bool print_record(const struct record *r)
 
 	if (!wanted(r, &w))
 		return true;
+	if (opts.json)
+		need = 6 * (r->h.fname_len + r->h.args_len) + 1024;
 	p = output_room(&out, need, &exiting);
 	if (!p)
 		return false;
-	output_commit(&out, text_line(p, &fmt, r, &w));
+	output_commit(&out, opts.json ? json_exec(p, &jctx, r, &w) : text_line(p, &fmt, r, &w));
 	return true;
 }
 
@@ -222,8 +226,9 @@ static bool pump(bool drain)
 		heads[k] = r ? r->h.ts : REORDER_EMPTY;
 	}
 	now = now_ns(CLOCK_BOOTTIME);
-	if (fmt.time == TIME_WALL)
-		fmt.wall_offset_ns = now_ns(CLOCK_REALTIME) - now;
+	/* wall time follows clock steps and suspend, batch by batch */
+	fmt.wall_offset_ns = now_ns(CLOCK_REALTIME) - now;
+	jctx.wall_offset_ns = fmt.wall_offset_ns;
 	while ((i = reorder_next(&ro, heads, n, now, drain)) >= 0) {
 		r = stream_peek(stream, i);
 		if (!print_record(r))
@@ -367,12 +372,12 @@ static unsigned long long drain(void)
 static int attach(struct execsnoop_bpf *skel)
 {
 	struct bpf_program *order[] = {
-		skel->progs.sched_process_exec, skel->progs.sys_exit_execve,
+		skel->progs.sched_prepare_exec, skel->progs.sched_process_exec, skel->progs.sys_exit_execve,
 		skel->progs.sys_exit_execveat,	skel->progs.sys_enter_execve,
 		skel->progs.sys_enter_execveat,
 	};
 	struct bpf_link **links[] = {
-		&skel->links.sched_process_exec, &skel->links.sys_exit_execve,
+		&skel->links.sched_prepare_exec, &skel->links.sched_process_exec, &skel->links.sys_exit_execve,
 		&skel->links.sys_exit_execveat,	 &skel->links.sys_enter_execve,
 		&skel->links.sys_enter_execveat,
 	};
@@ -399,6 +404,8 @@ static void configure(struct execsnoop_bpf *skel, int ncpu, size_t ring)
 	__u32 slots = ncpu < SCRATCH_SLOTS_MAX ? ncpu : SCRATCH_SLOTS_MAX;
 
 	skel->rodata->trace_failed = opts.fails;
+	skel->rodata->want_detail = opts.json;
+	bpf_program__set_autoload(skel->progs.sched_prepare_exec, opts.json);
 	skel->rodata->targ_uid = opts.uid;
 	skel->rodata->targ_ppid = opts.ppid;
 	skel->rodata->nr_slots = slots;
@@ -420,9 +427,8 @@ int main(int argc, char **argv)
 	sigset_t mask;
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
 	struct execsnoop_bpf *skel = NULL;
-	int err, cg = -1, btf_fd = -1, status = 1, ncpu;
+	int err, cg = -1, status = 1, ncpu;
 	unsigned long long unwritten;
-	char btf_path[64];
 	size_t ring;
 
 	switch (parse_options(argc, argv, &opts, stdout, stderr)) {
@@ -460,7 +466,7 @@ int main(int argc, char **argv)
 			TRACEFS, strerror(-err));
 		goto cleanup;
 	}
-	if (output_init(&out, STDOUT_FILENO, LINE_MAX_LEN + (64 << 10))) {
+	if (output_init(&out, STDOUT_FILENO, JSON_MAX_LEN + (64 << 10))) {
 		fail("allocating the output buffer", ENOMEM);
 		goto cleanup;
 	}
@@ -481,11 +487,6 @@ int main(int argc, char **argv)
 	sigprocmask(SIG_UNBLOCK, &mask, NULL);
 	raise_priority();
 
-	/* a few structs instead of the whole kernel BTF; the full one if that fails */
-	btf_fd = btf_trim_vmlinux(btf_path, sizeof(btf_path));
-	if (btf_fd < 0 && opts.verbose)
-		fprintf(stderr, "execsnoop: using the full kernel BTF: %s\n", strerror(-btf_fd));
-	open_opts.btf_custom_path = btf_fd >= 0 ? btf_path : NULL;
 	skel = execsnoop_bpf__open_opts(&open_opts);
 	if (!skel) {
 		fail("opening BPF object", errno);
@@ -501,9 +502,6 @@ int main(int argc, char **argv)
 	configure(skel, ncpu, ring);
 
 	err = execsnoop_bpf__load(skel);
-	if (btf_fd >= 0)
-		close(btf_fd);
-	btf_fd = -1;
 	if (err) {
 		fprintf(stderr, "execsnoop: loading BPF programs: %s%s\n", strerror(-err),
 			opts.verbose ? "" : " (-v shows the verifier's log)");
@@ -538,7 +536,12 @@ int main(int argc, char **argv)
 	fmt.start_ns = now_ns(CLOCK_BOOTTIME);
 	ro.window_ns = REORDER_WINDOW_MS * 1000000ULL;
 
-	output_commit(&out, text_header(output_room(&out, 256, NULL), &fmt));
+	jctx.max_args = opts.max_args;
+	jctx.user_name = users_name;
+	if (opts.json)
+		users_load();
+	else
+		output_commit(&out, text_header(output_room(&out, 256, NULL), &fmt));
 	output_flush(&out, &exiting);
 
 	err = poll_events(isatty(STDOUT_FILENO) ? TTY_INTERVAL_MS : FILE_INTERVAL_MS);
@@ -565,7 +568,5 @@ cleanup:
 	output_free(&out);
 	if (cg >= 0)
 		close(cg);
-	if (btf_fd >= 0)
-		close(btf_fd);
 	return status;
 }

@@ -23,7 +23,14 @@
 
 /* Fixed part of a record, largest fields first. */
 struct event_hdr {
-	__u64 ts; /* CLOCK_BOOTTIME ns when the exec completed */
+	__u64 ts;		/* CLOCK_BOOTTIME ns when the exec completed */
+	__u64 start_ns;		/* the process's start, CLOCK_BOOTTIME: with pid, its identity */
+	__u64 parent_start_ns;	/* the parent's */
+	__u64 cgroup_id;	/* cgroup v2 */
+	__u32 tid;		/* the thread that called exec */
+	__u32 ns_pid;		/* pid in its own pid namespace */
+	__u32 pidns;		/* pid namespace inode */
+	__u32 mntns;		/* mount namespace inode */
 	__u32 pid;
 	__u32 ppid;
 	__u32 uid;
@@ -33,6 +40,7 @@ struct event_hdr {
 	__u32 fname_len;
 	__u32 args_len;
 	char comm[TASK_COMM_LEN];
+	char comm_before[TASK_COMM_LEN]; /* with want_detail; else empty */
 };
 
 /*

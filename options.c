@@ -26,6 +26,7 @@ static const char usage[] =
 	"  -u, --uid=UID        trace this user only (number or name)\n"
 	"  -U, --print-uid      print a UID column\n"
 	"  -q, --quote          quote every argument, escaping \" and \\\n"
+	"  -j, --json           JSON Lines, one object per exec (see docs/json.md)\n"
 	"  -n, --name=NAME      only commands whose name contains NAME\n"
 	"  -l, --line=LINE      only commands whose arguments contain LINE\n"
 	"  -P, --ppid=PID       only children of PID\n"
@@ -52,6 +53,7 @@ static const struct option longopts[] = {
 	{ "uid", required_argument, NULL, 'u' },
 	{ "print-uid", no_argument, NULL, 'U' },
 	{ "quote", no_argument, NULL, 'q' },
+	{ "json", no_argument, NULL, 'j' },
 	{ "name", required_argument, NULL, 'n' },
 	{ "line", required_argument, NULL, 'l' },
 	{ "ppid", required_argument, NULL, 'P' },
@@ -160,7 +162,7 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 	optind = 1;
 	opterr = 0;
 
-	while ((c = getopt_long(argc, argv, ":tTxu:Uqn:l:P:c:vhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":tTxu:Uqjn:l:P:c:vhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			o->time = TIME_RELATIVE;
@@ -183,6 +185,9 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 			break;
 		case 'q':
 			o->quote = true;
+			break;
+		case 'j':
+			o->json = true;
 			break;
 		case 'n':
 			o->name = optarg;

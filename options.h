@@ -31,6 +31,7 @@ struct options {
 	bool print_uid;
 	bool quote;
 	bool verbose;
+	bool json;
 	__u32 uid;	       /* NO_UID: any */
 	__u32 ppid;	       /* NO_PPID: any */
 	unsigned int max_args; /* 0: no limit */

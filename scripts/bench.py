@@ -30,7 +30,8 @@ report each exec's pid, and a chain of three execs across CPUs.
                  storm in the same session) printed A, B, C in order
   time to ready  process start until one of its exec programs has run (run_cnt > 0) on a marker
                  exec issued every 2 ms: the same signal for all three, independent of buffering
-  memory         peak RSS (VmHWM, the higher of the small and big storms), memlock of its BPF
+  memory         steady RSS (VmRSS after a storm) and peak RSS (VmHWM, the higher of the small
+                 and big storms), memlock of its BPF
                  maps, its perf buffer mappings
   latency        exec (stamped in the child just before execve) until its line is read from
                  the pty master
@@ -208,6 +209,11 @@ def irq_work_ipis():
     except OSError:
         pass
     return None
+
+
+def vm_rss_kib(pid):
+    v = read_kv("/proc/%d/status" % pid).get("VmRSS", "")
+    return int(v.split()[0]) if v else None
 
 
 def vm_hwm_kib(pid):
@@ -522,7 +528,7 @@ class Session:
 
     def memory(self):
         _, maps = bpf_objects(self.proc.pid)
-        return {"vm_hwm_kib": vm_hwm_kib(self.proc.pid),
+        return {"vm_hwm_kib": vm_hwm_kib(self.proc.pid), "vm_rss_kib": vm_rss_kib(self.proc.pid),
                 "map_memlock_bytes": sum(m["memlock"] for m in maps.values()),
                 "maps": len(maps),
                 "perf_mmap_bytes": perf_mmap_bytes(self.proc.pid)}
@@ -1055,6 +1061,7 @@ class Bench:
             rng(readys))
         mem = lambda key, div: lambda t: t.raw.get("memory", {}).get(key) / div \
             if t.raw.get("memory", {}).get(key) is not None else None
+        row("steady RSS, MiB", "-", mem("vm_rss_kib", 1024), lambda v: "%.1f" % v)
         row("peak RSS, MiB", "-", mem("vm_hwm_kib", 1024), lambda v: "%.1f" % v)
         row("BPF map memlock, MiB", "-", mem("map_memlock_bytes", 1 << 20), lambda v: "%.2f" % v)
         row("perf buffer mmaps, MiB", "-", mem("perf_mmap_bytes", 1 << 20), lambda v: "%.2f" % v)

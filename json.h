@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* JSON Lines: one object per event, lossless for any bytes (see docs/json.md). */
+#ifndef JSON_H
+#define JSON_H
+
+#include <stddef.h>
+#include <linux/types.h>
+#include "escape.h"
+#include "record.h"
+
+#define JSON_VERSION 1
+
+/* Room for the longest exec object: every byte as \u00XX, names and numbers. */
+#define JSON_MAX_LEN (6 * (FNAME_MAX + 64 + ARGS_MAX) + 8 * TASK_COMM_LEN + 1024)
+
+struct json_ctx {
+	__s64 wall_offset_ns; /* CLOCK_REALTIME - CLOCK_BOOTTIME, kept current by the caller */
+	unsigned int max_args; /* 0: no limit */
+	/* the user name of a uid, or NULL */
+	const char *(*user_name)(__u32 uid);
+	/* the last second formatted, to skip gmtime for objects within it */
+	__s64 secs;
+	char date[24];
+};
+
+/*
+ * Writes bytes as a JSON value: a string when they are valid UTF-8, else
+ * {"hex":"..."} with two lowercase hex digits a byte. Returns its length.
+ */
+size_t json_bytes(char *dst, const char *s, size_t n);
+
+/* Writes one exec object and a newline; buf holds JSON_MAX_LEN bytes. Returns its length. */
+size_t json_exec(char *buf, struct json_ctx *c, const struct record *r, const struct words *w);
+
+#endif /* JSON_H */
