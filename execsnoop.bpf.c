@@ -19,9 +19,9 @@ const volatile bool trace_failed = false;
 const volatile __u32 targ_uid = NO_UID;
 const volatile __u32 targ_ppid = NO_PPID;
 const volatile bool filter_cgroup = false;
-const volatile __u32 nr_slots = 1;     /* entries of scratch */
-const volatile __u64 ring_bytes = 0;   /* data bytes of each CPU's ring */
-const volatile __u64 ring_reserve = 0; /* kept free of full records, for path-only ones */
+const volatile __u32 nr_slots = 1;	 /* entries of scratch */
+const volatile __u64 ring_bytes = 0;	 /* data bytes of each CPU's ring */
+const volatile __u64 ring_reserve = 0;	 /* kept free of full records, for path-only ones */
 const volatile bool want_detail = false; /* what only --json shows: the comm before the exec */
 
 struct counters counters = {};

@@ -23,14 +23,14 @@
 
 /* Fixed part of a record, largest fields first. */
 struct event_hdr {
-	__u64 ts;		/* CLOCK_BOOTTIME ns when the exec completed */
-	__u64 start_ns;		/* the process's start, CLOCK_BOOTTIME: with pid, its identity */
-	__u64 parent_start_ns;	/* the parent's */
-	__u64 cgroup_id;	/* cgroup v2 */
-	__u32 tid;		/* the thread that called exec */
-	__u32 ns_pid;		/* pid in its own pid namespace */
-	__u32 pidns;		/* pid namespace inode */
-	__u32 mntns;		/* mount namespace inode */
+	__u64 ts;	       /* CLOCK_BOOTTIME ns when the exec completed */
+	__u64 start_ns;	       /* the process's start, CLOCK_BOOTTIME: with pid, its identity */
+	__u64 parent_start_ns; /* the parent's */
+	__u64 cgroup_id;       /* cgroup v2 */
+	__u32 tid;	       /* the thread that called exec */
+	__u32 ns_pid;	       /* pid in its own pid namespace */
+	__u32 pidns;	       /* pid namespace inode */
+	__u32 mntns;	       /* mount namespace inode */
 	__u32 pid;
 	__u32 ppid;
 	__u32 uid;

@@ -61,8 +61,8 @@ static char *put_cut(char *d, const struct record *r, bool max_args)
 		__u32 flag;
 		const char *why;
 	} whys[] = {
-		{ EV_TRUNCATED, "args-limit" }, { EV_FAULT, "unreadable" },
-		{ EV_ARGS_LOST, "ring-full" },	{ EV_NO_STASH, "no-entry" },
+		{ EV_TRUNCATED, "args-limit" },	       { EV_FAULT, "unreadable" },
+		{ EV_ARGS_LOST, "ring-full" },	       { EV_NO_STASH, "no-entry" },
 		{ EV_FNAME_FAULT, "unreadable-path" },
 	};
 	__u32 f = r->h.flags;
@@ -137,8 +137,7 @@ size_t json_exec(char *buf, struct json_ctx *c, const struct record *r, const st
 		d += sprintf(d, "\"%s\"", strerrorname_np(-h->ret));
 	else
 		d = stpcpy(d, "null");
-	d += sprintf(d,
-		     ",\"cgroup_id\":%llu,\"pidns\":%u,\"ns_pid\":%u,\"mntns\":%u",
+	d += sprintf(d, ",\"cgroup_id\":%llu,\"pidns\":%u,\"ns_pid\":%u,\"mntns\":%u",
 		     (unsigned long long)h->cgroup_id, h->pidns, h->ns_pid, h->mntns);
 	d = put_cut(d, r, more);
 	d = stpcpy(d, "}\n");

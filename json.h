@@ -14,7 +14,7 @@
 #define JSON_MAX_LEN (6 * (FNAME_MAX + 64 + ARGS_MAX) + 8 * TASK_COMM_LEN + 1024)
 
 struct json_ctx {
-	__s64 wall_offset_ns; /* CLOCK_REALTIME - CLOCK_BOOTTIME, kept current by the caller */
+	__s64 wall_offset_ns;  /* CLOCK_REALTIME - CLOCK_BOOTTIME, kept current by the caller */
 	unsigned int max_args; /* 0: no limit */
 	/* the user name of a uid, or NULL */
 	const char *(*user_name)(__u32 uid);

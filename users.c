@@ -24,7 +24,8 @@ void users_load(void)
 		return;
 	while ((pw = fgetpwent(f))) {
 		if (nusers == cap) {
-			struct user *more = realloc(users, (cap = cap ? 2 * cap : 64) * sizeof(*users));
+			struct user *more =
+				realloc(users, (cap = cap ? 2 * cap : 64) * sizeof(*users));
 
 			if (!more)
 				break;

@@ -19,6 +19,7 @@ perl:prove
 util-linux:setpriv
 procps:pgrep
 bsdutils:script
+python3-jsonschema:/usr/lib/python3/dist-packages/jsonschema
 "
 
 missing=

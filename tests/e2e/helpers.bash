@@ -183,7 +183,8 @@ tool_ready() {
 			return 1
 		fi
 		marker "ready-$TAG-$i"
-		if grep -qE -- "$HEADER_RE" "$TOOL_OUT" && grep -qF -- "ready-$TAG-" "$TOOL_OUT"; then
+		if { [[ " ${TOOL_ARGS[*]} " == *" -j "* || " ${TOOL_ARGS[*]} " == *" --json "* ]] ||
+			grep -qE -- "$HEADER_RE" "$TOOL_OUT"; } && grep -qF -- "ready-$TAG-" "$TOOL_OUT"; then
 			return 0
 		fi
 		sleep 0.1
