@@ -9,17 +9,12 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <linux/capability.h>
-#include <linux/magic.h>
 #include <linux/perf_event.h>
 #include <sched.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/time.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
-#include <sys/syscall.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "execsnoop.h"
@@ -27,6 +22,7 @@
 #include "options.h"
 #include "json.h"
 #include "output.h"
+#include "preflight.h"
 #include "record.h"
 #include "reorder.h"
 #include "stream.h"
@@ -43,14 +39,6 @@
 #define REORDER_WINDOW_MS 5
 #define STOP_GRACE_MS	  1000 /* how long output is retried at exit when it is not read */
 #define BOOST_NICE	  -20
-#define TRACEFS		  "/sys/kernel/tracing"
-
-#ifndef CAP_PERFMON
-#define CAP_PERFMON 38
-#endif
-#ifndef CAP_BPF
-#define CAP_BPF 39
-#endif
 
 /* 1 once a stop was asked for (SIGINT, SIGTERM, SIGHUP); 2 when asked again: stop at once */
 static volatile sig_atomic_t exiting;
@@ -93,46 +81,6 @@ static __u64 now_ns(clockid_t clock)
 
 	clock_gettime(clock, &ts);
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-/* Root, or CAP_BPF with CAP_PERFMON (or CAP_SYS_ADMIN), in the effective set. */
-static bool privileged(void)
-{
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct data[2] = {};
-	int caps[] = { CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN };
-	bool has[3];
-
-	if (syscall(SYS_capget, &hdr, data))
-		return geteuid() == 0;
-	for (int i = 0; i < 3; i++)
-		has[i] = data[caps[i] / 32].effective & (1U << (caps[i] % 32));
-	return (has[0] && has[1]) || has[2];
-}
-
-/* The syscall tracepoints need tracefs; mount it where libbpf looks for it. */
-static int ensure_tracefs(void)
-{
-	if (!access(TRACEFS "/events", F_OK) || !access("/sys/kernel/debug/tracing/events", F_OK))
-		return 0;
-	if (mount("tracefs", TRACEFS, "tracefs", 0, NULL) && errno != EBUSY)
-		return -errno;
-	return access(TRACEFS "/events", F_OK) ? -errno : 0;
-}
-
-static int cgroup_fd(const char *path)
-{
-	struct statfs st;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fstatfs(fd, &st) || st.f_type != CGROUP2_SUPER_MAGIC) {
-		close(fd);
-		return -ENOTDIR;
-	}
-	return fd;
 }
 
 /*
@@ -431,6 +379,9 @@ int main(int argc, char **argv)
 	unsigned long long unwritten;
 	size_t ring;
 
+	/* first: no file of the tool's may take descriptor 0, 1 or 2 */
+	if (preflight_stdio())
+		return 1;
 	switch (parse_options(argc, argv, &opts, stdout, stderr)) {
 	case PARSE_EXIT:
 		return 0;
@@ -440,38 +391,24 @@ int main(int argc, char **argv)
 		break;
 	}
 
-	if (!privileged()) {
-		fprintf(stderr,
-			"execsnoop: permission denied: run as root or grant CAP_BPF and CAP_PERFMON\n");
-		return 1;
-	}
-	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
-		fprintf(stderr,
-			"execsnoop: this kernel has no BTF (/sys/kernel/btf/vmlinux): it needs CONFIG_DEBUG_INFO_BTF=y\n");
-		return 1;
-	}
+	libbpf_set_print(libbpf_print);
+	if (preflight_privileges(opts.fails) || preflight_btf())
+		goto cleanup;
 	if (opts.cgroup) {
-		cg = cgroup_fd(opts.cgroup);
+		cg = preflight_cgroup(opts.cgroup);
 		if (cg < 0) {
-			fprintf(stderr, "execsnoop: invalid cgroup '%s': %s\n", opts.cgroup,
-				cg == -ENOTDIR ? "not a cgroup v2 directory" : strerror(-cg));
-			return 2;
+			status = 2;
+			goto cleanup;
 		}
 	}
 	/* only the syscall tracepoints of failed execs need tracefs */
-	err = opts.fails ? ensure_tracefs() : 0;
-	if (err) {
-		fprintf(stderr,
-			"execsnoop: tracefs is not mounted and mounting it at %s failed: %s\n",
-			TRACEFS, strerror(-err));
+	if ((opts.fails && preflight_tracefs()) || preflight_ring(&opts, opts.verbose))
 		goto cleanup;
-	}
 	if (output_init(&out, STDOUT_FILENO, JSON_MAX_LEN + (64 << 10))) {
 		fail("allocating the output buffer", ENOMEM);
 		goto cleanup;
 	}
 
-	libbpf_set_print(libbpf_print);
 	/* no SA_RESTART: a signal interrupts a write blocked on a reader that does not read */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -502,6 +439,8 @@ int main(int argc, char **argv)
 	configure(skel, ncpu, ring);
 
 	err = execsnoop_bpf__load(skel);
+	if (err && preflight_btf_parse())
+		goto cleanup;
 	if (err) {
 		fprintf(stderr, "execsnoop: loading BPF programs: %s%s\n", strerror(-err),
 			opts.verbose ? "" : " (-v shows the verifier's log)");

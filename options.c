@@ -21,7 +21,7 @@ static const char usage[] =
 	"Trace exec() calls system-wide, as they happen.\n"
 	"\n"
 	"  -t, --timestamp      print seconds since start (of the exec, in kernel time)\n"
-	"  -T, --time           print wall-clock time HH:MM:SS\n"
+	"  -T, --time           print wall-clock time HH:MM:SS (not with -t)\n"
 	"  -x, --fails          include failed execs\n"
 	"  -u, --uid=UID        trace this user only (number or name)\n"
 	"  -U, --print-uid      print a UID column\n"
@@ -140,6 +140,30 @@ static int parse_uid(const char *s, __u32 *uid)
 	return err;
 }
 
+unsigned long ring_fit(unsigned long ring, unsigned long long lockable, unsigned int nring,
+		       unsigned long page)
+{
+	for (; ring >= RING_SIZE_MIN; ring /= 2)
+		if ((unsigned long long)(ring + page) * nring <= lockable)
+			return ring;
+	return 0;
+}
+
+const char *shown_value(char *buf, const char *v)
+{
+	size_t n = strlen(v), len;
+	bool cut = n > SHOWN_MAX;
+
+	if (cut) {
+		/* back to the start of a UTF-8 character cut across */
+		for (n = SHOWN_MAX; n > SHOWN_MAX - 3 && ((unsigned char)v[n] & 0xc0) == 0x80; n--)
+			;
+	}
+	len = escape(buf, v, n, false);
+	strcpy(buf + len, cut ? "..." : "");
+	return buf;
+}
+
 unsigned long ring_size(const struct options *o, int ncpu)
 {
 	unsigned long share = RING_BUDGET / (ncpu > 0 ? ncpu : 1), ring = RING_DEFAULT_MIN;
@@ -153,6 +177,8 @@ unsigned long ring_size(const struct options *o, int ncpu)
 
 enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 {
+	char sv[SHOWN_SIZE], opt[2] = "";
+	bool relative = false, wall = false;
 	unsigned long v;
 	int c;
 
@@ -166,9 +192,11 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 		switch (c) {
 		case 't':
 			o->time = TIME_RELATIVE;
+			relative = true;
 			break;
 		case 'T':
 			o->time = TIME_WALL;
+			wall = true;
 			break;
 		case 'x':
 			o->fails = true;
@@ -176,7 +204,7 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 		case 'u':
 			if (parse_uid(optarg, &o->uid)) {
 				fprintf(err, "execsnoop: invalid user '%s': no such user or uid\n",
-					optarg);
+					shown_value(sv, optarg));
 				return PARSE_ERROR;
 			}
 			break;
@@ -199,7 +227,7 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 			if (parse_ulong(optarg, 1, INT_MAX, &v)) {
 				fprintf(err,
 					"execsnoop: invalid parent pid '%s': expected a number from 1 to %d\n",
-					optarg, INT_MAX);
+					shown_value(sv, optarg), INT_MAX);
 				return PARSE_ERROR;
 			}
 			o->ppid = v;
@@ -211,7 +239,7 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 			if (parse_ulong(optarg, 1, ARGS_MAX, &v)) {
 				fprintf(err,
 					"execsnoop: invalid --max-args '%s': expected a number from 1 to %d\n",
-					optarg, ARGS_MAX);
+					shown_value(sv, optarg), ARGS_MAX);
 				return PARSE_ERROR;
 			}
 			o->max_args = v;
@@ -226,7 +254,7 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 			} else {
 				fprintf(err,
 					"execsnoop: invalid --priority '%s': expected boost, realtime or none\n",
-					optarg);
+					shown_value(sv, optarg));
 				return PARSE_ERROR;
 			}
 			break;
@@ -234,7 +262,7 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 			if (parse_size(optarg, RING_SIZE_MIN, RING_SIZE_MAX, &o->ring_size)) {
 				fprintf(err,
 					"execsnoop: invalid --ring-size '%s': expected a size from 128K to 1G\n",
-					optarg);
+					shown_value(sv, optarg));
 				return PARSE_ERROR;
 			}
 			break;
@@ -249,20 +277,28 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 			return PARSE_EXIT;
 		case ':':
 			fprintf(err, "execsnoop: option '%s' needs a value; try --help\n",
-				argv[optind - 1]);
+				shown_value(sv, argv[optind - 1]));
 			return PARSE_ERROR;
 		default:
-			if (optopt)
-				fprintf(err, "execsnoop: unknown option '-%c'; try --help\n",
-					optopt);
-			else
+			if (optopt) {
+				opt[0] = optopt;
+				fprintf(err, "execsnoop: unknown option '-%s'; try --help\n",
+					shown_value(sv, opt));
+			} else {
 				fprintf(err, "execsnoop: unknown option '%s'; try --help\n",
-					argv[optind - 1]);
+					shown_value(sv, argv[optind - 1]));
+			}
 			return PARSE_ERROR;
 		}
 	}
 	if (optind < argc) {
-		fprintf(err, "execsnoop: unexpected argument '%s'; try --help\n", argv[optind]);
+		fprintf(err, "execsnoop: unexpected argument '%s'; try --help\n",
+			shown_value(sv, argv[optind]));
+		return PARSE_ERROR;
+	}
+	if (relative && wall) {
+		fprintf(err,
+			"execsnoop: -t and -T cannot be used together: choose seconds since start (-t) or the wall clock (-T)\n");
 		return PARSE_ERROR;
 	}
 	return PARSE_OK;

@@ -6,12 +6,16 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <linux/types.h>
+#include "escape.h"
 
 #define RING_SIZE_MIN	 (128UL << 10) /* holds the largest record, three times */
 #define RING_SIZE_MAX	 (1UL << 30)
 #define RING_BUDGET	 (32UL << 20) /* default: perf ring bytes, shared out over the CPUs */
 #define RING_DEFAULT_MIN (256UL << 10)
 #define RING_DEFAULT_MAX (8UL << 20)
+
+#define SHOWN_MAX  64				/* bytes of a value that a message shows */
+#define SHOWN_SIZE (ESCAPED_MAX(SHOWN_MAX) + 4) /* a value as shown, "..." and NUL */
 
 enum priority {
 	PRIO_BOOST,    /* nice -20, as auditd's priority_boost at its highest */
@@ -50,6 +54,19 @@ enum parse_result {
 
 /* Bytes of each CPU's perf ring: as asked, or the budget shared out over ncpu CPUs. */
 unsigned long ring_size(const struct options *o, int ncpu);
+
+/*
+ * The largest ring, a power of two from RING_SIZE_MIN up to ring, of which
+ * nring fit in lockable bytes with a header page each; 0 when none does.
+ */
+unsigned long ring_fit(unsigned long ring, unsigned long long lockable, unsigned int nring,
+		       unsigned long page);
+
+/*
+ * v as a one-line message shows it: escaped, and cut after SHOWN_MAX bytes
+ * (not inside a UTF-8 character) with "..."; returns buf.
+ */
+const char *shown_value(char *buf, const char *v);
 
 /* Fills o from argv; messages go to out (help, version) and err. */
 enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *out, FILE *err);

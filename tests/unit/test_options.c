@@ -14,6 +14,7 @@
 
 static struct options o;
 static char out[4096], err[4096];
+static char big[100001];
 
 /* Parses a NULL-terminated list of arguments after "execsnoop". */
 static enum parse_result parse(const char *first, ...)
@@ -192,14 +193,124 @@ static void test_priority(void **state)
 	assert_non_null(strstr(err, "invalid --priority"));
 }
 
+static void test_time_conflict(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("-t", "-T", NULL), PARSE_ERROR);
+	assert_one_line_error("-t and -T cannot be used together");
+	assert_int_equal(parse("-T", "-t", NULL), PARSE_ERROR);
+	assert_one_line_error("-t and -T cannot be used together");
+	assert_int_equal(parse("-tT", NULL), PARSE_ERROR);
+	assert_int_equal(parse("--time", "-x", "--timestamp", NULL), PARSE_ERROR);
+	assert_one_line_error("-t and -T");
+	assert_int_equal(parse("-t", "-t", NULL), PARSE_OK);
+	assert_int_equal(o.time, TIME_RELATIVE);
+	assert_int_equal(parse("-T", "--time", NULL), PARSE_OK);
+	assert_int_equal(o.time, TIME_WALL);
+}
+
+/* True when err holds no control byte but its final newline. */
+static bool printable(const char *s)
+{
+	for (; *s && *s != '\n'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
+static void test_shown_value(void **state)
+{
+	char buf[SHOWN_SIZE], want[SHOWN_MAX + 4];
+
+	(void)state;
+	assert_string_equal(shown_value(buf, ""), "");
+	assert_string_equal(shown_value(buf, "abc"), "abc");
+	assert_string_equal(shown_value(buf, "a\x1b[2J\nb\x7f"), "a\\x1b[2J\\nb\\x7f");
+	/* exactly SHOWN_MAX bytes: whole; one more: cut, marked */
+	memset(big, 'v', SHOWN_MAX);
+	big[SHOWN_MAX] = '\0';
+	assert_string_equal(shown_value(buf, big), big);
+	big[SHOWN_MAX] = 'w';
+	big[SHOWN_MAX + 1] = '\0';
+	memset(want, 'v', SHOWN_MAX);
+	strcpy(want + SHOWN_MAX, "...");
+	assert_string_equal(shown_value(buf, big), want);
+	/* a UTF-8 character across the cut is left out whole */
+	memset(big, 'u', SHOWN_MAX - 1);
+	strcpy(big + SHOWN_MAX - 1, "\xc3\xa9\xc3\xa9");
+	memset(want, 'u', SHOWN_MAX - 1);
+	strcpy(want + SHOWN_MAX - 1, "...");
+	assert_string_equal(shown_value(buf, big), want);
+	/* the worst case fits: every byte escaped */
+	memset(big, '\x01', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	assert_int_equal(strlen(shown_value(buf, big)), 4 * SHOWN_MAX + 3);
+}
+
+static void test_values_echoed_safely(void **state)
+{
+	const char *opts[] = { "-u", "-P", "--max-args", "--priority", "--ring-size" };
+
+	(void)state;
+	memset(big, 'v', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		assert_int_equal(parse(opts[i], big, NULL), PARSE_ERROR);
+		assert_true(strlen(err) < 200);
+		assert_non_null(strstr(err, "vvvv...'"));
+		assert_int_equal(parse(opts[i], "1\x1b]0;x\a\r", NULL), PARSE_ERROR);
+		assert_true(printable(err));
+		assert_non_null(strstr(err, "'1\\x1b]0;x\\x07\\r'"));
+	}
+	assert_int_equal(parse(big, NULL), PARSE_ERROR);
+	assert_one_line_error("unexpected argument 'vvvv");
+	assert_true(strlen(err) < 200);
+	big[0] = big[1] = '-';
+	assert_int_equal(parse(big, NULL), PARSE_ERROR);
+	assert_one_line_error("unknown option '--vvvv");
+	assert_true(strlen(err) < 200);
+	assert_int_equal(parse("--bogus=\x1b[31m", NULL), PARSE_ERROR);
+	assert_one_line_error("unknown option '--bogus=\\x1b[31m'");
+	assert_int_equal(parse("-\x1b", NULL), PARSE_ERROR);
+	assert_one_line_error("unknown option '-\\x1b'");
+	assert_int_equal(parse("-\x07x", NULL), PARSE_ERROR);
+	assert_true(printable(err));
+}
+
+static void test_ring_fit(void **state)
+{
+	(void)state;
+	/* 516 KiB per CPU: a 512 KiB ring and its header page, as the kernel intends */
+	assert_int_equal(ring_fit(8UL << 20, 2 * (516ULL << 10), 2, 4096), 512UL << 10);
+	assert_int_equal(ring_fit(8UL << 20, 2 * (516ULL << 10) - 1, 2, 4096), 256UL << 10);
+	/* plus an 8 MiB locked-memory limit */
+	assert_int_equal(ring_fit(8UL << 20, 2 * (516ULL << 10) + (8ULL << 20), 2, 4096),
+			 4UL << 20);
+	assert_int_equal(ring_fit(8UL << 20, ~0ULL, 64, 4096), 8UL << 20);
+	assert_int_equal(ring_fit(1UL << 30, 1ULL << 41, 1024, 65536), 1UL << 30);
+	/* not even the smallest ring */
+	assert_int_equal(ring_fit(8UL << 20, 64 << 10, 1, 4096), 0);
+	assert_int_equal(ring_fit(RING_SIZE_MIN, RING_SIZE_MIN + 4096, 1, 4096), RING_SIZE_MIN);
+	assert_int_equal(ring_fit(RING_SIZE_MIN, RING_SIZE_MIN + 4095, 1, 4096), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults),	 cmocka_unit_test(test_flags),
-		cmocka_unit_test(test_values),		 cmocka_unit_test(test_user_name),
-		cmocka_unit_test(test_bad_numbers),	 cmocka_unit_test(test_unknown_and_missing),
-		cmocka_unit_test(test_help_and_version), cmocka_unit_test(test_ring_size),
-		cmocka_unit_test(test_ring_budget),	 cmocka_unit_test(test_priority),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_user_name),
+		cmocka_unit_test(test_bad_numbers),
+		cmocka_unit_test(test_unknown_and_missing),
+		cmocka_unit_test(test_help_and_version),
+		cmocka_unit_test(test_ring_size),
+		cmocka_unit_test(test_ring_budget),
+		cmocka_unit_test(test_priority),
+		cmocka_unit_test(test_time_conflict),
+		cmocka_unit_test(test_shown_value),
+		cmocka_unit_test(test_values_echoed_safely),
+		cmocka_unit_test(test_ring_fit),
 	};
 
 	return cmocka_run_group_tests_name("options", tests, NULL, NULL);

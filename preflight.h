@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * What execsnoop checks before it loads anything: its standard descriptors,
+ * privileges, the kernel's BTF, tracefs, locked memory for the perf rings and
+ * the cgroup to filter on. Each check prints its own one-line error and
+ * returns a negative value when the tool cannot go on.
+ */
+#ifndef PREFLIGHT_H
+#define PREFLIGHT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "options.h"
+
+/*
+ * Puts /dev/null on whichever of descriptors 0-2 is closed, so that no file
+ * of the tool's lands there; fails when stdout is closed or not writable.
+ */
+int preflight_stdio(void);
+
+/*
+ * Root, or CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN) in the initial user
+ * namespace; fails naming what is missing. fails: -x was given.
+ */
+int preflight_privileges(bool fails);
+
+/* The kernel's BTF is there and looks like BTF; else says why in one line. */
+int preflight_btf(void);
+
+/* After a failed load: whether the whole BTF parses; says so in one line when it does not. */
+int preflight_btf_parse(void);
+
+/*
+ * The syscall tracepoints of failed execs are found through tracefs: makes
+ * sure it can be read, mounting it when it is not mounted.
+ */
+int preflight_tracefs(void);
+
+/*
+ * Without CAP_IPC_LOCK, the perf rings must fit in the locked memory the
+ * kernel allows: shrinks the default ring size to fit (o->ring_size), and
+ * fails when a --ring-size given does not.
+ */
+int preflight_ring(struct options *o, bool verbose);
+
+/* An fd of the cgroup v2 directory path, to filter on. */
+int preflight_cgroup(const char *path);
+
+#endif /* PREFLIGHT_H */
