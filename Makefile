@@ -23,14 +23,15 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -I. $(LIBBPF_CF
 
 APP := execsnoop
 # pure units: no libbpf, no file descriptors; unit-tested and fuzzed
-PURE := record escape text json reorder options
+PURE := record escape text json reorder procset options
 UNITS := $(PURE) stream output users preflight
 USER_OBJS := $(OUTPUT)/execsnoop.o $(patsubst %,$(OUTPUT)/%.o,$(UNITS))
 PURE_OBJS := $(patsubst %,$(OUTPUT)/%.o,$(PURE))
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 TEST_BINS := $(patsubst %,$(OUTPUT)/tests/%,$(UNIT_TESTS)) \
 	$(patsubst %,$(OUTPUT)/san/%,$(UNIT_TESTS)) \
-	$(OUTPUT)/tests/execer $(OUTPUT)/tests/noop $(OUTPUT)/tests/spawn $(OUTPUT)/tests/chain
+	$(OUTPUT)/tests/execer $(OUTPUT)/tests/noop $(OUTPUT)/tests/spawn $(OUTPUT)/tests/chain \
+	$(OUTPUT)/tests/ender
 
 ifeq ($(V),1)
 Q :=
@@ -81,6 +82,10 @@ $(OUTPUT)/san/test_%: tests/unit/test_%.c $(patsubst %,%.c,$(PURE)) $(wildcard *
 	$(Q)$(CC) $(XCFLAGS) $(SAN_FLAGS) $(filter %.c,$^) -lcmocka -o $@
 
 $(OUTPUT)/tests/execer: tests/helpers/execer.c | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O2 -Wall -Wextra -Werror -pthread $< -o $@
+
+$(OUTPUT)/tests/ender: tests/helpers/ender.c | $(OUTPUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) -O2 -Wall -Wextra -Werror -pthread $< -o $@
 

@@ -9,6 +9,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
 #include "execsnoop.h"
 
 #define AT_FDCWD   -100
@@ -23,6 +24,7 @@ const volatile __u32 nr_slots = 1;	 /* entries of scratch */
 const volatile __u64 ring_bytes = 0;	 /* data bytes of each CPU's ring */
 const volatile __u64 ring_reserve = 0;	 /* kept free of full records, for path-only ones */
 const volatile bool want_detail = false; /* what only --json shows: the comm before the exec */
+const volatile bool trace_exits = false;
 
 struct counters counters = {};
 
@@ -87,6 +89,18 @@ struct {
 	__type(key, int);
 	__type(value, struct before);
 } before SEC(".maps");
+
+/* A process whose exec was reported, with trace_exits: when, for its lifetime at exit. */
+struct proc {
+	__u64 exec_ts;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct proc);
+} procs SEC(".maps");
 
 /* Tracepoint records, as laid out in tracefs' format files. */
 struct sys_enter_ctx {
@@ -229,6 +243,16 @@ int sys_enter_execveat(struct sys_enter_ctx *ctx)
 	return enter_exec((__s32)ctx->args[0], ctx->args[1], ctx->args[2]);
 }
 
+/* Marks the current process as one whose exit is to be reported. */
+static __always_inline void remember(__u64 ts)
+{
+	struct proc *p = bpf_task_storage_get(&procs, bpf_get_current_task_btf(), 0,
+					      BPF_LOCAL_STORAGE_GET_F_CREATE);
+
+	if (p)
+		p->exec_ts = ts;
+}
+
 /* Copies the comm that sched_prepare_exec kept, and forgets it. */
 static __always_inline void comm_before(struct event *e)
 {
@@ -329,6 +353,8 @@ int sched_process_exec(__u64 *ctx)
 			e->h.args_len = n;
 	}
 	emit(ctx, e);
+	if (trace_exits)
+		remember(e->h.ts);
 	slot_put(slot);
 	return 0;
 }
@@ -467,6 +493,42 @@ SEC("tracepoint/syscalls/sys_exit_execveat")
 int sys_exit_execveat(struct sys_exit_ctx *ctx)
 {
 	return exit_exec(ctx, ctx->ret);
+}
+
+/*
+ * The last thread of a process exits. Only processes whose exec was reported
+ * carry a proc: for any other, the cost is this check and one lookup.
+ */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(sched_process_exit, struct task_struct *task, bool group_dead)
+{
+	struct task_struct *leader;
+	struct scratch_slot *slot;
+	struct proc *p;
+	struct event *e;
+
+	if (!group_dead)
+		return 0;
+	leader = task->group_leader;
+	p = bpf_task_storage_get(&procs, leader, 0, 0);
+	if (!p)
+		return 0;
+	slot = slot_get();
+	if (!slot)
+		return 0;
+	e = &slot->e;
+	fill_header(e, (void *)task, bpf_get_current_uid_gid());
+	e->h.flags = EV_EXIT;
+	e->h.ret = BPF_CORE_READ(task, exit_code);
+	e->h.exec_ts = p->exec_ts;
+	e->h.cpu_ns = BPF_CORE_READ(task, se.sum_exec_runtime) +
+		      BPF_CORE_READ(task, signal, sum_sched_runtime);
+	e->data[0] = '\0';
+	e->h.fname_len = 1;
+	emit(ctx, e);
+	slot_put(slot);
+	bpf_task_storage_delete(&procs, leader);
+	return 0;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

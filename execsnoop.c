@@ -23,6 +23,7 @@
 #include "json.h"
 #include "output.h"
 #include "preflight.h"
+#include "procset.h"
 #include "record.h"
 #include "reorder.h"
 #include "stream.h"
@@ -45,6 +46,7 @@ static volatile sig_atomic_t exiting;
 static struct options opts;
 static struct fmt fmt;
 static struct json_ctx jctx;
+static struct procset printed; /* processes whose exec was printed, with --exits */
 static struct output out;
 static struct reorder ro;
 static struct stream *stream;
@@ -135,6 +137,23 @@ static bool wanted(const struct record *r, struct words *w)
 	return !opts.line || words_contain(w, opts.line);
 }
 
+/* The end of a process, when its exec was printed; false when the output has no room. */
+static bool print_exit(const struct record *r)
+{
+	char *p;
+
+	if (!procset_take(&printed, r->h.pid, r->h.start_ns))
+		return true;
+	p = output_room(&out, 1024, &exiting);
+	if (!p) {
+		/* it is printed when there is room */
+		procset_add(&printed, r->h.pid, r->h.start_ns);
+		return false;
+	}
+	output_commit(&out, opts.json ? json_exit(p, &jctx, r) : text_exit(p, &fmt, r));
+	return true;
+}
+
 /* Formats a record; false when the output has no room now (the record stays). */
 static bool print_record(const struct record *r)
 {
@@ -143,8 +162,12 @@ static bool print_record(const struct record *r)
 	size_t need = 8 * (r->h.fname_len + r->h.args_len) + 256;
 	char *p;
 
+	if (r->h.flags & EV_EXIT)
+		return print_exit(r);
 	if (!wanted(r, &w))
 		return true;
+	if (opts.exits && r->h.ret == 0 && procset_add(&printed, r->h.pid, r->h.start_ns))
+		fail("remembering a process for --exits", ENOMEM);
 	if (opts.json)
 		need = 6 * (r->h.fname_len + r->h.args_len) + 1024;
 	p = output_room(&out, need, &exiting);
@@ -316,18 +339,20 @@ static unsigned long long drain(void)
 	setitimer(ITIMER_REAL, &off, NULL);
 	return left;
 }
-/* Exit side first, so that every stashed exec is completed and removed. */
+/* Exit side first, so that every stashed exec is completed and removed, and every end seen. */
 static int attach(struct execsnoop_bpf *skel)
 {
 	struct bpf_program *order[] = {
-		skel->progs.sched_prepare_exec, skel->progs.sched_process_exec,
-		skel->progs.sys_exit_execve,	skel->progs.sys_exit_execveat,
-		skel->progs.sys_enter_execve,	skel->progs.sys_enter_execveat,
+		skel->progs.sched_process_exit, skel->progs.sched_prepare_exec,
+		skel->progs.sched_process_exec, skel->progs.sys_exit_execve,
+		skel->progs.sys_exit_execveat,	skel->progs.sys_enter_execve,
+		skel->progs.sys_enter_execveat,
 	};
 	struct bpf_link **links[] = {
-		&skel->links.sched_prepare_exec, &skel->links.sched_process_exec,
-		&skel->links.sys_exit_execve,	 &skel->links.sys_exit_execveat,
-		&skel->links.sys_enter_execve,	 &skel->links.sys_enter_execveat,
+		&skel->links.sched_process_exit, &skel->links.sched_prepare_exec,
+		&skel->links.sched_process_exec, &skel->links.sys_exit_execve,
+		&skel->links.sys_exit_execveat,	 &skel->links.sys_enter_execve,
+		&skel->links.sys_enter_execveat,
 	};
 
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
@@ -353,6 +378,8 @@ static void configure(struct execsnoop_bpf *skel, int ncpu, size_t ring)
 
 	skel->rodata->trace_failed = opts.fails;
 	skel->rodata->want_detail = opts.json;
+	skel->rodata->trace_exits = opts.exits;
+	bpf_program__set_autoload(skel->progs.sched_process_exit, opts.exits);
 	bpf_program__set_autoload(skel->progs.sched_prepare_exec, opts.json);
 	skel->rodata->targ_uid = opts.uid;
 	skel->rodata->targ_ppid = opts.ppid;

@@ -20,6 +20,8 @@
 #define EV_INTERP      (1U << 5) /* an interpreter put its words in front of it */
 #define EV_ARGS_LOST   (1U << 6) /* the ring had no room for the arguments: only the path was sent */
 #define EV_NO_STASH    (1U << 7) /* a failed exec whose entry was not stashed: no path, no arguments */
+#define EV_EXIT                                                                                    \
+	(1U << 8) /* not an exec: the end of a process seen exec'ing (ret: its wait status) */
 
 /* Fixed part of a record, largest fields first. */
 struct event_hdr {
@@ -27,6 +29,8 @@ struct event_hdr {
 	__u64 start_ns;	       /* the process's start, CLOCK_BOOTTIME: with pid, its identity */
 	__u64 parent_start_ns; /* the parent's */
 	__u64 cgroup_id;       /* cgroup v2 */
+	__u64 exec_ts;	       /* EV_EXIT: the time of its last exec seen */
+	__u64 cpu_ns;	       /* EV_EXIT: CPU time of all its threads */
 	__u32 tid;	       /* the thread that called exec */
 	__u32 ns_pid;	       /* pid in its own pid namespace */
 	__u32 pidns;	       /* pid namespace inode */

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 #include "json.h"
+#include "text.h"
 
 static const char hex[] = "0123456789abcdef";
 
@@ -83,16 +84,13 @@ static char *put_cut(char *d, const struct record *r, bool max_args)
 	return stpcpy(d, "]");
 }
 
-size_t json_exec(char *buf, struct json_ctx *c, const struct record *r, const struct words *w)
+/* What exec and exit objects share: type, time, the process and its parent, user, comm. */
+static char *put_common(char *d, struct json_ctx *c, const struct record *r, const char *type)
 {
 	const struct event_hdr *h = &r->h;
 	const char *user = c->user_name ? c->user_name(h->uid) : NULL;
-	size_t off = 0, len;
-	unsigned int shown = 0;
-	bool more = false;
-	char *d = buf;
 
-	d += sprintf(d, "{\"type\":\"exec\",\"version\":%d,\"time\":", JSON_VERSION);
+	d += sprintf(d, "{\"type\":\"%s\",\"version\":%d,\"time\":", type, JSON_VERSION);
 	d += put_time(d, c, h->ts);
 	d += sprintf(d,
 		     ",\"ts_ns\":%llu,\"pid\":%u,\"tid\":%u,\"ppid\":%u,\"id\":\"%u@%llu\","
@@ -104,7 +102,38 @@ size_t json_exec(char *buf, struct json_ctx *c, const struct record *r, const st
 		d += json_bytes(d, user, strlen(user));
 	else
 		d = stpcpy(d, "null");
-	d = put_key_bytes(d, ",\"comm\":", h->comm, str_len(h->comm, sizeof(h->comm)));
+	return put_key_bytes(d, ",\"comm\":", h->comm, str_len(h->comm, sizeof(h->comm)));
+}
+
+size_t json_exit(char *buf, struct json_ctx *c, const struct record *r)
+{
+	int status = r->h.ret, sig = status & 0x7f;
+	const char *name = signal_name(sig);
+	char *d = put_common(buf, c, r, "exit");
+
+	if (!sig)
+		d += sprintf(d, ",\"code\":%d,\"signal\":null,\"core\":false",
+			     (status >> 8) & 0xff);
+	else if (name)
+		d += sprintf(d, ",\"code\":null,\"signal\":\"SIG%s\",\"core\":%s", name,
+			     status & 0x80 ? "true" : "false");
+	else
+		d += sprintf(d, ",\"code\":null,\"signal\":\"SIG%d\",\"core\":%s", sig,
+			     status & 0x80 ? "true" : "false");
+	d += sprintf(d, ",\"lifetime_ns\":%llu,\"cpu_ns\":%llu}\n",
+		     (unsigned long long)(r->h.ts > r->h.exec_ts ? r->h.ts - r->h.exec_ts : 0),
+		     (unsigned long long)r->h.cpu_ns);
+	return d - buf;
+}
+
+size_t json_exec(char *buf, struct json_ctx *c, const struct record *r, const struct words *w)
+{
+	const struct event_hdr *h = &r->h;
+	size_t off = 0, len;
+	unsigned int shown = 0;
+	bool more = false;
+	char *d = put_common(buf, c, r, "exec");
+
 	/* a failed exec changes nothing: the comm before it is the comm */
 	d = stpcpy(d, ",\"comm_before\":");
 	if (h->comm_before[0])

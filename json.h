@@ -32,4 +32,7 @@ size_t json_bytes(char *dst, const char *s, size_t n);
 /* Writes one exec object and a newline; buf holds JSON_MAX_LEN bytes. Returns its length. */
 size_t json_exec(char *buf, struct json_ctx *c, const struct record *r, const struct words *w);
 
+/* Writes one exit object (an EV_EXIT record) and a newline. Returns its length. */
+size_t json_exit(char *buf, struct json_ctx *c, const struct record *r);
+
 #endif /* JSON_H */

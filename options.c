@@ -27,6 +27,8 @@ static const char usage[] =
 	"  -U, --print-uid      print a UID column\n"
 	"  -q, --quote          quote every argument, escaping \" and \\\n"
 	"  -j, --json           JSON Lines, one object per exec (see docs/json.md)\n"
+	"  -e, --exits          also a line when a process seen exec'ing ends: its exit code or\n"
+	"                       signal, lifetime since the exec and CPU time\n"
 	"  -n, --name=NAME      only commands whose name contains NAME\n"
 	"  -l, --line=LINE      only commands whose arguments contain LINE\n"
 	"  -P, --ppid=PID       only children of PID\n"
@@ -54,6 +56,7 @@ static const struct option longopts[] = {
 	{ "print-uid", no_argument, NULL, 'U' },
 	{ "quote", no_argument, NULL, 'q' },
 	{ "json", no_argument, NULL, 'j' },
+	{ "exits", no_argument, NULL, 'e' },
 	{ "name", required_argument, NULL, 'n' },
 	{ "line", required_argument, NULL, 'l' },
 	{ "ppid", required_argument, NULL, 'P' },
@@ -188,7 +191,7 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 	optind = 1;
 	opterr = 0;
 
-	while ((c = getopt_long(argc, argv, ":tTxu:Uqjn:l:P:c:vhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":tTxu:Uqjen:l:P:c:vhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			o->time = TIME_RELATIVE;
@@ -216,6 +219,9 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 			break;
 		case 'j':
 			o->json = true;
+			break;
+		case 'e':
+			o->exits = true;
 			break;
 		case 'n':
 			o->name = optarg;

@@ -36,6 +36,7 @@ struct options {
 	bool quote;
 	bool verbose;
 	bool json;
+	bool exits;
 	__u32 uid;	       /* NO_UID: any */
 	__u32 ppid;	       /* NO_PPID: any */
 	unsigned int max_args; /* 0: no limit */

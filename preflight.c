@@ -136,7 +136,8 @@ int preflight_btf_parse(void)
 	struct btf *btf = btf__parse(VMLINUX_BTF, NULL);
 
 	if (!btf)
-		return refuse("the kernel's BTF at %s is unusable: it is not valid BTF", VMLINUX_BTF);
+		return refuse("the kernel's BTF at %s is unusable: it is not valid BTF",
+			      VMLINUX_BTF);
 	btf__free(btf);
 	return 0;
 }

@@ -61,13 +61,26 @@ static size_t put_word(char *d, const char *s, size_t n, bool quote)
 	return p - d;
 }
 
-size_t text_line(char *buf, struct fmt *f, const struct record *r, const struct words *w)
+const char *signal_name(int sig)
+{
+	static const char *const names[] = {
+		[1] = "HUP",	 [2] = "INT",	[3] = "QUIT",	[4] = "ILL",   [5] = "TRAP",
+		[6] = "ABRT",	 [7] = "BUS",	[8] = "FPE",	[9] = "KILL",  [10] = "USR1",
+		[11] = "SEGV",	 [12] = "USR2", [13] = "PIPE",	[14] = "ALRM", [15] = "TERM",
+		[16] = "STKFLT", [17] = "CHLD", [18] = "CONT",	[19] = "STOP", [20] = "TSTP",
+		[21] = "TTIN",	 [22] = "TTOU", [23] = "URG",	[24] = "XCPU", [25] = "XFSZ",
+		[26] = "VTALRM", [27] = "PROF", [28] = "WINCH", [29] = "IO",   [30] = "PWR",
+		[31] = "SYS",
+	};
+
+	return sig > 0 && sig < (int)(sizeof(names) / sizeof(names[0])) ? names[sig] : NULL;
+}
+
+/* Columns up to RET, as for an exec. */
+static size_t columns(char *buf, struct fmt *f, const struct record *r)
 {
 	size_t n = format_time(buf, f, r->h.ts);
-	size_t comm_len = str_len(r->h.comm, sizeof(r->h.comm));
-	size_t off = 0, len, start;
-	unsigned int shown = 0;
-	bool cut = w->cut;
+	size_t comm_len = str_len(r->h.comm, sizeof(r->h.comm)), start;
 
 	if (f->print_uid)
 		n += sprintf(buf + n, "%-6u ", r->h.uid);
@@ -75,7 +88,35 @@ size_t text_line(char *buf, struct fmt *f, const struct record *r, const struct 
 	n += escape(buf + n, r->h.comm, comm_len, false);
 	while (n - start < 16)
 		buf[n++] = ' ';
-	n += sprintf(buf + n, " %-6u %-6u %3d ", r->h.pid, r->h.ppid, r->h.ret);
+	return n + sprintf(buf + n, " %-6u %-6u ", r->h.pid, r->h.ppid);
+}
+
+size_t text_exit(char *buf, struct fmt *f, const struct record *r)
+{
+	int status = r->h.ret, sig = status & 0x7f;
+	size_t n = columns(buf, f, r);
+	const char *name = signal_name(sig);
+	__u64 lived = r->h.ts > r->h.exec_ts ? r->h.ts - r->h.exec_ts : 0;
+
+	n += sprintf(buf + n, "end ");
+	if (!sig)
+		n += sprintf(buf + n, "code=%d", (status >> 8) & 0xff);
+	else if (name)
+		n += sprintf(buf + n, "signal=SIG%s%s", name, status & 0x80 ? " core" : "");
+	else
+		n += sprintf(buf + n, "signal=%d%s", sig, status & 0x80 ? " core" : "");
+	n += sprintf(buf + n, " lived=%.6fs cpu=%.6fs\n", lived / 1e9, r->h.cpu_ns / 1e9);
+	return n;
+}
+
+size_t text_line(char *buf, struct fmt *f, const struct record *r, const struct words *w)
+{
+	size_t n = columns(buf, f, r);
+	size_t off = 0, len;
+	unsigned int shown = 0;
+	bool cut = w->cut;
+
+	n += sprintf(buf + n, "%3d ", r->h.ret);
 
 	if (w->has_path)
 		n += put_word(buf + n, w->path, w->path_len, f->quote);

@@ -30,4 +30,13 @@ size_t text_header(char *buf, const struct fmt *f);
 /* Writes one line, newline included; buf holds LINE_MAX_LEN bytes. Returns its length. */
 size_t text_line(char *buf, struct fmt *f, const struct record *r, const struct words *w);
 
+/*
+ * Writes the line of a process's end (an EV_EXIT record): the same columns,
+ * "end" in RET, then code=N or signal=NAME [core], lived=S and cpu=S.
+ */
+size_t text_exit(char *buf, struct fmt *f, const struct record *r);
+
+/* The signal's name without SIG, or NULL. */
+const char *signal_name(int sig);
+
 #endif /* TEXT_H */

@@ -11,6 +11,7 @@ EXECER=${EXECER:-$E2E_ROOT/.output/tests/execer}
 NOOP=${NOOP:-$E2E_ROOT/.output/tests/noop}
 SPAWN=${SPAWN:-$E2E_ROOT/.output/tests/spawn}
 CHAIN=${CHAIN:-$E2E_ROOT/.output/tests/chain}
+ENDER=${ENDER:-$E2E_ROOT/.output/tests/ender}
 HEADER_RE='(^| )PCOMM +PID +PPID +RET +ARGS$'
 
 # Prints its arguments, one per line, on stderr (shown when a test fails); returns 1.
@@ -64,9 +65,9 @@ e2e_setup() {
 	why=$(cannot_run)
 	[[ -z $why ]] || skip "$why"
 	[[ -x $EXECSNOOP ]] || fail "no $EXECSNOOP: build it with make"
-	if [[ ! -x $EXECER || ! -x $NOOP || ! -x $SPAWN || ! -x $CHAIN ]]; then
+	if [[ ! -x $EXECER || ! -x $NOOP || ! -x $SPAWN || ! -x $CHAIN || ! -x $ENDER ]]; then
 		make -s -C "$E2E_ROOT" .output/tests/execer .output/tests/noop .output/tests/spawn \
-			.output/tests/chain >&2 ||
+			.output/tests/chain .output/tests/ender >&2 ||
 			fail "could not build the test helpers"
 	fi
 	WORK=$(mktemp -d /tmp/execsnoop-e2e.XXXXXX)
