@@ -20,6 +20,7 @@
 #include "execsnoop.h"
 #include "execsnoop.skel.h"
 #include "options.h"
+#include "cgroups.h"
 #include "json.h"
 #include "output.h"
 #include "preflight.h"
@@ -498,6 +499,9 @@ int main(int argc, char **argv)
 	fmt.time = opts.time;
 	fmt.print_uid = opts.print_uid;
 	fmt.quote = opts.quote;
+	fmt.container = opts.container;
+	fmt.cgroup_path = cgroup_path;
+	jctx.cgroup_path = cgroup_path;
 	fmt.max_args = opts.max_args;
 	fmt.start_ns = now_ns(CLOCK_BOOTTIME);
 	ro.window_ns = REORDER_WINDOW_MS * 1000000ULL;

@@ -133,6 +133,7 @@ size_t json_exec(char *buf, struct json_ctx *c, const struct record *r, const st
 	unsigned int shown = 0;
 	bool more = false;
 	char *d = put_common(buf, c, r, "exec");
+	const char *cg;
 
 	/* a failed exec changes nothing: the comm before it is the comm */
 	d = stpcpy(d, ",\"comm_before\":");
@@ -166,8 +167,13 @@ size_t json_exec(char *buf, struct json_ctx *c, const struct record *r, const st
 		d += sprintf(d, "\"%s\"", strerrorname_np(-h->ret));
 	else
 		d = stpcpy(d, "null");
-	d += sprintf(d, ",\"cgroup_id\":%llu,\"pidns\":%u,\"ns_pid\":%u,\"mntns\":%u",
-		     (unsigned long long)h->cgroup_id, h->pidns, h->ns_pid, h->mntns);
+	cg = c->cgroup_path ? c->cgroup_path(h->cgroup_id) : NULL;
+	d += sprintf(d, ",\"cgroup_id\":%llu,\"cgroup\":", (unsigned long long)h->cgroup_id);
+	if (cg)
+		d += json_bytes(d, cg, strlen(cg));
+	else
+		d = stpcpy(d, "null");
+	d += sprintf(d, ",\"pidns\":%u,\"ns_pid\":%u,\"mntns\":%u", h->pidns, h->ns_pid, h->mntns);
 	d = put_cut(d, r, more);
 	d = stpcpy(d, "}\n");
 	return d - buf;

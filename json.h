@@ -18,6 +18,8 @@ struct json_ctx {
 	unsigned int max_args; /* 0: no limit */
 	/* the user name of a uid, or NULL */
 	const char *(*user_name)(__u32 uid);
+	/* the path of a cgroup v2 id, or NULL */
+	const char *(*cgroup_path)(__u64 id);
 	/* the last second formatted, to skip gmtime for objects within it */
 	__s64 secs;
 	char date[24];

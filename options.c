@@ -14,7 +14,7 @@
 #define EXECSNOOP_VERSION "1.0.0"
 #endif
 
-enum { OPT_MAX_ARGS = 1000, OPT_PRIORITY, OPT_RING_SIZE };
+enum { OPT_MAX_ARGS = 1000, OPT_PRIORITY, OPT_RING_SIZE, OPT_CONTAINER };
 
 static const char usage[] =
 	"Usage: execsnoop [OPTION...]\n"
@@ -33,6 +33,8 @@ static const char usage[] =
 	"  -l, --line=LINE      only commands whose arguments contain LINE\n"
 	"  -P, --ppid=PID       only children of PID\n"
 	"  -c, --cgroup=PATH    only processes in this cgroup v2 directory\n"
+	"      --container      a CONTAINER column: the container id in the cgroup path, or\n"
+	"                       the cgroup's last component\n"
 	"      --max-args=N     print at most N arguments (default: all captured)\n"
 	"      --priority=P     boost (default: nice -20), realtime (SCHED_FIFO 1) or none,\n"
 	"                       so that the reader keeps up with exec storms\n"
@@ -57,6 +59,7 @@ static const struct option longopts[] = {
 	{ "quote", no_argument, NULL, 'q' },
 	{ "json", no_argument, NULL, 'j' },
 	{ "exits", no_argument, NULL, 'e' },
+	{ "container", no_argument, NULL, OPT_CONTAINER },
 	{ "name", required_argument, NULL, 'n' },
 	{ "line", required_argument, NULL, 'l' },
 	{ "ppid", required_argument, NULL, 'P' },
@@ -222,6 +225,9 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 			break;
 		case 'e':
 			o->exits = true;
+			break;
+		case OPT_CONTAINER:
+			o->container = true;
 			break;
 		case 'n':
 			o->name = optarg;

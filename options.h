@@ -37,6 +37,7 @@ struct options {
 	bool verbose;
 	bool json;
 	bool exits;
+	bool container;
 	__u32 uid;	       /* NO_UID: any */
 	__u32 ppid;	       /* NO_PPID: any */
 	unsigned int max_args; /* 0: no limit */

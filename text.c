@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -45,6 +46,8 @@ size_t text_header(char *buf, const struct fmt *f)
 		n += sprintf(buf + n, "%-8s ", "TIME");
 	if (f->print_uid)
 		n += sprintf(buf + n, "%-6s ", "UID");
+	if (f->container)
+		n += sprintf(buf + n, "%-*s ", CONTAINER_WIDTH, "CONTAINER");
 	n += sprintf(buf + n, "%-16s %-6s %-6s %3s %s\n", "PCOMM", "PID", "PPID", "RET", "ARGS");
 	return n;
 }
@@ -76,14 +79,51 @@ const char *signal_name(int sig)
 	return sig > 0 && sig < (int)(sizeof(names) / sizeof(names[0])) ? names[sig] : NULL;
 }
 
+size_t container_name(const char *path, char *out, size_t len)
+{
+	const char *last = strrchr(path, '/'), *p;
+	size_t n, run = 0;
+
+	last = last ? last + 1 : path;
+	for (p = last; *p; p++) {
+		run = isxdigit((unsigned char)*p) ? run + 1 : 0;
+		if (run == 64 && !isxdigit((unsigned char)p[1])) {
+			n = len - 1 < 12 ? len - 1 : 12;
+			memcpy(out, p - 63, n);
+			out[n] = '\0';
+			return n;
+		}
+	}
+	n = strlen(last);
+	if (n > len - 1)
+		n = len - 1;
+	memcpy(out, last, n);
+	out[n] = '\0';
+	return n;
+}
+
 /* Columns up to RET, as for an exec. */
 static size_t columns(char *buf, struct fmt *f, const struct record *r)
 {
 	size_t n = format_time(buf, f, r->h.ts);
 	size_t comm_len = str_len(r->h.comm, sizeof(r->h.comm)), start;
+	char name[64];
 
 	if (f->print_uid)
 		n += sprintf(buf + n, "%-6u ", r->h.uid);
+	if (f->container) {
+		const char *cg = f->cgroup_path ? f->cgroup_path(r->h.cgroup_id) : NULL;
+		size_t len = cg ? container_name(cg, name, sizeof(name)) : 0;
+
+		start = n;
+		if (!cg || !len || !strcmp(cg, "/"))
+			buf[n++] = '-';
+		else
+			n += escape(buf + n, name, len, false);
+		while (n - start < CONTAINER_WIDTH)
+			buf[n++] = ' ';
+		buf[n++] = ' ';
+	}
 	start = n;
 	n += escape(buf + n, r->h.comm, comm_len, false);
 	while (n - start < 16)

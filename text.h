@@ -17,13 +17,25 @@ struct fmt {
 	enum time_mode time;
 	bool print_uid;
 	bool quote;
+	bool container;	       /* a CONTAINER column */
 	unsigned int max_args; /* 0: no limit */
-	__u64 start_ns;	       /* CLOCK_BOOTTIME at start, for -t */
+	/* the path of a cgroup v2 id, or NULL */
+	const char *(*cgroup_path)(__u64 id);
+	__u64 start_ns;	      /* CLOCK_BOOTTIME at start, for -t */
 	__s64 wall_offset_ns; /* CLOCK_REALTIME - CLOCK_BOOTTIME, for -T; kept current by the caller */
 	/* -T: the last second formatted, to skip localtime for lines within it */
 	__s64 wall_secs;
 	char wall[16];
 };
+
+#define CONTAINER_WIDTH 12
+
+/*
+ * Names the container of a cgroup path: the 12 first digits of a 64-digit
+ * hex id in its last component (docker-<id>.scope, <id>, cri-containerd-...),
+ * else that last component. Returns its length; out holds len bytes.
+ */
+size_t container_name(const char *path, char *out, size_t len);
 
 size_t text_header(char *buf, const struct fmt *f);
 
