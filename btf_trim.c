@@ -31,19 +31,33 @@ static const struct {
 	int ptr_to; /* index in structs[] for F_PTR */
 } fields[] = {
 	/* clang-format off */
-	{ "task_struct",  "real_parent", F_PTR,   0 },
-	{ "task_struct",  "tgid",        F_INT,   0 },
-	{ "task_struct",  "mm",          F_PTR,   1 },
-	{ "mm_struct",    "arg_start",   F_ULONG, 0 },
-	{ "mm_struct",    "arg_end",     F_ULONG, 0 },
-	{ "mm_struct",    "start_stack", F_ULONG, 0 },
-	{ "linux_binprm", "filename",    F_STR,   0 },
-	{ "linux_binprm", "interp",      F_STR,   0 },
+	{ "task_struct",   "real_parent",     F_PTR,   0 },
+	{ "task_struct",   "tgid",            F_INT,   0 },
+	{ "task_struct",   "mm",              F_PTR,   1 },
+	{ "task_struct",   "signal",          F_PTR,   3 },
+	{ "mm_struct",     "arg_start",       F_ULONG, 0 },
+	{ "mm_struct",     "arg_end",         F_ULONG, 0 },
+	{ "mm_struct",     "start_stack",     F_ULONG, 0 },
+	{ "linux_binprm",  "filename",        F_STR,   0 },
+	{ "linux_binprm",  "interp",          F_STR,   0 },
+	{ "linux_binprm",  "argc",            F_INT,   0 },
+	{ "signal_struct", "flags",           F_INT,   0 },
+	{ "signal_struct", "group_exec_task", F_PTR,   0 },
+#if defined(__x86_64__)
+	{ "pt_regs",       "orig_ax",         F_ULONG, 0 },
+	{ "pt_regs",       "si",              F_ULONG, 0 },
+	{ "pt_regs",       "dx",              F_ULONG, 0 },
+	{ "pt_regs",       "cx",              F_ULONG, 0 },
+#endif
 	/* clang-format on */
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
-static const char *const structs[] = { "task_struct", "mm_struct", "linux_binprm" };
+static const char *const structs[] = { "task_struct", "mm_struct", "linux_binprm", "signal_struct",
+#if defined(__x86_64__)
+				       "pt_regs"
+#endif
+};
 #define NSTRUCTS (sizeof(structs) / sizeof(structs[0]))
 
 /* Sequential reads from the mapped file, or through a buffer where it cannot be mapped. */

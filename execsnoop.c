@@ -340,21 +340,22 @@ static unsigned long long drain(void)
 static int attach(struct execsnoop_bpf *skel)
 {
 	struct bpf_program *order[] = {
-		skel->progs.sched_process_exec, skel->progs.sys_exit_execve,
-		skel->progs.sys_exit_execveat,	skel->progs.sys_enter_execve,
-		skel->progs.sys_enter_execveat,
+		skel->progs.sched_prepare_exec, skel->progs.sched_process_exec,
+		skel->progs.sys_exit_execve,	skel->progs.sys_exit_execveat,
+		skel->progs.sys_enter_execve,	skel->progs.sys_enter_execveat,
 	};
 	struct bpf_link **links[] = {
-		&skel->links.sched_process_exec, &skel->links.sys_exit_execve,
-		&skel->links.sys_exit_execveat,	 &skel->links.sys_enter_execve,
-		&skel->links.sys_enter_execveat,
+		&skel->links.sched_prepare_exec, &skel->links.sched_process_exec,
+		&skel->links.sys_exit_execve,	 &skel->links.sys_exit_execveat,
+		&skel->links.sys_enter_execve,	 &skel->links.sys_enter_execveat,
 	};
 
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		if (!bpf_program__autoload(order[i]))
 			continue;
 		*links[i] = bpf_program__attach(order[i]);
-		if (!*links[i])
+		/* sched_prepare_exec is new in Linux 6.10; without it scripts are told by their path */
+		if (!*links[i] && order[i] != skel->progs.sched_prepare_exec)
 			return -errno;
 	}
 	return 0;

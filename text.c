@@ -65,6 +65,7 @@ size_t text_line(char *buf, struct fmt *f, const struct record *r, const struct 
 {
 	size_t n = format_time(buf, f, r->h.ts);
 	size_t comm_len = str_len(r->h.comm, sizeof(r->h.comm));
+	const char *ret = record_ret_word(r);
 	size_t off = 0, len, start;
 	unsigned int shown = 0;
 	bool cut = w->cut;
@@ -75,7 +76,10 @@ size_t text_line(char *buf, struct fmt *f, const struct record *r, const struct 
 	n += escape(buf + n, r->h.comm, comm_len, false);
 	while (n - start < 16)
 		buf[n++] = ' ';
-	n += sprintf(buf + n, " %-6u %-6u %3d ", r->h.pid, r->h.ppid, r->h.ret);
+	if (ret)
+		n += sprintf(buf + n, " %-6u %-6u %3s ", r->h.pid, r->h.ppid, ret);
+	else
+		n += sprintf(buf + n, " %-6u %-6u %3d ", r->h.pid, r->h.ppid, r->h.ret);
 
 	if (w->has_path)
 		n += put_word(buf + n, w->path, w->path_len, f->quote);

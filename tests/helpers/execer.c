@@ -445,8 +445,8 @@ static void int80_exec(const struct attempt *a)
 			size += a->argv[nargs] == BAD_PTR ? 0 : strlen(a->argv[nargs]) + 1;
 	}
 	size += (nargs + 4) * sizeof(uint32_t) + strlen(noop_env[0]) + 1;
-	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT,
-		   -1, 0);
+	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1,
+		   0);
 	if (map == MAP_FAILED)
 		return;
 	envp = (uint32_t *)map;
@@ -883,7 +883,8 @@ static long run_once(const struct plan *pl, FILE *out)
 		if (a->killed) {
 			if (fails[i].kind || !WIFSIGNALED(st) || WTERMSIG(st) != SIGKILL) {
 				fprintf(stderr, "execer: scenario not realized: the exec call %s\n",
-					fails[i].kind ? "returned before the kill" : "was not killed");
+					fails[i].kind ? "returned before the kill"
+						      : "was not killed");
 				exit(3);
 			}
 			record(out, a, &tries[i], NULL);
