@@ -20,6 +20,10 @@ util-linux:setpriv
 procps:pgrep
 bsdutils:script
 "
+# i386 builds of the test helpers, for the 32-bit exec tests
+if [ "$(uname -m)" = x86_64 ]; then
+	needs="$needs gcc-multilib:/usr/include/asm"
+fi
 
 missing=
 for need in $needs; do
