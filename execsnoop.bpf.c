@@ -310,6 +310,21 @@ static __always_inline __s32 count_caller_args(__s32 argc)
 	return -1;
 }
 
+/* An interpreter ran: bprm->interp is no longer the executed path. */
+static __always_inline bool interp_ran(struct linux_binprm *bprm)
+{
+	__u32 off = bpf_core_field_offset(bprm->filename);
+	const char *names[2];
+
+	/* on every exec: one read when the two lie side by side, as they do */
+	if (bpf_core_field_offset(bprm->interp) == off + sizeof(names[0])) {
+		if (bpf_probe_read_kernel(names, sizeof(names), (void *)bprm + off))
+			return false;
+		return names[1] != names[0];
+	}
+	return BPF_CORE_READ(bprm, interp) != BPF_CORE_READ(bprm, filename);
+}
+
 /*
  * Before the point of no return, while the caller's memory is still the
  * task's: when an interpreter ran (#! or binfmt_misc), counts the words the
@@ -325,7 +340,7 @@ int sched_prepare_exec(__u64 *ctx)
 	__u64 key = (__u64)bprm;
 	__s32 argc;
 
-	if (BPF_CORE_READ(bprm, interp) == BPF_CORE_READ(bprm, filename))
+	if (!interp_ran(bprm))
 		return 0;
 	argc = count_caller_args(BPF_CORE_READ(bprm, argc));
 	bpf_map_update_elem(&caller_argc, &key, &argc, BPF_ANY);
