@@ -348,14 +348,16 @@ int sched_prepare_exec(__u64 *ctx)
 }
 
 /*
- * Where argv word idx of the new image lies: its stack starts with argc,
- * then argv[] of 8-byte pointers, or 4-byte ones for an i386 image, argv[0]
- * pointing at arg_start. idx = -1: after an interpreter, when what the
- * caller passed is not known. Returns 0 when it cannot be found.
+ * Where the caller's argv[1] lies in the new image: argv[1], or after an
+ * interpreter the last caller - 1 words (caller: the words the caller
+ * passed, -1 when not known). The new stack starts with argc, then argv[]
+ * of 8-byte pointers, or 4-byte ones for an i386 image, argv[0] pointing at
+ * arg_start. Returns 0 when it cannot be found.
  */
-static __always_inline __u64 new_arg(__u64 stack, __u64 start, __u64 end, __s64 idx)
+static __always_inline __u64 caller_args(__u64 stack, __u64 start, __u64 end, bool interp,
+					 __s32 caller)
 {
-	__u64 top[3] = {}, argc, p;
+	__u64 top[3] = {}, argc, idx = 1, p;
 	__u32 size;
 
 	if (bpf_probe_read_user(top, sizeof(top), (void *)stack))
@@ -369,9 +371,14 @@ static __always_inline __u64 new_arg(__u64 stack, __u64 start, __u64 end, __s64 
 	} else {
 		return 0;
 	}
-	if (idx < 0 || (__u64)idx > argc)
+	if (interp) {
+		if (caller < 0)
+			return 0;
+		idx = argc - (caller > 1 ? caller - 1 : 0);
+	}
+	if (!idx || idx > argc)
 		return 0;
-	if ((__u64)idx == argc)
+	if (idx == argc)
 		return end;
 	if (idx == 1)
 		p = size == 8 ? top[2] : top[1] & 0xffffffff;
@@ -397,12 +404,12 @@ int sched_process_exec(__u64 *ctx)
 	struct task_struct *task = (void *)bpf_get_current_task();
 	__u32 uid = bpf_get_current_uid_gid();
 	__u64 start, end, stack, from, key = (__u64)bprm;
-	const char *fname;
+	__s32 *counted, caller = -1;
 	struct scratch_slot *slot;
 	struct mm_struct *mm;
+	const char *fname;
 	struct event *e;
-	__s64 idx = 1;
-	__s32 *caller;
+	bool interp;
 	__u32 len;
 
 	if (!traced(task, uid))
@@ -422,18 +429,16 @@ int sched_process_exec(__u64 *ctx)
 	end = BPF_CORE_READ(mm, arg_end);
 	stack = BPF_CORE_READ(mm, start_stack);
 
-	if (BPF_CORE_READ(bprm, interp) != fname) {
+	interp = BPF_CORE_READ(bprm, interp) != fname;
+	if (interp) {
 		e->h.flags |= EV_INTERP;
-		caller = bpf_map_lookup_elem(&caller_argc, &key);
-		idx = -1;
-		if (caller && *caller >= 0) {
-			/* the caller's argv[1..] are the last argc - 1 words: count from argc */
-			idx = BPF_CORE_READ(bprm, argc) - (*caller > 1 ? *caller - 1 : 0);
-		}
-		if (caller)
+		counted = bpf_map_lookup_elem(&caller_argc, &key);
+		if (counted) {
+			caller = *counted;
 			bpf_map_delete_elem(&caller_argc, &key);
+		}
 	}
-	from = new_arg(stack, start, end, idx);
+	from = caller_args(stack, start, end, interp, caller);
 	if (!from) {
 		from = start;
 		e->h.flags |= EV_HAS_ARGV0;
