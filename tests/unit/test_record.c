@@ -298,6 +298,9 @@ static void test_whole_argv_skips_argv0_and_interpreter(void **state)
 					       EV_HAS_ARGV0 | EV_INTERP),
 				    &f),
 			    "./s.sh a");
+	/* the kernel counted the caller's words: the record starts at its argv[1], kept whole */
+	assert_string_equal(args_of(make_event("./s.sh", "./s.sh\0a\0", 9, EV_INTERP), &f),
+			    "./s.sh ./s.sh a");
 }
 
 static void test_cut_path_is_marked(void **state)
