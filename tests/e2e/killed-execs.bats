@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 # An exec cut short because its process is killed (SIGKILL while the kernel
 # reads its arguments, or a thread losing an exec race to another thread) says
-# "killed" in RET, never one of the kernel's internal ERESTART* values (-512 to
-# -530) that no program ever sees.
+# "killed" in RET: never one of the kernel's internal ERESTART* values (-512 to
+# -530), nor a side effect of the kill such as E2BIG, that no program saw.
 
 load helpers
 
@@ -12,8 +12,8 @@ setup_file() {
 }
 
 @test "an exec killed while the kernel reads its arguments says killed" {
-	# 20 million arguments keep the kernel counting them for about a second
-	run_execer kill-in-exec "$NOOP" 20000000 100 "$TAG"
+	# 30 million arguments keep the kernel counting them for about a second
+	run_execer kill-in-exec "$NOOP" 30000000 100 "$TAG"
 	tool_sync
 	check_records
 }
