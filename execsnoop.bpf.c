@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /*
  * Report every successful exec from sched_process_exec, with the path the
- * kernel resolved and argv read from the new image. With trace_failed, stash
- * the caller's pointers at syscall entry and report a failed exec at syscall
- * exit from the caller's memory. One record per exec goes out through the
- * perf event array; when the ring is nearly full, the path alone.
+ * kernel resolved and argv read from the new image; when an interpreter ran,
+ * sched_prepare_exec first counts the words the caller passed. With
+ * trace_failed, stash the caller's pointers at syscall entry and report a
+ * failed exec at syscall exit from the caller's memory. One record per exec
+ * goes out through the perf event array; when the ring is nearly full, the
+ * path alone.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -12,8 +14,10 @@
 #include <bpf/bpf_tracing.h>
 #include "execsnoop.h"
 
-#define AT_FDCWD   -100
-#define SLOT_TRIES 4
+#define AT_FDCWD	  -100
+#define SLOT_TRIES	  4
+#define SIGNAL_GROUP_EXIT 0x4 /* signal_struct.flags: the process is exiting */
+#define WORDS_ADDED_MAX	  10  /* by interpreters: 2 a level, 5 levels (exec_binprm) */
 
 /* Load-time settings, written between open and load. */
 const volatile bool trace_failed = false;
@@ -47,6 +51,17 @@ struct {
 	__type(key, __u64);
 	__type(value, struct stash);
 } execs SEC(".maps");
+
+/*
+ * Words the caller passed to an exec that ran an interpreter (-1: unknown),
+ * from sched_prepare_exec to sched_process_exec; keyed by linux_binprm.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 256);
+	__type(key, __u64);
+	__type(value, __s32);
+} caller_argc SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
@@ -182,6 +197,34 @@ static __always_inline void fill_header(struct event *e, struct task_struct *tas
 }
 
 /*
+ * Reads the path at src into e->data; flags it cut when it is longer than
+ * FNAME_MAX - 1 bytes, unreadable when it cannot be read.
+ */
+static __always_inline void read_path(struct event *e, const void *src, bool user)
+{
+	long len;
+	char c = 0;
+
+	if (user)
+		len = bpf_probe_read_user_str(e->data, FNAME_MAX, src);
+	else
+		len = bpf_probe_read_kernel_str(e->data, FNAME_MAX, src);
+	if (len <= 0) {
+		e->data[0] = '\0';
+		len = 1;
+		e->h.flags |= EV_FNAME_FAULT;
+	} else if (len == FNAME_MAX) {
+		/* the buffer is full: did the string end there? */
+		if (user ? bpf_probe_read_user(&c, 1, src + FNAME_MAX - 1)
+			 : bpf_probe_read_kernel(&c, 1, src + FNAME_MAX - 1))
+			c = 1;
+		if (c)
+			e->h.flags |= EV_FNAME_CUT;
+	}
+	e->h.fname_len = len;
+}
+
+/*
  * Sends the record; when the ring is nearly full, or the whole record does
  * not fit, the record without its arguments. Counts what it had to leave out.
  */
@@ -265,26 +308,178 @@ static __always_inline void comm_before(struct event *e)
 	bpf_task_storage_delete(&before, task);
 }
 
-/* The last point before an exec changes the comm: keep it for sched_process_exec. */
-SEC("raw_tp/sched_prepare_exec")
-int sched_prepare_exec(__u64 *ctx __attribute__((unused)))
+/* Keeps the comm before the exec changes it, for sched_process_exec. */
+static __always_inline void keep_comm(void)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct before *b;
 
 	if (!traced(task, bpf_get_current_uid_gid()))
-		return 0;
+		return;
 	b = bpf_task_storage_get(&before, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (b)
 		bpf_get_current_comm(b->comm, sizeof(b->comm));
+}
+
+#if defined(__TARGET_ARCH_x86)
+/* The argv pointer of the exec system call under way, and the size of its pointers. */
+static __always_inline __u64 caller_argv(__u32 *size)
+{
+	struct pt_regs *regs = (void *)bpf_task_pt_regs(bpf_get_current_task_btf());
+
+	switch (BPF_CORE_READ(regs, orig_ax)) {
+	case 59: /* execve */
+		*size = 8;
+		return BPF_CORE_READ(regs, si);
+	case 322: /* execveat */
+		*size = 8;
+		return BPF_CORE_READ(regs, dx);
+	case 11: /* i386 execve */
+		*size = 4;
+		return BPF_CORE_READ(regs, cx);
+	case 358: /* i386 execveat */
+		*size = 4;
+		return BPF_CORE_READ(regs, dx);
+	}
+	/* started by the kernel, or an ABI not known here */
+	*size = 0;
 	return 0;
+}
+#else
+static __always_inline __u64 caller_argv(__u32 *size)
+{
+	*size = 0;
+	return 0;
+}
+#endif
+
+/* One pointer of size bytes at p, or -1 when it cannot be read. */
+static __always_inline __s64 read_ptr(__u64 p, __u32 size)
+{
+	__u64 v = 0;
+
+	if (bpf_probe_read_user(&v, size == 4 ? 4 : 8, (void *)p))
+		return -1;
+	return v;
+}
+
+/*
+ * The number of words in the caller's argv, -1 when unknown. An interpreter
+ * replaced argv[0] by at most WORDS_ADDED_MAX words in front, so its NULL
+ * lies within a few pointers before the new argc: reads only those.
+ */
+static __always_inline __s32 count_caller_args(__s32 argc)
+{
+	__u32 size, lo = argc > WORDS_ADDED_MAX + 1 ? argc - WORDS_ADDED_MAX - 1 : 0;
+	__u64 argv = caller_argv(&size);
+	__s64 p;
+
+	if (!size)
+		return -1;
+	if (!argv)
+		return 0;
+	/* the count is not below lo */
+	if (lo && read_ptr(argv + (__u64)(lo - 1) * size, size) <= 0)
+		return -1;
+	for (__u32 i = 0; i <= WORDS_ADDED_MAX + 1; i++) {
+		if (lo + i >= (__u32)argc)
+			break;
+		p = read_ptr(argv + (__u64)(lo + i) * size, size);
+		if (p < 0)
+			break;
+		if (!p)
+			return lo + i;
+	}
+	return -1;
+}
+
+/* An interpreter ran: bprm->interp is no longer the executed path. */
+static __always_inline bool interp_ran(struct linux_binprm *bprm)
+{
+	__u32 off = bpf_core_field_offset(bprm->filename);
+	const char *names[2];
+
+	/* on every exec: one read when the two lie side by side, as they do */
+	if (bpf_core_field_offset(bprm->interp) == off + sizeof(names[0])) {
+		if (bpf_probe_read_kernel(names, sizeof(names), (void *)bprm + off))
+			return false;
+		return names[1] != names[0];
+	}
+	return BPF_CORE_READ(bprm, interp) != BPF_CORE_READ(bprm, filename);
+}
+
+/*
+ * Before the point of no return, while the caller's memory is still the
+ * task's: when an interpreter ran (#! or binfmt_misc), counts the words the
+ * caller passed, so that sched_process_exec can tell them from the words
+ * the kernel put in front. (Linux 6.10 and later; without it, user space
+ * tells them apart by the executed path.)
+ */
+SEC("raw_tp/sched_prepare_exec")
+int sched_prepare_exec(__u64 *ctx)
+{
+	/* (struct task_struct *task, struct linux_binprm *bprm) */
+	struct linux_binprm *bprm = (void *)ctx[1];
+	__u64 key = (__u64)bprm;
+	__s32 argc;
+
+	if (want_detail)
+		keep_comm();
+	if (!interp_ran(bprm))
+		return 0;
+	argc = count_caller_args(BPF_CORE_READ(bprm, argc));
+	bpf_map_update_elem(&caller_argc, &key, &argc, BPF_ANY);
+	return 0;
+}
+
+/*
+ * Where the caller's argv[1] lies in the new image: argv[1], or after an
+ * interpreter the last caller - 1 words (caller: the words the caller
+ * passed, -1 when not known). The new stack starts with argc, then argv[]
+ * of 8-byte pointers, or 4-byte ones for an i386 image, argv[0] pointing at
+ * arg_start. Returns 0 when it cannot be found.
+ */
+static __always_inline __u64 caller_args(__u64 stack, __u64 start, __u64 end, bool interp,
+					 __s32 caller)
+{
+	__u64 top[3] = {}, argc, idx = 1, p;
+	__u32 size;
+
+	if (bpf_probe_read_user(top, sizeof(top), (void *)stack))
+		return 0;
+	if (top[1] == start) {
+		size = 8;
+		argc = top[0];
+	} else if (top[0] >> 32 == start) {
+		size = 4;
+		argc = (__u32)top[0];
+	} else {
+		return 0;
+	}
+	if (interp) {
+		if (caller < 0)
+			return 0;
+		idx = argc - (caller > 1 ? caller - 1 : 0);
+	}
+	if (!idx || idx > argc)
+		return 0;
+	if (idx == argc)
+		return end;
+	if (idx == 1)
+		p = size == 8 ? top[2] : top[1] & 0xffffffff;
+	else if (bpf_probe_read_user(&p, size, (void *)(stack + size * (1 + idx))))
+		return 0;
+	else if (size == 4)
+		p &= 0xffffffff;
+	return p >= start && p <= end ? p : 0;
 }
 
 /*
  * The exec succeeded: the kernel has copied argv into the new image, where
  * it is resident. Without an interpreter it is the caller's argv; a #! or
- * binfmt_misc interpreter puts its own words in front, and user space finds
- * where the caller's begin.
+ * binfmt_misc interpreter replaced its argv[0] by words of its own, and the
+ * caller's argc says where the caller's arguments begin. When that is not
+ * known, the whole argv is sent and user space finds them.
  */
 SEC("raw_tp/sched_process_exec")
 int sched_process_exec(__u64 *ctx)
@@ -293,12 +488,14 @@ int sched_process_exec(__u64 *ctx)
 	struct linux_binprm *bprm = (void *)ctx[2];
 	struct task_struct *task = (void *)bpf_get_current_task();
 	__u32 uid = bpf_get_current_uid_gid();
-	__u64 start, end, stack, from, top[3] = {};
-	const char *fname, *interp;
+	__u64 start, end, stack, from, key = (__u64)bprm;
+	__s32 *counted, caller = -1;
 	struct scratch_slot *slot;
 	struct mm_struct *mm;
+	const char *fname;
 	struct event *e;
-	long len;
+	bool interp;
+	__u32 len;
 
 	if (!traced(task, uid))
 		return 0;
@@ -313,30 +510,27 @@ int sched_process_exec(__u64 *ctx)
 	if (want_detail)
 		comm_before(e);
 	fname = BPF_CORE_READ(bprm, filename);
-	interp = BPF_CORE_READ(bprm, interp);
-	len = bpf_probe_read_kernel_str(e->data, FNAME_MAX, fname);
-	if (len <= 0) {
-		e->data[0] = '\0';
-		len = 1;
-		e->h.flags |= EV_FNAME_FAULT;
-	}
-	e->h.fname_len = len;
+	read_path(e, fname, false);
 
 	mm = BPF_CORE_READ(task, mm);
 	start = BPF_CORE_READ(mm, arg_start);
 	end = BPF_CORE_READ(mm, arg_end);
 	stack = BPF_CORE_READ(mm, start_stack);
 
-	/* the new stack starts with argc, argv[0], argv[1] */
-	from = start;
-	if (interp != fname)
+	interp = BPF_CORE_READ(bprm, interp) != fname;
+	if (interp) {
 		e->h.flags |= EV_INTERP;
-	else if (!bpf_probe_read_user(top, sizeof(top), (void *)stack))
-		from = top[0] > 1 ? top[2] : end;
-	if (from < start || from > end)
+		counted = bpf_map_lookup_elem(&caller_argc, &key);
+		if (counted) {
+			caller = *counted;
+			bpf_map_delete_elem(&caller_argc, &key);
+		}
+	}
+	from = caller_args(stack, start, end, interp, caller);
+	if (!from) {
 		from = start;
-	if (from == start)
 		e->h.flags |= EV_HAS_ARGV0;
+	}
 
 	if (end > from) {
 		__u64 n = end - from;
@@ -345,6 +539,7 @@ int sched_process_exec(__u64 *ctx)
 			n = ARGS_MAX;
 			e->h.flags |= EV_TRUNCATED;
 		}
+		len = e->h.fname_len;
 		if (len > FNAME_MAX)
 			len = FNAME_MAX;
 		if (bpf_probe_read_user(e->data + len, n, (void *)from))
@@ -414,19 +609,14 @@ static long read_arg(__u32 idx __attribute__((unused)), struct args_ctx *c)
 static __always_inline void read_caller(struct event *e, const struct stash *s)
 {
 	struct args_ctx c = {};
-	long len;
+	__u32 len;
 
 	e->h.fd = s->fd;
 	e->h.flags |= EV_FNAME_USER;
-	len = bpf_probe_read_user_str(e->data, FNAME_MAX, (void *)s->fname);
-	if (len <= 0) {
-		e->data[0] = '\0';
-		len = 1;
-		e->h.flags |= EV_FNAME_FAULT;
-	}
+	read_path(e, (void *)s->fname, true);
+	len = e->h.fname_len;
 	if (len > FNAME_MAX)
 		len = FNAME_MAX;
-	e->h.fname_len = len;
 
 	c.e = e;
 	c.argv = s->argv;
@@ -441,6 +631,15 @@ static __always_inline void read_caller(struct event *e, const struct stash *s)
 	}
 	e->h.args_len = c.off - len;
 	e->h.flags |= c.flags;
+}
+
+/* The process is being killed: a fatal signal, or another thread's exec or exit. */
+static __always_inline bool dying(struct task_struct *task)
+{
+	struct signal_struct *sig = BPF_CORE_READ(task, signal);
+	struct task_struct *exec_task = BPF_CORE_READ(sig, group_exec_task);
+
+	return (BPF_CORE_READ(sig, flags) & SIGNAL_GROUP_EXIT) || (exec_task && exec_task != task);
 }
 
 static __always_inline int exit_exec(void *ctx, long ret)
@@ -467,6 +666,8 @@ static __always_inline int exit_exec(void *ctx, long ret)
 
 	fill_header(e, task, uid);
 	e->h.ret = ret;
+	if (dying(task))
+		e->h.flags |= EV_KILLED;
 	if (s) {
 		read_caller(e, s);
 	} else {

@@ -360,7 +360,8 @@ static int attach(struct execsnoop_bpf *skel)
 		if (!bpf_program__autoload(order[i]))
 			continue;
 		*links[i] = bpf_program__attach(order[i]);
-		if (!*links[i])
+		/* sched_prepare_exec is new in Linux 6.10; without it scripts are told by their path */
+		if (!*links[i] && order[i] != skel->progs.sched_prepare_exec)
 			return -errno;
 	}
 	return 0;
@@ -381,7 +382,6 @@ static void configure(struct execsnoop_bpf *skel, int ncpu, size_t ring)
 	skel->rodata->want_detail = opts.json;
 	skel->rodata->trace_exits = opts.exits;
 	bpf_program__set_autoload(skel->progs.sched_process_exit, opts.exits);
-	bpf_program__set_autoload(skel->progs.sched_prepare_exec, opts.json);
 	skel->rodata->targ_uid = opts.uid;
 	skel->rodata->targ_ppid = opts.ppid;
 	skel->rodata->nr_slots = slots;

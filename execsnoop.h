@@ -4,7 +4,7 @@
 #define EXECSNOOP_H
 
 #define TASK_COMM_LEN	  16
-#define FNAME_MAX	  4096	      /* PATH_MAX: the longest path exec accepts */
+#define FNAME_MAX	  (4096 + 32) /* PATH_MAX, and the "/dev/fd/N/" exec can put in front */
 #define ARGS_MAX	  32768	      /* argument bytes captured per exec */
 #define STR_CHUNK	  4096	      /* one read of a failed exec's argument */
 #define NO_UID		  0xffffffffU /* no uid filter */
@@ -20,8 +20,9 @@
 #define EV_INTERP      (1U << 5) /* an interpreter put its words in front of it */
 #define EV_ARGS_LOST   (1U << 6) /* the ring had no room for the arguments: only the path was sent */
 #define EV_NO_STASH    (1U << 7) /* a failed exec whose entry was not stashed: no path, no arguments */
-#define EV_EXIT                                                                                    \
-	(1U << 8) /* not an exec: the end of a process seen exec'ing (ret: its wait status) */
+#define EV_FNAME_CUT   (1U << 8) /* the path was longer than FNAME_MAX - 1 bytes: cut */
+#define EV_KILLED      (1U << 9) /* the process was being killed when the exec returned */
+#define EV_EXIT	       (1U << 10) /* not an exec: the end of a process seen exec'ing (ret: its wait status) */
 
 /* Fixed part of a record, largest fields first. */
 struct event_hdr {

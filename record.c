@@ -11,6 +11,10 @@
 #define AT_FDCWD -100
 #endif
 
+/* the kernel's own return values (ERESTARTSYS...), which no program ever sees */
+#define KERNEL_ERRNO_FIRST 512
+#define KERNEL_ERRNO_LAST  530
+
 int record_decode(struct record *r, const void *raw, size_t size)
 {
 	if (size < EVENT_HDR_LEN)
@@ -58,7 +62,7 @@ void record_words(const struct record *r, struct words *w)
 	const char *args = r->data + r->h.fname_len;
 	size_t alen = r->h.args_len;
 
-	w->cut = r->h.flags & (EV_TRUNCATED | EV_FAULT | EV_ARGS_LOST | EV_NO_STASH);
+	w->cut = r->h.flags & (EV_TRUNCATED | EV_FAULT | EV_ARGS_LOST | EV_NO_STASH | EV_FNAME_CUT);
 	w->args = NULL;
 	w->args_len = 0;
 	w->path = fname;
@@ -76,8 +80,11 @@ void record_words(const struct record *r, struct words *w)
 			flen ? snprintf(w->pathbuf, sizeof(w->pathbuf), "/dev/fd/%d/%.*s", r->h.fd,
 					(int)flen, fname)
 			     : snprintf(w->pathbuf, sizeof(w->pathbuf), "/dev/fd/%d", r->h.fd);
-		if (w->path_len >= sizeof(w->pathbuf))
-			w->path_len = sizeof(w->pathbuf) - 1;
+		/* shown as long as a path the kernel resolved can be */
+		if (w->path_len > FNAME_MAX - 1) {
+			w->path_len = FNAME_MAX - 1;
+			w->cut = true;
+		}
 		w->path = w->pathbuf;
 	} else {
 		w->path = fname;
@@ -105,6 +112,18 @@ void record_words(const struct record *r, struct words *w)
 	}
 	w->args = args;
 	w->args_len = alen;
+}
+
+const char *record_ret_word(const struct record *r)
+{
+	if (r->h.ret >= 0)
+		return NULL;
+	/* whatever it returned, no program saw it: often a side effect of the kill (E2BIG, EINTR) */
+	if (r->h.flags & EV_KILLED)
+		return "killed";
+	if (r->h.ret <= -KERNEL_ERRNO_FIRST && r->h.ret >= -KERNEL_ERRNO_LAST)
+		return "intr";
+	return NULL;
 }
 
 bool words_contain(const struct words *w, const char *needle)

@@ -31,6 +31,15 @@ int record_decode(struct record *r, const void *raw, size_t size);
 /* Splits a decoded record into words. */
 void record_words(const struct record *r, struct words *w);
 
+/*
+ * RET as a word for a failed exec whose return value no program saw:
+ * "killed" when its process was being killed, "intr" when it returned one
+ * of the kernel's internal values (-512 to -530) for an interrupted call
+ * (the kernel restarts it, or returns EINTR). NULL otherwise: RET is the
+ * number.
+ */
+const char *record_ret_word(const struct record *r);
+
 /* True when the path and arguments, joined by spaces, contain needle. */
 bool words_contain(const struct words *w, const char *needle);
 

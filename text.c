@@ -155,8 +155,13 @@ size_t text_line(char *buf, struct fmt *f, const struct record *r, const struct 
 	size_t off = 0, len;
 	unsigned int shown = 0;
 	bool cut = w->cut;
+	const char *ret;
 
-	n += sprintf(buf + n, "%3d ", r->h.ret);
+	ret = record_ret_word(r);
+	if (ret)
+		n += sprintf(buf + n, "%3s ", ret);
+	else
+		n += sprintf(buf + n, "%3d ", r->h.ret);
 
 	if (w->has_path)
 		n += put_word(buf + n, w->path, w->path_len, f->quote);

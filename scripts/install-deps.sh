@@ -21,6 +21,10 @@ procps:pgrep
 bsdutils:script
 python3-jsonschema:/usr/lib/python3/dist-packages/jsonschema
 "
+# i386 builds of the test helpers, for the 32-bit exec tests
+if [ "$(uname -m)" = x86_64 ]; then
+	needs="$needs gcc-multilib:/usr/include/asm"
+fi
 
 missing=
 for need in $needs; do

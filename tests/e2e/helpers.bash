@@ -286,7 +286,8 @@ parse_line() { # LINE PREFIX-RE
 		[[ $l =~ $2 ]] || return 1
 		l=${l:${#BASH_REMATCH[0]}}
 	fi
-	[[ $l =~ ^([^ ]+)\ +(-?[0-9]+)\ +(-?[0-9]+)\ +(-?[0-9]+)\ (.*)$ ]] || return 1
+	# RET is a number, or a word for an exec cut short (killed, intr)
+	[[ $l =~ ^([^ ]+)\ +(-?[0-9]+)\ +(-?[0-9]+)\ +(-?[0-9]+|[a-z]+)\ (.*)$ ]] || return 1
 	P_COMM=${BASH_REMATCH[1]}
 	P_PID=${BASH_REMATCH[2]}
 	P_PPID=${BASH_REMATCH[3]}
@@ -361,10 +362,10 @@ check_records_() {
 			"${bad[@]:0:5}" || ((++errors))
 	fi
 	while IFS=$'\t' read -r mode cut minlen comm pid ppid ret args; do
-		if ((hidden && ret != 0)); then
+		if ((hidden)) && [[ $ret != 0 ]]; then
 			# without -x, no failed exec of this pid may be printed
 			for i in ${by_pid[$pid]:-}; do
-				((L_RET[i] != 0)) || continue
+				[[ ${L_RET[i]} != 0 ]] || continue
 				((++errors))
 				echo "a failed exec was printed without -x: |${L_RAW[i]:0:400}|" >&2
 			done

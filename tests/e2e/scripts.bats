@@ -18,6 +18,8 @@ setup() {
 	printf '#!%s\n' "$WORK/bin/plain.sh" >"$WORK/bin/nested.sh"
 	printf '#!%s\n' "$NOOP" >"$WORK/bin/noop-interp"
 	printf '#!%s/no-such-interpreter\n' "$WORK" >"$WORK/bin/bad-interp"
+	printf '#!/bin/sh %s\nexit 0\n' "$WORK/bin/self.sh" >"$WORK/bin/self.sh"
+	printf '#!%s %s\n' "$WORK/bin/self.sh" "$WORK/bin/self-nested" >"$WORK/bin/self-nested"
 	chmod +x "$WORK"/bin/*
 }
 
@@ -58,6 +60,30 @@ setup() {
 @test "a script run from a thread and with unfaulted arguments" {
 	run_execer -R 0 -w thread exec "$WORK/bin/plain.sh" "$TAG" thread
 	run_execer -R 0 unfaulted-map "$WORK/bin/with-arg.sh" "$TAG" mapped
+	tool_sync
+	check_records
+}
+
+@test "a script whose #! line passes the script's own path shows it once" {
+	run_execer -R 0 exec "$WORK/bin/self.sh" "$TAG" x
+	run_execer -R 0 exec "$WORK/bin/self.sh"
+	run_execer -R 0 -w thread exec "$WORK/bin/self.sh" "$TAG" thread
+	run_execer -R 0 execveat "$WORK/bin" self.sh "$TAG" at
+	tool_sync
+	check_records
+}
+
+@test "a script whose caller passes the script's path as arguments shows them" {
+	run_execer -R 0 exec "$WORK/bin/plain.sh" "$WORK/bin/plain.sh" "$TAG"
+	run_execer -R 0 exec "$WORK/bin/self.sh" "$WORK/bin/self.sh" "$WORK/bin/self.sh" "$TAG"
+	run_execer -R 0 -0 "$WORK/bin/self.sh" exec "$WORK/bin/self.sh" "$TAG" argv0
+	tool_sync
+	check_records
+}
+
+@test "nested scripts that pass their own paths" {
+	run_execer -R 0 exec "$WORK/bin/self-nested" "$TAG" "$WORK/bin/self.sh"
+	run_execer -R 0 exec "$WORK/bin/self-nested" "$WORK/bin/self-nested" "$TAG"
 	tool_sync
 	check_records
 }

@@ -137,6 +137,35 @@ static void test_negative_ret(void **state)
 	assert_string_equal(line, "prog             1234   1       -2 /nope\n");
 }
 
+/* The line for a failed exec returning ret with flags. */
+static const char *ret_line(int ret, unsigned int flags)
+{
+	struct fmt f = {};
+	static struct words w;
+	const struct record *e = make_event("/p", "", 0, EV_FNAME_USER | flags);
+
+	rec.h.ret = ret;
+	record_words(e, &w);
+	text_line(line, &f, e, &w);
+	return line;
+}
+
+static void test_cut_short_execs_say_so(void **state)
+{
+	(void)state;
+	/* the kernel's internal values: interrupted, or killed */
+	assert_string_equal(ret_line(-512, 0), "prog             1234   1      intr /p\n");
+	assert_string_equal(ret_line(-530, 0), "prog             1234   1      intr /p\n");
+	assert_string_equal(ret_line(-514, EV_KILLED),
+			    "prog             1234   1      killed /p\n");
+	/* whatever a killed exec returned, no program saw it */
+	assert_string_equal(ret_line(-7, EV_KILLED), "prog             1234   1      killed /p\n");
+	/* errnos, also next to the internal range, are numbers */
+	assert_string_equal(ret_line(-511, 0), "prog             1234   1      -511 /p\n");
+	assert_string_equal(ret_line(-531, 0), "prog             1234   1      -531 /p\n");
+	assert_string_equal(ret_line(-4, 0), "prog             1234   1       -4 /p\n");
+}
+
 static void test_escapes_control_and_invalid(void **state)
 {
 	struct fmt f = {};
@@ -269,6 +298,30 @@ static void test_whole_argv_skips_argv0_and_interpreter(void **state)
 					       EV_HAS_ARGV0 | EV_INTERP),
 				    &f),
 			    "./s.sh a");
+	/* the kernel counted the caller's words: the record starts at its argv[1], kept whole */
+	assert_string_equal(args_of(make_event("./s.sh", "./s.sh\0a\0", 9, EV_INTERP), &f),
+			    "./s.sh ./s.sh a");
+}
+
+static void test_cut_path_is_marked(void **state)
+{
+	static char path[FNAME_MAX], want[FNAME_MAX + 16];
+	struct fmt f = {};
+
+	(void)state;
+	memset(path, 'p', sizeof(path) - 1);
+	path[0] = '/';
+	/* the arguments after a cut path are whole: the mark ends the line */
+	snprintf(want, sizeof(want), "%s a ...", path);
+	assert_string_equal(args_of(make_event(path, "a\0", 2, EV_FNAME_CUT), &f), want);
+	/* as long, and whole */
+	want[strlen(want) - 4] = '\0';
+	assert_string_equal(args_of(make_event(path, "a\0", 2, 0), &f), want);
+	/* a dirfd-relative name is shown as long as a resolved path can be */
+	make_event(path + 1, "a\0", 2, EV_FNAME_USER);
+	ev.h.fd = 3;
+	snprintf(want, sizeof(want), "/dev/fd/3/%.*s a ...", FNAME_MAX - 1 - 10, path + 1);
+	assert_string_equal(args_of(decode(), &f), want);
 }
 
 static void test_line_filter(void **state)
@@ -374,6 +427,7 @@ int main(void)
 		cmocka_unit_test(test_uid_and_time_columns),
 		cmocka_unit_test(test_wall_time),
 		cmocka_unit_test(test_negative_ret),
+		cmocka_unit_test(test_cut_short_execs_say_so),
 		cmocka_unit_test(test_escapes_control_and_invalid),
 		cmocka_unit_test(test_utf8_kept_c1_escaped),
 		cmocka_unit_test(test_utf8_cut_sequence),
@@ -383,6 +437,7 @@ int main(void)
 		cmocka_unit_test(test_truncated_and_fault_marks),
 		cmocka_unit_test(test_execveat_paths),
 		cmocka_unit_test(test_whole_argv_skips_argv0_and_interpreter),
+		cmocka_unit_test(test_cut_path_is_marked),
 		cmocka_unit_test(test_line_filter),
 		cmocka_unit_test(test_rejects_malformed_records),
 		cmocka_unit_test(test_decodes_from_any_alignment),

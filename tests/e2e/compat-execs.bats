@@ -1,0 +1,94 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+# 32-bit execs: through the i386 system call entry (int $0x80, or any i386
+# process), and of i386 programs. The kernel fires no syscall tracepoints for
+# the i386 entry, yet every one that succeeds gets its line, and an i386
+# program's arguments are read from its 32-bit stack. A failed exec through the
+# i386 entry gets no line (documented in the README).
+
+load helpers
+
+setup_file() {
+	shared_tool_start -x
+}
+
+# Skips unless this kernel runs i386 code (IA32 emulation).
+need_ia32() {
+	[[ $(uname -m) == x86_64 ]] || skip "not an x86_64 machine"
+	"$EXECER" -I exec "$NOOP" >/dev/null 2>&1 ||
+		skip "this kernel does not run i386 code (no IA32 emulation)"
+}
+
+# Builds i386 copies of the helpers as EXECER32 and NOOP32 (gcc-multilib).
+need_i386_helpers() {
+	need_ia32
+	EXECER32=$WORK/execer32
+	NOOP32=$WORK/noop32
+	if ! cc -m32 -O2 -static -pthread "$E2E_ROOT/tests/helpers/execer.c" -o "$EXECER32" 2>/dev/null ||
+		! cc -m32 -O2 -static "$E2E_ROOT/tests/helpers/noop.c" -o "$NOOP32" 2>/dev/null; then
+		skip "no i386 toolchain to build the helpers (gcc-multilib)"
+	fi
+}
+
+run_execer32() {
+	EXECER=$EXECER32 run_execer "$@"
+}
+
+@test "execve through int \$0x80 from a 64-bit process" {
+	need_ia32
+	run_execer -I -R 0 exec "$NOOP"
+	run_execer -I -R 0 exec "$NOOP" "$TAG"
+	run_execer -I -R 0 exec "$NOOP" "$TAG" two "three words" four
+	run_execer -I -R 0 exec "$NOOP" "$TAG" 2 3 4 5 6 7 8 9 10 11
+	tool_sync
+	check_records
+}
+
+@test "execveat through int \$0x80, with a directory fd and with AT_EMPTY_PATH" {
+	need_ia32
+	run_execer -I -R 0 execveat "$(dirname "$NOOP")" noop "$TAG" at
+	run_execer -I -R 0 fexecve "$NOOP" "$TAG" fd
+	tool_sync
+	check_records
+}
+
+@test "an i386 program shows every argument, whatever their number" {
+	need_i386_helpers
+	run_execer -R 0 exec "$NOOP32"
+	run_execer -R 0 exec "$NOOP32" "$TAG"
+	run_execer -R 0 exec "$NOOP32" "$TAG" 2
+	run_execer -R 0 exec "$NOOP32" "$TAG" 2 3
+	run_execer -R 0 exec "$NOOP32" "$TAG" 2 3 4
+	run_execer -R 0 exec "$NOOP32" "$TAG" 2 3 4 5
+	run_execer -R 0 exec "$NOOP32" "$TAG" 2 3 4 5 6 7 8 9 10 11 12
+	run_execer -R 0 argc0 "$NOOP32"
+	tool_sync
+	check_records
+}
+
+@test "an i386 process execs i386 and 64-bit programs, and scripts" {
+	need_i386_helpers
+	printf '#!/bin/sh\nexit 0\n' >"$WORK/plain.sh"
+	printf '#!/bin/sh %s\nexit 0\n' "$WORK/self.sh" >"$WORK/self.sh"
+	chmod +x "$WORK/plain.sh" "$WORK/self.sh"
+	run_execer32 -R 0 exec "$NOOP32" "$TAG" 2 3
+	run_execer32 -R 0 exec "$NOOP" "$TAG" 2 3 4
+	run_execer32 -R 0 exec "$WORK/plain.sh" "$TAG" x
+	run_execer32 -R 0 exec "$WORK/self.sh" "$TAG" y
+	run_execer32 -R 0 execveat "$WORK" self.sh "$TAG" z
+	run_execer32 -R 0 -w thread exec "$NOOP32" "$TAG" thread
+	tool_sync
+	check_records
+}
+
+@test "a failed exec through the i386 entry gets no line (documented)" {
+	need_ia32
+	run_execer -I -R -2 exec "$WORK/missing" "$TAG-missing"
+	run_execer -I -R 0 exec "$NOOP" "$TAG-then"
+	tool_sync
+	# (the execer command lines carry the tags too: look at the executed path)
+	assert_eq "" "$(tool_lines_with "$TAG-missing" | awk -v p="$WORK/missing" '$5 == p')" \
+		"lines for the failed i386-entry exec"
+	[[ -n $(tool_lines_with "$TAG-then" | awk -v p="$NOOP" '$5 == p') ]] ||
+		fail "no line for the successful exec after it"
+}
