@@ -49,6 +49,7 @@ import os
 import platform
 import re
 import select
+import shlex
 import shutil
 import signal
 import statistics
@@ -649,16 +650,18 @@ class Bench:
         self.raise_pid_max()
         self.wl = Workloads(self.workdir)
         tools = []
-        for tool in self.args.tool or ["./execsnoop"]:
+        for spec in self.args.tool or ["./execsnoop"]:
+            # a build, and options for it: --tool "./execsnoop -j"
+            tool, *opts = shlex.split(spec)
             if not os.path.isabs(tool) and not os.path.exists(tool) and \
                     os.path.exists(os.path.join(ROOT, tool)):
                 tool = os.path.join(ROOT, tool)
-            tools.append(os.path.abspath(tool))
-        # one column per build: by file name, or numbered when names clash
-        names = [os.path.basename(t) for t in tools]
+            tools.append([os.path.abspath(tool)] + opts)
+        # one column per build: by file name and options, or numbered when they clash
+        names = [" ".join([os.path.basename(t[0])] + t[1:]) for t in tools]
         labels = names if len(set(names)) == len(names) else \
             ["execsnoop[%d]" % (i + 1) for i in range(len(tools))]
-        ours = [Tracer("ours" if len(tools) == 1 else "ours%d" % (i + 1), "ours", label, [tool])
+        ours = [Tracer("ours" if len(tools) == 1 else "ours%d" % (i + 1), "ours", label, tool)
                 for i, (tool, label) in enumerate(zip(tools, labels))]
         bpftrace = shutil.which("bpftrace") or "/usr/bin/bpftrace"
         self.tracers = ours + [
@@ -1172,8 +1175,8 @@ def main():
     p = argparse.ArgumentParser(description="Benchmark execsnoop side by side with "
                                 "libbpf-tools' execsnoop and bpftrace's execsnoop.bt.")
     p.add_argument("--tool", action="append", metavar="PATH",
-                   help="execsnoop binary (default ./execsnoop); give it again to measure "
-                   "several builds side by side")
+                   help="execsnoop binary (default ./execsnoop), with options if quoted "
+                   "(\"./execsnoop -j\"); give it again to measure several side by side")
     p.add_argument("--out", metavar="FILE", help="write raw figures as JSON to FILE")
     p.add_argument("--quick", action="store_true", help="fewer rounds and smaller storms")
     p.add_argument("--rounds", type=int, help="throughput rounds (default 4, quick 2)")
