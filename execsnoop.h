@@ -22,7 +22,8 @@
 #define EV_NO_STASH    (1U << 7) /* a failed exec whose entry was not stashed: no path, no arguments */
 #define EV_FNAME_CUT   (1U << 8) /* the path was longer than FNAME_MAX - 1 bytes: cut */
 #define EV_KILLED      (1U << 9) /* the process was being killed when the exec returned */
-#define EV_EXIT	       (1U << 10) /* not an exec: the end of a process seen exec'ing (ret: its wait status) */
+#define EV_EXIT                                                                                    \
+	(1U << 10) /* not an exec: the end of a process seen exec'ing (ret: its wait status) */
 
 /* Fixed part of a record, largest fields first. */
 struct event_hdr {

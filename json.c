@@ -64,12 +64,13 @@ static char *put_cut(char *d, const struct record *r, bool max_args)
 	} whys[] = {
 		{ EV_TRUNCATED, "args-limit" },	       { EV_FAULT, "unreadable" },
 		{ EV_ARGS_LOST, "ring-full" },	       { EV_NO_STASH, "no-entry" },
-		{ EV_FNAME_FAULT, "unreadable-path" },
+		{ EV_FNAME_FAULT, "unreadable-path" }, { EV_FNAME_CUT, "path-limit" },
 	};
 	__u32 f = r->h.flags;
 	bool first = true;
 
-	if (!(f & (EV_TRUNCATED | EV_FAULT | EV_ARGS_LOST | EV_NO_STASH | EV_FNAME_FAULT)) &&
+	if (!(f & (EV_TRUNCATED | EV_FAULT | EV_ARGS_LOST | EV_NO_STASH | EV_FNAME_FAULT |
+		   EV_FNAME_CUT)) &&
 	    !max_args)
 		return stpcpy(d, ",\"cut\":null");
 	d = stpcpy(d, ",\"cut\":[");
@@ -162,8 +163,9 @@ size_t json_exec(char *buf, struct json_ctx *c, const struct record *r, const st
 		shown++;
 	}
 	*d++ = ']';
-	d += sprintf(d, ",\"ret\":%d,\"errno\":", h->ret);
-	if (h->ret < 0 && strerrorname_np(-h->ret))
+	d += sprintf(d, ",\"ret\":%d,\"killed\":%s,\"errno\":", h->ret,
+		     h->flags & EV_KILLED ? "true" : "false");
+	if (h->ret < 0 && !(h->flags & EV_KILLED) && strerrorname_np(-h->ret))
 		d += sprintf(d, "\"%s\"", strerrorname_np(-h->ret));
 	else
 		d = stpcpy(d, "null");
