@@ -106,14 +106,22 @@ static void boost_autogroup(void)
 	close(fd);
 }
 
-/* Gives the reader the CPU it needs to keep up with a storm of execs. */
+/*
+ * Gives the reader the CPU it needs to keep up with a storm of execs. It
+ * sleeps until a ring has work for it, so real-time scheduling costs the
+ * machine nothing when quiet, and under a storm it takes what the records
+ * need. A nice value alone does not win: with autogroup scheduling, a storm
+ * in another session is weighed as a group against the reader's.
+ */
 static void raise_priority(void)
 {
 	struct sched_param sp = { .sched_priority = 1 };
 
 	switch (opts.priority) {
 	case PRIO_BOOST:
-		/* an unprivileged start keeps its priority: not worth failing for */
+		if (!sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &sp))
+			break;
+		/* without CAP_SYS_NICE: as high as allowed, not worth failing for */
 		if (getpriority(PRIO_PROCESS, 0) > BOOST_NICE)
 			setpriority(PRIO_PROCESS, 0, BOOST_NICE);
 		boost_autogroup();

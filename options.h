@@ -18,8 +18,8 @@
 #define SHOWN_SIZE (ESCAPED_MAX(SHOWN_MAX) + 4) /* a value as shown, "..." and NUL */
 
 enum priority {
-	PRIO_BOOST,    /* nice -20, as auditd's priority_boost at its highest */
-	PRIO_REALTIME, /* SCHED_FIFO */
+	PRIO_BOOST,    /* SCHED_FIFO 1, or nice -20 without CAP_SYS_NICE */
+	PRIO_REALTIME, /* SCHED_FIFO 1, or a warning */
 	PRIO_NONE,     /* as started */
 };
 
