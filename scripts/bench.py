@@ -712,11 +712,17 @@ class Bench:
             self.cgroup = path
         cg_write(self.cgroup, "cpu.cfs_period_us", CFS_PERIOD_US)
         cg_write(self.cgroup, "cpu.cfs_quota_us", CFS_QUOTA_US)
+        # a tracer under real-time scheduling is held by the real-time budget, to the same share
+        if os.path.exists(os.path.join(self.cgroup, "cpu.rt_runtime_us")):
+            cg_write(self.cgroup, "cpu.rt_period_us", CFS_PERIOD_US)
+            cg_write(self.cgroup, "cpu.rt_runtime_us", CFS_QUOTA_US)
         cg_write(self.cgroup, "cgroup.procs", pid)
 
     def unthrottle(self):
         if self.cgroup is not None:
             cg_write(self.cgroup, "cpu.cfs_quota_us", -1)
+            if os.path.exists(os.path.join(self.cgroup, "cpu.rt_runtime_us")):
+                cg_write(self.cgroup, "cpu.rt_runtime_us", CFS_PERIOD_US * 95 // 100)
 
     def remove_cgroup(self):
         if self.cgroup is None:
