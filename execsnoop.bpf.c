@@ -29,6 +29,7 @@ const volatile __u64 ring_bytes = 0;	 /* data bytes of each CPU's ring */
 const volatile __u64 ring_reserve = 0;	 /* kept free of full records, for path-only ones */
 const volatile bool want_detail = false; /* what only --json shows: the comm before the exec */
 const volatile bool trace_exits = false;
+const volatile bool want_cwd = false; /* the working directory of each exec */
 
 struct counters counters = {};
 
@@ -192,6 +193,7 @@ static __always_inline void fill_header(struct event *e, struct task_struct *tas
 	e->h.fd = AT_FDCWD;
 	e->h.flags = 0;
 	e->h.args_len = 0;
+	e->h.cwd_len = 0;
 	e->h.comm_before[0] = '\0';
 	bpf_get_current_comm(e->h.comm, sizeof(e->h.comm));
 }
@@ -231,7 +233,7 @@ static __always_inline void read_path(struct event *e, const void *src, bool use
 static __always_inline void emit(void *ctx, struct event *e)
 {
 	__u32 cpu = bpf_get_smp_processor_id();
-	__u64 size = EVENT_HDR_LEN + e->h.fname_len + e->h.args_len, used = 0;
+	__u64 size = EVENT_HDR_LEN + e->h.fname_len + e->h.args_len + e->h.cwd_len, used = 0;
 	struct ring_use *ru = bpf_map_lookup_elem(&ring_use, &cpu);
 
 	if (size > sizeof(*e))
@@ -246,7 +248,9 @@ static __always_inline void emit(void *ctx, struct event *e)
 	}
 	/* the path alone: the exec still gets its line */
 	e->h.flags |= EV_ARGS_LOST;
+	e->h.flags &= ~(EV_CWD | EV_CWD_CUT);
 	e->h.args_len = 0;
+	e->h.cwd_len = 0;
 	size = EVENT_HDR_LEN + e->h.fname_len;
 	if (size > sizeof(*e))
 		size = sizeof(*e);
@@ -284,6 +288,79 @@ SEC("tracepoint/syscalls/sys_enter_execveat")
 int sys_enter_execveat(struct sys_enter_ctx *ctx)
 {
 	return enter_exec((__s32)ctx->args[0], ctx->args[1], ctx->args[2]);
+}
+
+struct cwd_ctx {
+	struct event *e;
+	struct dentry *d;
+	struct vfsmount *mnt;
+	struct dentry *root_d; /* the task's root: a chroot ends the walk there */
+	struct vfsmount *root_mnt;
+	__u32 base; /* where the components go in e->data */
+	__u32 len;
+	bool cut;
+};
+
+/*
+ * One step from d towards the root: writes d's name, or crosses from the
+ * root of a mount to where it is mounted. 1 stops the walk.
+ */
+static long cwd_step(__u32 idx __attribute__((unused)), struct cwd_ctx *c)
+{
+	struct dentry *d = c->d, *parent;
+	struct vfsmount *mnt = c->mnt;
+	const unsigned char *name;
+	struct mount *m, *up;
+	__u32 pos;
+	long n;
+
+	if (d == c->root_d && mnt == c->root_mnt)
+		return 1;
+	parent = BPF_CORE_READ(d, d_parent);
+	if (d == BPF_CORE_READ(mnt, mnt_root) || d == parent) {
+		m = (void *)mnt - bpf_core_field_offset(struct mount, mnt);
+		up = BPF_CORE_READ(m, mnt_parent);
+		if (up == m)
+			return 1; /* the root of the mount namespace */
+		c->d = BPF_CORE_READ(m, mnt_mountpoint);
+		c->mnt = (void *)up + bpf_core_field_offset(struct mount, mnt);
+		return 0;
+	}
+	pos = c->base + c->len;
+	if (c->len + NAME_MAX_ + 1 > CWD_MAX || pos > FNAME_MAX + ARGS_MAX) {
+		c->cut = true;
+		return 1;
+	}
+	name = BPF_CORE_READ(d, d_name.name);
+	n = bpf_probe_read_kernel_str(&c->e->data[pos], NAME_MAX_ + 1, name);
+	if (n <= 0) {
+		c->cut = true;
+		return 1;
+	}
+	c->len += n;
+	c->d = parent;
+	return 0;
+}
+
+/* Appends the working directory, as its components from the last to the first. */
+static __always_inline void read_cwd(struct event *e, struct task_struct *task)
+{
+	struct cwd_ctx c = { .e = e };
+	struct fs_struct *fs = BPF_CORE_READ(task, fs);
+	long n;
+
+	if (!fs)
+		return;
+	c.d = BPF_CORE_READ(fs, pwd.dentry);
+	c.mnt = BPF_CORE_READ(fs, pwd.mnt);
+	c.root_d = BPF_CORE_READ(fs, root.dentry);
+	c.root_mnt = BPF_CORE_READ(fs, root.mnt);
+	c.base = e->h.fname_len + e->h.args_len;
+	n = bpf_loop(CWD_DEPTH_MAX, cwd_step, &c, 0);
+	if (n >= CWD_DEPTH_MAX)
+		c.cut = true;
+	e->h.cwd_len = c.len;
+	e->h.flags |= EV_CWD | (c.cut ? EV_CWD_CUT : 0);
 }
 
 /* Marks the current process as one whose exit is to be reported. */
@@ -547,6 +624,8 @@ int sched_process_exec(__u64 *ctx)
 		else
 			e->h.args_len = n;
 	}
+	if (want_cwd)
+		read_cwd(e, task);
 	emit(ctx, e);
 	if (trace_exits)
 		remember(e->h.ts);
@@ -676,6 +755,8 @@ static __always_inline int exit_exec(void *ctx, long ret)
 		e->h.flags |= EV_NO_STASH | EV_FNAME_FAULT;
 		__sync_fetch_and_add(&counters.args_lost_stash, 1);
 	}
+	if (want_cwd)
+		read_cwd(e, task);
 	emit(ctx, e);
 	slot_put(slot);
 out:

@@ -168,7 +168,7 @@ static bool print_record(const struct record *r)
 {
 	static struct words w;
 	/* every byte escaped, a quote pair and a space per word, the columns */
-	size_t need = 8 * (r->h.fname_len + r->h.args_len) + 256;
+	size_t need = 8 * (r->h.fname_len + r->h.args_len + r->h.cwd_len) + 256;
 	char *p;
 
 	if (r->h.flags & EV_EXIT)
@@ -178,7 +178,7 @@ static bool print_record(const struct record *r)
 	if (opts.exits && r->h.ret == 0 && procset_add(&printed, r->h.pid, r->h.start_ns))
 		fail("remembering a process for --exits", ENOMEM);
 	if (opts.json)
-		need = 6 * (r->h.fname_len + r->h.args_len) + 1024;
+		need = 6 * (r->h.fname_len + r->h.args_len + r->h.cwd_len) + 1024;
 	p = output_room(&out, need, &exiting);
 	if (!p)
 		return false;
@@ -389,6 +389,7 @@ static void configure(struct execsnoop_bpf *skel, int ncpu, size_t ring)
 	skel->rodata->trace_failed = opts.fails;
 	skel->rodata->want_detail = opts.json;
 	skel->rodata->trace_exits = opts.exits;
+	skel->rodata->want_cwd = opts.json || opts.cwd;
 	bpf_program__set_autoload(skel->progs.sched_process_exit, opts.exits);
 	skel->rodata->targ_uid = opts.uid;
 	skel->rodata->targ_ppid = opts.ppid;
@@ -508,6 +509,7 @@ int main(int argc, char **argv)
 	fmt.print_uid = opts.print_uid;
 	fmt.quote = opts.quote;
 	fmt.container = opts.container;
+	fmt.cwd = opts.cwd;
 	fmt.cgroup_path = cgroup_path;
 	jctx.cgroup_path = cgroup_path;
 	fmt.max_args = opts.max_args;

@@ -10,6 +10,9 @@
 #define NO_UID		  0xffffffffU /* no uid filter */
 #define NO_PPID		  0	      /* no parent filter */
 #define SCRATCH_SLOTS_MAX 64	      /* record buffers, shared out over the CPUs */
+#define CWD_MAX		  3584	      /* bytes of the working directory captured */
+#define CWD_DEPTH_MAX	  256	      /* its components and mount points walked */
+#define NAME_MAX_	  255	      /* one component */
 
 /* event.flags */
 #define EV_TRUNCATED   (1U << 0) /* arguments were cut at ARGS_MAX */
@@ -20,8 +23,10 @@
 #define EV_INTERP      (1U << 5) /* an interpreter put its words in front of it */
 #define EV_ARGS_LOST   (1U << 6) /* the ring had no room for the arguments: only the path was sent */
 #define EV_NO_STASH    (1U << 7) /* a failed exec whose entry was not stashed: no path, no arguments */
-#define EV_FNAME_CUT   (1U << 8) /* the path was longer than FNAME_MAX - 1 bytes: cut */
-#define EV_KILLED      (1U << 9) /* the process was being killed when the exec returned */
+#define EV_FNAME_CUT   (1U << 8)  /* the path was longer than FNAME_MAX - 1 bytes: cut */
+#define EV_KILLED      (1U << 9)  /* the process was being killed when the exec returned */
+#define EV_CWD	       (1U << 11) /* data holds the working directory after the arguments */
+#define EV_CWD_CUT     (1U << 12) /* it was deeper or longer than what is captured */
 #define EV_EXIT                                                                                    \
 	(1U << 10) /* not an exec: the end of a process seen exec'ing (ret: its wait status) */
 
@@ -45,6 +50,8 @@ struct event_hdr {
 	__u32 flags;
 	__u32 fname_len;
 	__u32 args_len;
+	__u32 cwd_len; /* EV_CWD: its components from the last to the first, each NUL-terminated */
+	__u32 pad;
 	char comm[TASK_COMM_LEN];
 	char comm_before[TASK_COMM_LEN]; /* with want_detail; else empty */
 };

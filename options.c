@@ -14,7 +14,7 @@
 #define EXECSNOOP_VERSION "1.0.0"
 #endif
 
-enum { OPT_MAX_ARGS = 1000, OPT_PRIORITY, OPT_RING_SIZE, OPT_CONTAINER };
+enum { OPT_MAX_ARGS = 1000, OPT_PRIORITY, OPT_RING_SIZE, OPT_CONTAINER, OPT_CWD };
 
 static const char usage[] =
 	"Usage: execsnoop [OPTION...]\n"
@@ -35,6 +35,7 @@ static const char usage[] =
 	"  -c, --cgroup=PATH    only processes in this cgroup v2 directory\n"
 	"      --container      a CONTAINER column: the container id in the cgroup path, or\n"
 	"                       the cgroup's last component\n"
+	"      --cwd            a CWD column before ARGS: the working directory, quoted\n"
 	"      --max-args=N     print at most N arguments (default: all captured)\n"
 	"      --priority=P     boost (default: SCHED_FIFO 1, or nice -20 where that is\n"
 	"                       not allowed), realtime (SCHED_FIFO 1, or a warning) or\n"
@@ -61,6 +62,7 @@ static const struct option longopts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "exits", no_argument, NULL, 'e' },
 	{ "container", no_argument, NULL, OPT_CONTAINER },
+	{ "cwd", no_argument, NULL, OPT_CWD },
 	{ "name", required_argument, NULL, 'n' },
 	{ "line", required_argument, NULL, 'l' },
 	{ "ppid", required_argument, NULL, 'P' },
@@ -229,6 +231,9 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 			break;
 		case OPT_CONTAINER:
 			o->container = true;
+			break;
+		case OPT_CWD:
+			o->cwd = true;
 			break;
 		case 'n':
 			o->name = optarg;

@@ -38,6 +38,7 @@ struct options {
 	bool json;
 	bool exits;
 	bool container;
+	bool cwd;
 	__u32 uid;	       /* NO_UID: any */
 	__u32 ppid;	       /* NO_PPID: any */
 	unsigned int max_args; /* 0: no limit */

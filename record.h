@@ -22,7 +22,11 @@ struct words {
 	bool has_path;
 	const char *args; /* NUL-separated; the last may be unterminated */
 	size_t args_len;
-	bool cut; /* something was not captured */
+	bool cut;     /* something was not captured */
+	bool has_cwd; /* the working directory was asked for and read */
+	bool cwd_cut; /* it was longer or deeper than what is captured */
+	size_t cwd_len;
+	char cwd[CWD_MAX + 2]; /* "/a/b", made from the record's components */
 };
 
 /* Checks that size bytes at raw hold a whole record and decodes it; 0 or -EINVAL. */

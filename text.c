@@ -48,7 +48,8 @@ size_t text_header(char *buf, const struct fmt *f)
 		n += sprintf(buf + n, "%-6s ", "UID");
 	if (f->container)
 		n += sprintf(buf + n, "%-*s ", CONTAINER_WIDTH, "CONTAINER");
-	n += sprintf(buf + n, "%-16s %-6s %-6s %3s %s\n", "PCOMM", "PID", "PPID", "RET", "ARGS");
+	n += sprintf(buf + n, "%-16s %-6s %-6s %3s %s%s\n", "PCOMM", "PID", "PPID", "RET",
+		     f->cwd ? "CWD " : "", "ARGS");
 	return n;
 }
 
@@ -163,6 +164,15 @@ size_t text_line(char *buf, struct fmt *f, const struct record *r, const struct 
 	else
 		n += sprintf(buf + n, "%3d ", r->h.ret);
 
+	if (f->cwd) {
+		if (w->has_cwd)
+			n += put_word(buf + n, w->cwd, w->cwd_len, true);
+		else
+			buf[n++] = '-';
+		buf[n++] = w->cwd_cut ? '+' : ' ';
+		if (w->cwd_cut)
+			buf[n++] = ' ';
+	}
 	if (w->has_path)
 		n += put_word(buf + n, w->path, w->path_len, f->quote);
 	while (off < w->args_len) {

@@ -18,6 +18,7 @@ struct fmt {
 	bool print_uid;
 	bool quote;
 	bool container;	       /* a CONTAINER column */
+	bool cwd;	       /* a CWD column before ARGS, quoted; + after it when cut */
 	unsigned int max_args; /* 0: no limit */
 	/* the path of a cgroup v2 id, or NULL */
 	const char *(*cgroup_path)(__u64 id);

@@ -12,7 +12,7 @@ NOOP=${NOOP:-$E2E_ROOT/.output/tests/noop}
 SPAWN=${SPAWN:-$E2E_ROOT/.output/tests/spawn}
 CHAIN=${CHAIN:-$E2E_ROOT/.output/tests/chain}
 ENDER=${ENDER:-$E2E_ROOT/.output/tests/ender}
-HEADER_RE='(^| )PCOMM +PID +PPID +RET +ARGS$'
+HEADER_RE='(^| )PCOMM +PID +PPID +RET +(CWD +)?ARGS$'
 
 # Prints its arguments, one per line, on stderr (shown when a test fails); returns 1.
 fail() {
