@@ -194,6 +194,7 @@ static __always_inline void fill_header(struct event *e, struct task_struct *tas
 	e->h.flags = 0;
 	e->h.args_len = 0;
 	e->h.cwd_len = 0;
+	e->h.exe_len = 0;
 	e->h.comm_before[0] = '\0';
 	bpf_get_current_comm(e->h.comm, sizeof(e->h.comm));
 }
@@ -233,7 +234,8 @@ static __always_inline void read_path(struct event *e, const void *src, bool use
 static __always_inline void emit(void *ctx, struct event *e)
 {
 	__u32 cpu = bpf_get_smp_processor_id();
-	__u64 size = EVENT_HDR_LEN + e->h.fname_len + e->h.args_len + e->h.cwd_len, used = 0;
+	__u64 size = EVENT_HDR_LEN + e->h.fname_len + e->h.args_len + e->h.cwd_len + e->h.exe_len;
+	__u64 used = 0;
 	struct ring_use *ru = bpf_map_lookup_elem(&ring_use, &cpu);
 
 	if (size > sizeof(*e))
@@ -248,9 +250,10 @@ static __always_inline void emit(void *ctx, struct event *e)
 	}
 	/* the path alone: the exec still gets its line */
 	e->h.flags |= EV_ARGS_LOST;
-	e->h.flags &= ~(EV_CWD | EV_CWD_CUT);
+	e->h.flags &= ~(EV_CWD | EV_CWD_CUT | EV_EXE | EV_EXE_CUT);
 	e->h.args_len = 0;
 	e->h.cwd_len = 0;
+	e->h.exe_len = 0;
 	size = EVENT_HDR_LEN + e->h.fname_len;
 	if (size > sizeof(*e))
 		size = sizeof(*e);
@@ -327,7 +330,7 @@ static long cwd_step(__u32 idx __attribute__((unused)), struct cwd_ctx *c)
 		return 0;
 	}
 	pos = c->base + c->len;
-	if (c->len + NAME_MAX_ + 1 > CWD_MAX || pos > FNAME_MAX + ARGS_MAX) {
+	if (c->len + NAME_MAX_ + 1 > CWD_MAX || pos > FNAME_MAX + ARGS_MAX + CWD_MAX) {
 		c->cut = true;
 		return 1;
 	}
@@ -342,25 +345,47 @@ static long cwd_step(__u32 idx __attribute__((unused)), struct cwd_ctx *c)
 	return 0;
 }
 
-/* Appends the working directory, as its components from the last to the first. */
+/* Walks from d on mnt up to the task's root; appends the components, the last first. */
+static __always_inline __u32 walk_path(struct event *e, struct fs_struct *fs, struct dentry *d,
+				       struct vfsmount *mnt, bool *cut)
+{
+	struct cwd_ctx c = { .e = e, .d = d, .mnt = mnt };
+	long n;
+
+	c.root_d = BPF_CORE_READ(fs, root.dentry);
+	c.root_mnt = BPF_CORE_READ(fs, root.mnt);
+	c.base = e->h.fname_len + e->h.args_len + e->h.cwd_len;
+	n = bpf_loop(CWD_DEPTH_MAX, cwd_step, &c, 0);
+	*cut = c.cut || n >= CWD_DEPTH_MAX;
+	return c.len;
+}
+
+/* Appends the working directory. */
 static __always_inline void read_cwd(struct event *e, struct task_struct *task)
 {
-	struct cwd_ctx c = { .e = e };
 	struct fs_struct *fs = BPF_CORE_READ(task, fs);
-	long n;
+	bool cut;
 
 	if (!fs)
 		return;
-	c.d = BPF_CORE_READ(fs, pwd.dentry);
-	c.mnt = BPF_CORE_READ(fs, pwd.mnt);
-	c.root_d = BPF_CORE_READ(fs, root.dentry);
-	c.root_mnt = BPF_CORE_READ(fs, root.mnt);
-	c.base = e->h.fname_len + e->h.args_len;
-	n = bpf_loop(CWD_DEPTH_MAX, cwd_step, &c, 0);
-	if (n >= CWD_DEPTH_MAX)
-		c.cut = true;
-	e->h.cwd_len = c.len;
-	e->h.flags |= EV_CWD | (c.cut ? EV_CWD_CUT : 0);
+	e->h.cwd_len =
+		walk_path(e, fs, BPF_CORE_READ(fs, pwd.dentry), BPF_CORE_READ(fs, pwd.mnt), &cut);
+	e->h.flags |= EV_CWD | (cut ? EV_CWD_CUT : 0);
+}
+
+/* Appends the path of the file executed, resolved: no symlink, no relative part. */
+static __always_inline void read_exe(struct event *e, struct task_struct *task,
+				     struct linux_binprm *bprm)
+{
+	struct fs_struct *fs = BPF_CORE_READ(task, fs);
+	struct file *f = BPF_CORE_READ(bprm, file);
+	bool cut;
+
+	if (!fs || !f)
+		return;
+	e->h.exe_len = walk_path(e, fs, BPF_CORE_READ(f, f_path.dentry),
+				 BPF_CORE_READ(f, f_path.mnt), &cut);
+	e->h.flags |= EV_EXE | (cut ? EV_EXE_CUT : 0);
 }
 
 /* Marks the current process as one whose exit is to be reported. */
@@ -626,6 +651,8 @@ int sched_process_exec(__u64 *ctx)
 	}
 	if (want_cwd)
 		read_cwd(e, task);
+	if (want_cwd)
+		read_exe(e, task, bprm);
 	emit(ctx, e);
 	if (trace_exits)
 		remember(e->h.ts);

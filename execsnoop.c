@@ -169,6 +169,7 @@ static bool print_record(const struct record *r)
 	static struct words w;
 	/* every byte escaped, a quote pair and a space per word, the columns */
 	size_t need = 8 * (r->h.fname_len + r->h.args_len + r->h.cwd_len) + 256;
+	size_t jneed = 6 * (r->h.fname_len + r->h.args_len + r->h.cwd_len + r->h.exe_len) + 1024;
 	char *p;
 
 	if (r->h.flags & EV_EXIT)
@@ -178,7 +179,7 @@ static bool print_record(const struct record *r)
 	if (opts.exits && r->h.ret == 0 && procset_add(&printed, r->h.pid, r->h.start_ns))
 		fail("remembering a process for --exits", ENOMEM);
 	if (opts.json)
-		need = 6 * (r->h.fname_len + r->h.args_len + r->h.cwd_len) + 1024;
+		need = jneed;
 	p = output_room(&out, need, &exiting);
 	if (!p)
 		return false;

@@ -27,6 +27,8 @@
 #define EV_KILLED      (1U << 9)  /* the process was being killed when the exec returned */
 #define EV_CWD	       (1U << 11) /* data holds the working directory after the arguments */
 #define EV_CWD_CUT     (1U << 12) /* it was deeper or longer than what is captured */
+#define EV_EXE	       (1U << 13) /* data holds the executable's resolved path after the cwd */
+#define EV_EXE_CUT     (1U << 14) /* it was deeper or longer than what is captured */
 #define EV_EXIT                                                                                    \
 	(1U << 10) /* not an exec: the end of a process seen exec'ing (ret: its wait status) */
 
@@ -51,7 +53,7 @@ struct event_hdr {
 	__u32 fname_len;
 	__u32 args_len;
 	__u32 cwd_len; /* EV_CWD: its components from the last to the first, each NUL-terminated */
-	__u32 pad;
+	__u32 exe_len; /* EV_EXE: the same for the file executed, resolved */
 	char comm[TASK_COMM_LEN];
 	char comm_before[TASK_COMM_LEN]; /* with want_detail; else empty */
 };
@@ -63,7 +65,7 @@ struct event_hdr {
  */
 struct event {
 	struct event_hdr h;
-	char data[FNAME_MAX + ARGS_MAX + STR_CHUNK];
+	char data[FNAME_MAX + ARGS_MAX + STR_CHUNK + CWD_MAX];
 };
 
 #define EVENT_HDR_LEN sizeof(struct event_hdr)

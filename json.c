@@ -65,13 +65,13 @@ static char *put_cut(char *d, const struct record *r, bool max_args)
 		{ EV_TRUNCATED, "args-limit" },	       { EV_FAULT, "unreadable" },
 		{ EV_ARGS_LOST, "ring-full" },	       { EV_NO_STASH, "no-entry" },
 		{ EV_FNAME_FAULT, "unreadable-path" }, { EV_FNAME_CUT, "path-limit" },
-		{ EV_CWD_CUT, "cwd-limit" },
+		{ EV_CWD_CUT, "cwd-limit" },	       { EV_EXE_CUT, "path-resolved-limit" },
 	};
 	__u32 f = r->h.flags;
 	bool first = true;
 
 	if (!(f & (EV_TRUNCATED | EV_FAULT | EV_ARGS_LOST | EV_NO_STASH | EV_FNAME_FAULT |
-		   EV_FNAME_CUT | EV_CWD_CUT)) &&
+		   EV_FNAME_CUT | EV_CWD_CUT | EV_EXE_CUT)) &&
 	    !max_args)
 		return stpcpy(d, ",\"cut\":null");
 	d = stpcpy(d, ",\"cut\":[");
@@ -148,6 +148,11 @@ size_t json_exec(char *buf, struct json_ctx *c, const struct record *r, const st
 	d = stpcpy(d, ",\"path\":");
 	if (w->has_path)
 		d += json_bytes(d, w->path, w->path_len);
+	else
+		d = stpcpy(d, "null");
+	d = stpcpy(d, ",\"path_resolved\":");
+	if (w->has_exe)
+		d += json_bytes(d, w->exe, w->exe_len);
 	else
 		d = stpcpy(d, "null");
 	d = stpcpy(d, ",\"cwd\":");

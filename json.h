@@ -11,7 +11,7 @@
 #define JSON_VERSION 1
 
 /* Room for the longest exec object: every byte as \u00XX, names and numbers. */
-#define JSON_MAX_LEN (6 * (FNAME_MAX + 64 + ARGS_MAX) + 8 * TASK_COMM_LEN + 1024)
+#define JSON_MAX_LEN (6 * (FNAME_MAX + 64 + ARGS_MAX + 2 * CWD_MAX) + 8 * TASK_COMM_LEN + 1024)
 
 struct json_ctx {
 	__s64 wall_offset_ns;  /* CLOCK_REALTIME - CLOCK_BOOTTIME, kept current by the caller */

@@ -22,9 +22,9 @@ int record_decode(struct record *r, const void *raw, size_t size)
 	/* the ring gives no alignment the header's fields need */
 	memcpy(&r->h, raw, EVENT_HDR_LEN);
 	if (r->h.fname_len < 1 || r->h.fname_len > FNAME_MAX || r->h.args_len > ARGS_MAX ||
-	    r->h.cwd_len > CWD_MAX)
+	    r->h.cwd_len > CWD_MAX || r->h.exe_len > CWD_MAX)
 		return -EINVAL;
-	if (EVENT_HDR_LEN + r->h.fname_len + r->h.args_len + r->h.cwd_len > size)
+	if (EVENT_HDR_LEN + r->h.fname_len + r->h.args_len + r->h.cwd_len + r->h.exe_len > size)
 		return -EINVAL;
 	r->data = (const char *)raw + EVENT_HDR_LEN;
 	return 0;
@@ -56,33 +56,41 @@ static bool nth_is(const char *s, size_t n, unsigned int k, const char *str, siz
 	return off < n && str_len(s + off, n - off) == len && !memcmp(s + off, str, len);
 }
 
-/* The working directory from its components, last first: "b\0a\0" gives "/a/b". */
-static void make_cwd(const struct record *r, struct words *w)
+/* A path from its components, last first: "b\0a\0" gives "/a/b". Returns its length. */
+static size_t assemble(const char *s, size_t n, char *out, size_t cap)
 {
-	const char *s = r->data + r->h.fname_len + r->h.args_len;
-	size_t n = r->h.cwd_len, end = n, start, len;
+	size_t end = n, start, len, k = 0;
 
-	w->has_cwd = r->h.flags & EV_CWD;
-	w->cwd_cut = r->h.flags & EV_CWD_CUT;
-	w->cwd_len = 0;
-	if (!w->has_cwd)
-		return;
 	/* from the end of the area backwards: the first component is last */
 	while (end > 0) {
 		start = end - 1; /* the NUL ending this component */
 		while (start > 0 && s[start - 1])
 			start--;
 		len = end - 1 - start;
-		if (w->cwd_len + 1 + len > sizeof(w->cwd) - 1)
+		if (k + 1 + len > cap - 1)
 			break;
-		w->cwd[w->cwd_len++] = '/';
-		memcpy(w->cwd + w->cwd_len, s + start, len);
-		w->cwd_len += len;
+		out[k++] = '/';
+		memcpy(out + k, s + start, len);
+		k += len;
 		end = start;
 	}
-	if (!w->cwd_len)
-		w->cwd[w->cwd_len++] = '/';
-	w->cwd[w->cwd_len] = '\0';
+	if (!k)
+		out[k++] = '/';
+	out[k] = '\0';
+	return k;
+}
+
+static void make_paths(const struct record *r, struct words *w)
+{
+	const char *cwd = r->data + r->h.fname_len + r->h.args_len;
+
+	w->has_cwd = r->h.flags & EV_CWD;
+	w->cwd_cut = r->h.flags & EV_CWD_CUT;
+	w->cwd_len = w->has_cwd ? assemble(cwd, r->h.cwd_len, w->cwd, sizeof(w->cwd)) : 0;
+	w->has_exe = r->h.flags & EV_EXE;
+	w->exe_cut = r->h.flags & EV_EXE_CUT;
+	w->exe_len =
+		w->has_exe ? assemble(cwd + r->h.cwd_len, r->h.exe_len, w->exe, sizeof(w->exe)) : 0;
 }
 
 void record_words(const struct record *r, struct words *w)
@@ -92,7 +100,7 @@ void record_words(const struct record *r, struct words *w)
 	const char *args = r->data + r->h.fname_len;
 	size_t alen = r->h.args_len;
 
-	make_cwd(r, w);
+	make_paths(r, w);
 	w->cut = r->h.flags & (EV_TRUNCATED | EV_FAULT | EV_ARGS_LOST | EV_NO_STASH | EV_FNAME_CUT);
 	w->args = NULL;
 	w->args_len = 0;

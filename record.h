@@ -27,6 +27,10 @@ struct words {
 	bool cwd_cut; /* it was longer or deeper than what is captured */
 	size_t cwd_len;
 	char cwd[CWD_MAX + 2]; /* "/a/b", made from the record's components */
+	bool has_exe;	       /* the file executed, resolved, was asked for and read */
+	bool exe_cut;
+	size_t exe_len;
+	char exe[CWD_MAX + 2];
 };
 
 /* Checks that size bytes at raw hold a whole record and decodes it; 0 or -EINVAL. */

@@ -123,3 +123,19 @@ assert len(objs) == 1, objs
 assert objs[0]["cut"] == ["args-limit"], objs[0]["cut"]
 ' || fail "the cut is not reported"
 }
+
+@test "the path as executed and as resolved: a symlink, a relative path" {
+	ln -s "$NOOP" "$WORK/link"
+	"$WORK/link" "$TAG" via-link
+	(cd "${NOOP%/*}" && "./${NOOP##*/}" "$TAG" relative)
+	tool_sync
+	check_schema
+	NOOP_REAL=$(readlink -f "$NOOP") WORK=$WORK py_check '
+seen = {b(o["args"][-1]): o for o in objs}
+a, r = seen[b"via-link"], seen[b"relative"]
+assert b(a["path"]) == (os.environ["WORK"] + "/link").encode(), a["path"]
+assert b(a["path_resolved"]) == os.environ["NOOP_REAL"].encode(), a["path_resolved"]
+assert b(r["path"]).startswith(b"./"), r["path"]
+assert b(r["path_resolved"]) == os.environ["NOOP_REAL"].encode(), r["path_resolved"]
+' || fail "paths as executed and resolved are wrong"
+}
