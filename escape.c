@@ -136,31 +136,12 @@ size_t escape(char *dst, const char *src, size_t n, bool quote)
 	return d - dst;
 }
 
-bool utf8_valid(const char *src, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)src;
-	unsigned int cp;
-	size_t i = 0, len;
-
-	while (i < n) {
-		if (s[i] < 0x80) {
-			i++;
-			continue;
-		}
-		len = utf8_len(s + i, n - i, &cp);
-		if (!len)
-			return false;
-		i += len;
-	}
-	return true;
-}
-
 size_t escape_json(char *dst, const char *src, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)src;
 	char *d = dst;
-	size_t i = 0, k;
-	unsigned int c;
+	size_t i = 0, k, len;
+	unsigned int c, cp;
 
 	while (i < n) {
 		c = s[i];
@@ -182,14 +163,19 @@ size_t escape_json(char *dst, const char *src, size_t n)
 			i++;
 			continue;
 		}
-		/* U+0080..U+009F: C1 controls, two bytes in UTF-8 */
-		if (c == 0xc2 && i + 1 < n && s[i + 1] < 0xa0) {
-			c = s[i + 1];
-			i++;
-		} else if (c >= 0x80) {
-			*d++ = c;
-			i++;
-			continue;
+		if (c >= 0x80) {
+			len = utf8_len(s + i, n - i, &cp);
+			if (!len)
+				return ESCAPE_INVALID;
+			if (cp >= 0xa0) {
+				memcpy(d, s + i, len);
+				d += len;
+				i += len;
+				continue;
+			}
+			/* U+0080..U+009F: C1 controls */
+			c = cp;
+			i += len - 1;
 		}
 		memcpy(d, "\\u00", 4);
 		d[4] = hex[c >> 4];

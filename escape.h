@@ -16,13 +16,14 @@
  */
 size_t escape(char *dst, const char *src, size_t n, bool quote);
 
-/* True when the n bytes at s are valid UTF-8 (no overlong forms, no surrogates). */
-bool utf8_valid(const char *s, size_t n);
+#define ESCAPE_INVALID ((size_t)-1)
 
 /*
- * Escapes n bytes of valid UTF-8 for a JSON string, without the quotes: " and
- * \ with a backslash, control characters (C0, DEL, C1) as \n, \t, \r or
- * \u00XX, so that the line is also safe on a terminal. Returns the bytes written.
+ * Escapes n bytes for a JSON string, without the quotes: " and \ with a
+ * backslash, control characters (C0, DEL, C1) as \n, \t, \r or \u00XX, so that
+ * the line is also safe on a terminal. Returns the bytes written, or
+ * ESCAPE_INVALID when they are not valid UTF-8 (overlong forms and
+ * surrogates are not).
  */
 size_t escape_json(char *dst, const char *src, size_t n);
 

@@ -10,14 +10,16 @@ static const char hex[] = "0123456789abcdef";
 size_t json_bytes(char *dst, const char *s, size_t n)
 {
 	char *d = dst;
+	size_t len;
 
-	if (utf8_valid(s, n)) {
-		*d++ = '"';
-		d += escape_json(d, s, n);
+	*d++ = '"';
+	len = escape_json(d, s, n);
+	if (len != ESCAPE_INVALID) {
+		d += len;
 		*d++ = '"';
 		return d - dst;
 	}
-	d = stpcpy(d, "{\"hex\":\"");
+	d = stpcpy(dst, "{\"hex\":\"");
 	for (size_t i = 0; i < n; i++) {
 		*d++ = hex[(unsigned char)s[i] >> 4];
 		*d++ = hex[(unsigned char)s[i] & 0xf];
@@ -46,7 +48,39 @@ static size_t put_time(char *d, struct json_ctx *c, __u64 ts)
 		strftime(c->date, sizeof(c->date), "%Y-%m-%dT%H:%M:%S", &tm);
 		c->secs = secs;
 	}
-	return sprintf(d, "\"%s.%09lldZ\"", c->date, (long long)(ns % 1000000000LL));
+	__u64 frac = ns % 1000000000LL;
+	char *p = d;
+
+	*p++ = '"';
+	p = stpcpy(p, c->date);
+	*p++ = '.';
+	for (int i = 8; i >= 0; i--, frac /= 10)
+		p[i] = '0' + frac % 10;
+	p += 9;
+	*p++ = 'Z';
+	*p++ = '"';
+	return p - d;
+}
+
+/* A decimal number, without sprintf: this runs for every field of every object. */
+static char *put_u64(char *d, __u64 v)
+{
+	char tmp[20];
+	int n = 0;
+
+	do {
+		tmp[n++] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	while (n)
+		*d++ = tmp[--n];
+	return d;
+}
+
+/* ,"key":value */
+static char *put_key_u64(char *d, const char *key, __u64 v)
+{
+	return put_u64(stpcpy(d, key), v);
 }
 
 static char *put_key_bytes(char *d, const char *key, const char *s, size_t n)
@@ -92,14 +126,20 @@ static char *put_common(char *d, struct json_ctx *c, const struct record *r, con
 	const struct event_hdr *h = &r->h;
 	const char *user = c->user_name ? c->user_name(h->uid) : NULL;
 
-	d += sprintf(d, "{\"type\":\"%s\",\"version\":%d,\"time\":", type, JSON_VERSION);
+	d = stpcpy(stpcpy(stpcpy(d, "{\"type\":\""), type), "\",\"version\":");
+	d = put_u64(d, JSON_VERSION);
+	d = stpcpy(d, ",\"time\":");
 	d += put_time(d, c, h->ts);
-	d += sprintf(d,
-		     ",\"ts_ns\":%llu,\"pid\":%u,\"tid\":%u,\"ppid\":%u,\"id\":\"%u@%llu\","
-		     "\"parent_id\":\"%u@%llu\",\"uid\":%u,\"user\":",
-		     (unsigned long long)h->ts, h->pid, h->tid, h->ppid, h->pid,
-		     (unsigned long long)h->start_ns, h->ppid,
-		     (unsigned long long)h->parent_start_ns, h->uid);
+	d = put_key_u64(d, ",\"ts_ns\":", h->ts);
+	d = put_key_u64(d, ",\"pid\":", h->pid);
+	d = put_key_u64(d, ",\"tid\":", h->tid);
+	d = put_key_u64(d, ",\"ppid\":", h->ppid);
+	d = put_key_u64(d, ",\"id\":\"", h->pid);
+	d = put_key_u64(d, "@", h->start_ns);
+	d = put_key_u64(d, "\",\"parent_id\":\"", h->ppid);
+	d = put_key_u64(d, "@", h->parent_start_ns);
+	d = put_key_u64(d, "\",\"uid\":", h->uid);
+	d = stpcpy(d, ",\"user\":");
 	if (user)
 		d += json_bytes(d, user, strlen(user));
 	else
@@ -181,12 +221,14 @@ size_t json_exec(char *buf, struct json_ctx *c, const struct record *r, const st
 	else
 		d = stpcpy(d, "null");
 	cg = c->cgroup_path ? c->cgroup_path(h->cgroup_id) : NULL;
-	d += sprintf(d, ",\"cgroup_id\":%llu,\"cgroup\":", (unsigned long long)h->cgroup_id);
+	d = stpcpy(put_key_u64(d, ",\"cgroup_id\":", h->cgroup_id), ",\"cgroup\":");
 	if (cg)
 		d += json_bytes(d, cg, strlen(cg));
 	else
 		d = stpcpy(d, "null");
-	d += sprintf(d, ",\"pidns\":%u,\"ns_pid\":%u,\"mntns\":%u", h->pidns, h->ns_pid, h->mntns);
+	d = put_key_u64(d, ",\"pidns\":", h->pidns);
+	d = put_key_u64(d, ",\"ns_pid\":", h->ns_pid);
+	d = put_key_u64(d, ",\"mntns\":", h->mntns);
 	d = put_cut(d, r, more);
 	d = stpcpy(d, "}\n");
 	return d - buf;

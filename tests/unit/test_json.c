@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* JSON Lines: lossless bytes, the exec and exit objects. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "json.h"
+
+static struct event ev;
+static struct record rec;
+static struct words w;
+static char out[JSON_MAX_LEN];
+
+static const char *bytes(const char *s, size_t n)
+{
+	out[json_bytes(out, s, n)] = '\0';
+	return out;
+}
+
+static void test_bytes_utf8_is_a_string(void **state)
+{
+	(void)state;
+	assert_string_equal(bytes("plain", 5), "\"plain\"");
+	assert_string_equal(bytes("", 0), "\"\"");
+	assert_string_equal(bytes("h\xc3\xa9llo \xe2\x82\xac", 10),
+			    "\"h\xc3\xa9llo \xe2\x82\xac\"");
+	assert_string_equal(bytes("q\"b\\s", 5), "\"q\\\"b\\\\s\"");
+}
+
+static void test_bytes_controls_are_escaped(void **state)
+{
+	(void)state;
+	assert_string_equal(bytes("a\nb\tc\rd", 7), "\"a\\nb\\tc\\rd\"");
+	assert_string_equal(bytes("\x1b[31m\x7f", 6), "\"\\u001b[31m\\u007f\"");
+	/* U+009B, a C1 control: valid UTF-8, escaped for terminals */
+	assert_string_equal(bytes("\xc2\x9b", 2), "\"\\u009b\"");
+	/* NUL inside is a control like any other */
+	assert_string_equal(bytes("a\0b", 3), "\"a\\u0000b\"");
+}
+
+static void test_bytes_invalid_utf8_is_hex(void **state)
+{
+	(void)state;
+	assert_string_equal(bytes("\xff\x01", 2), "{\"hex\":\"ff01\"}");
+	/* overlong, surrogate, cut sequence */
+	assert_string_equal(bytes("\xc0\xaf", 2), "{\"hex\":\"c0af\"}");
+	assert_string_equal(bytes("\xed\xa0\x80", 3), "{\"hex\":\"eda080\"}");
+	assert_string_equal(bytes("ok\xe2\x82", 4), "{\"hex\":\"6f6be282\"}");
+}
+
+static const char *user_of(__u32 uid)
+{
+	return uid == 0 ? "root" : NULL;
+}
+
+static const struct record *make(const char *path, const char *args, size_t alen, __u32 flags)
+{
+	size_t plen = strlen(path) + 1;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.h.ts = 5000000123ULL;
+	ev.h.pid = 42;
+	ev.h.tid = 43;
+	ev.h.ppid = 1;
+	ev.h.start_ns = 7;
+	ev.h.parent_start_ns = 3;
+	ev.h.uid = 1000;
+	ev.h.flags = flags;
+	strcpy(ev.h.comm, "prog");
+	memcpy(ev.data, path, plen);
+	memcpy(ev.data + plen, args, alen);
+	ev.h.fname_len = plen;
+	ev.h.args_len = alen;
+	assert_int_equal(record_decode(&rec, &ev, EVENT_HDR_LEN + plen + alen), 0);
+	record_words(&rec, &w);
+	return &rec;
+}
+
+static void test_exec_object(void **state)
+{
+	struct json_ctx c = { .wall_offset_ns = 1700000000LL * 1000000000LL, .user_name = user_of };
+
+	(void)state;
+	out[json_exec(out, &c, make("/bin/ls", "-l\0\xff\0", 5, 0), &w)] = '\0';
+	assert_non_null(strstr(
+		out,
+		"{\"type\":\"exec\",\"version\":1,\"time\":\"2023-11-14T22:13:25.000000123Z\","));
+	assert_non_null(strstr(
+		out, "\"pid\":42,\"tid\":43,\"ppid\":1,\"id\":\"42@7\",\"parent_id\":\"1@3\""));
+	assert_non_null(strstr(out, "\"uid\":1000,\"user\":null,\"comm\":\"prog\""));
+	assert_non_null(strstr(out, "\"path\":\"/bin/ls\""));
+	assert_non_null(strstr(out, "\"args\":[\"-l\",{\"hex\":\"ff\"}]"));
+	assert_non_null(strstr(out, "\"ret\":0,\"killed\":false,\"errno\":null"));
+	assert_non_null(strstr(out, "\"cut\":null}\n"));
+}
+
+static void test_exec_failed_and_cut(void **state)
+{
+	struct json_ctx c = { .max_args = 1 };
+
+	(void)state;
+	make("/nope", "a\0b\0", 4, EV_FNAME_USER | EV_FAULT);
+	rec.h.ret = -2;
+	out[json_exec(out, &c, &rec, &w)] = '\0';
+	assert_non_null(strstr(out, "\"ret\":-2,\"killed\":false,\"errno\":\"ENOENT\""));
+	assert_non_null(strstr(out, "\"comm_before\":\"prog\""));
+	assert_non_null(strstr(out, "\"args\":[\"a\"]"));
+	assert_non_null(strstr(out, "\"cut\":[\"unreadable\",\"max-args\"]"));
+}
+
+static void test_exit_object(void **state)
+{
+	struct json_ctx c = {};
+
+	(void)state;
+	make("", "", 0, EV_EXIT);
+	rec.h.ret = 3 << 8;
+	rec.h.exec_ts = rec.h.ts - 1500;
+	rec.h.cpu_ns = 99;
+	out[json_exit(out, &c, &rec)] = '\0';
+	assert_non_null(strstr(out, "{\"type\":\"exit\""));
+	assert_non_null(strstr(
+		out,
+		"\"code\":3,\"signal\":null,\"core\":false,\"lifetime_ns\":1500,\"cpu_ns\":99}\n"));
+	rec.h.ret = 11 | 0x80;
+	out[json_exit(out, &c, &rec)] = '\0';
+	assert_non_null(strstr(out, "\"code\":null,\"signal\":\"SIGSEGV\",\"core\":true"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bytes_utf8_is_a_string),
+		cmocka_unit_test(test_bytes_controls_are_escaped),
+		cmocka_unit_test(test_bytes_invalid_utf8_is_hex),
+		cmocka_unit_test(test_exec_object),
+		cmocka_unit_test(test_exec_failed_and_cut),
+		cmocka_unit_test(test_exit_object),
+	};
+
+	return cmocka_run_group_tests_name("json", tests, NULL, NULL);
+}
