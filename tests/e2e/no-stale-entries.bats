@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-# No stale entries: after any workload the stash map (execs) is empty again.
+# No stale entries: after any workload the stash map (execs) and the count of
+# a script caller's words (caller_argc) are empty again.
 
 load helpers
 
@@ -12,16 +13,16 @@ setup() {
 	chmod +x "$WORK/s.sh" "$WORK/garbage"
 }
 
-# The id of execsnoop's map named execs.
-execs_map() {
+# The id of execsnoop's map named NAME (default execs).
+execs_map() { # [NAME]
 	local id
 	for id in $(bpf_ids "$TOOL_PID" map_id); do
-		if bpftool map show id "$id" 2>/dev/null | grep -qE '^[0-9]+: [a-z_]+ +name execs '; then
+		if bpftool map show id "$id" 2>/dev/null | grep -qE "^[0-9]+: [a-z_]+ +name ${1:-execs} "; then
 			echo "$id"
 			return 0
 		fi
 	done
-	fail "execsnoop holds no map named execs; its maps:" \
+	fail "execsnoop holds no map named ${1:-execs}; its maps:" \
 		"$(for id in $(bpf_ids "$TOOL_PID" map_id); do bpftool map show id "$id"; done)"
 }
 
@@ -42,7 +43,7 @@ assert_no_stale_entries() { # ID
 	second=$(entries "$1" | sort)
 	stale=$(comm -12 <(echo "$first") <(echo "$second"))
 	[[ -z $stale ]] && return 0
-	fail "the execs map holds $(grep -c '' <<<"$stale") entries left behind by the workload; the first:" \
+	fail "map $1 holds $(grep -c '' <<<"$stale") entries left behind by the workload; the first:" \
 		"$(head -3 <<<"$stale" | cut -c1-300)"
 }
 
@@ -68,11 +69,13 @@ workload() {
 
 @test "after a mixed workload with -x the execs map keeps no entry" {
 	tool_start -x
-	local map
+	local map argc
 	map=$(execs_map)
+	argc=$(execs_map caller_argc)
 	workload
 	tool_sync
 	assert_no_stale_entries "$map"
+	assert_no_stale_entries "$argc"
 	tool_stop
 }
 
