@@ -400,6 +400,10 @@ static void configure(struct execsnoop_bpf *skel, int ncpu, size_t ring)
 	skel->rodata->ring_reserve = ring / 4;
 	bpf_map__set_max_entries(skel->maps.scratch, slots);
 	bpf_map__set_max_entries(skel->maps.ring_use, ncpu);
+	if (opts.fails && preflight_execveat()) {
+		bpf_program__set_autoload(skel->progs.sys_enter_execveat, false);
+		bpf_program__set_autoload(skel->progs.sys_exit_execveat, false);
+	}
 	if (!opts.fails) {
 		for (size_t i = 0; i < sizeof(failed_only) / sizeof(failed_only[0]); i++)
 			bpf_program__set_autoload(failed_only[i], false);
@@ -430,7 +434,7 @@ int main(int argc, char **argv)
 	}
 
 	libbpf_set_print(libbpf_print);
-	if (preflight_privileges(opts.fails) || preflight_btf())
+	if (preflight_privileges(opts.fails) || preflight_lockdown() || preflight_btf())
 		goto cleanup;
 	if (opts.cgroup) {
 		cg = preflight_cgroup(opts.cgroup);
@@ -477,7 +481,7 @@ int main(int argc, char **argv)
 	configure(skel, ncpu, ring);
 
 	err = execsnoop_bpf__load(skel);
-	if (err && preflight_btf_parse())
+	if (err && preflight_load_failed())
 		goto cleanup;
 	if (err) {
 		fprintf(stderr, "execsnoop: loading BPF programs: %s%s\n", strerror(-err),

@@ -131,6 +131,47 @@ int preflight_btf(void)
 	return 0;
 }
 
+int preflight_lockdown(void)
+{
+	char buf[128] = "";
+	int fd = open("/sys/kernel/security/lockdown", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n > 0 && strstr(buf, "[confidentiality]"))
+		return refuse(
+			"the kernel is locked down (confidentiality), which refuses BPF tracing: boot without lockdown=confidentiality");
+	return 0;
+}
+
+int preflight_execveat(void)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/events/syscalls/sys_enter_execveat/id", TRACEFS);
+	if (!faccessat(AT_FDCWD, path, F_OK, AT_EACCESS))
+		return 0;
+	snprintf(path, sizeof(path), "%s/events/syscalls/sys_enter_execveat/id", DEBUGFS_TRACING);
+	if (!faccessat(AT_FDCWD, path, F_OK, AT_EACCESS))
+		return 0;
+	fprintf(stderr,
+		"execsnoop: warning: this kernel has no tracepoint for execveat: its failed execs are not shown (-x)\n");
+	return -1;
+}
+
+int preflight_load_failed(void)
+{
+	if (libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_loop, NULL) == 0)
+		return refuse("this kernel lacks bpf_loop: execsnoop needs Linux 5.17 or newer");
+	if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) == 0)
+		return refuse(
+			"this kernel lacks BPF task storage: execsnoop needs Linux 5.17 or newer");
+	return preflight_btf_parse();
+}
+
 int preflight_btf_parse(void)
 {
 	struct btf *btf = btf__parse(VMLINUX_BTF, NULL);

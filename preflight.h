@@ -27,6 +27,15 @@ int preflight_privileges(bool fails);
 /* The kernel's BTF is there and looks like BTF; else says why in one line. */
 int preflight_btf(void);
 
+/* Refuses a kernel in confidentiality lockdown, which refuses BPF tracing, in one line. */
+int preflight_lockdown(void);
+
+/* -1, with a one-line warning, when the kernel has no execveat syscall tracepoint. */
+int preflight_execveat(void);
+
+/* After a failed load: says in one line what the kernel lacks, when it is known. */
+int preflight_load_failed(void);
+
 /* After a failed load: whether the whole BTF parses; says so in one line when it does not. */
 int preflight_btf_parse(void);
 
