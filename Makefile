@@ -24,7 +24,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -I. $(LIBBPF_CF
 APP := execsnoop
 # pure units: no libbpf, no file descriptors; unit-tested and fuzzed
 PURE := record escape text reorder options
-UNITS := $(PURE) stream output btf_trim
+UNITS := $(PURE) stream output btf_trim privs
 USER_OBJS := $(OUTPUT)/execsnoop.o $(patsubst %,$(OUTPUT)/%.o,$(UNITS))
 PURE_OBJS := $(patsubst %,$(OUTPUT)/%.o,$(PURE))
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))

@@ -27,6 +27,7 @@
 #include "execsnoop.skel.h"
 #include "options.h"
 #include "output.h"
+#include "privs.h"
 #include "record.h"
 #include "reorder.h"
 #include "stream.h"
@@ -108,14 +109,23 @@ static bool privileged(void)
 	return (has[0] && has[1]) || has[2];
 }
 
-/* The syscall tracepoints need tracefs; mount it where libbpf looks for it. */
+/* True when path exists for the effective ids and capabilities (access(2) uses the real ones). */
+static bool reachable(const char *path)
+{
+	return !faccessat(AT_FDCWD, path, F_OK, AT_EACCESS);
+}
+
+/*
+ * The syscall tracepoints need tracefs; mount it where libbpf looks for it.
+ * It is root's alone (mode 0700): another user needs CAP_DAC_READ_SEARCH.
+ */
 static int ensure_tracefs(void)
 {
-	if (!access(TRACEFS "/events", F_OK) || !access("/sys/kernel/debug/tracing/events", F_OK))
+	if (reachable(TRACEFS "/events") || reachable("/sys/kernel/debug/tracing/events"))
 		return 0;
 	if (mount("tracefs", TRACEFS, "tracefs", 0, NULL) && errno != EBUSY)
 		return -errno;
-	return access(TRACEFS "/events", F_OK) ? -errno : 0;
+	return reachable(TRACEFS "/events") ? 0 : -errno;
 }
 
 static int cgroup_fd(const char *path)
@@ -422,6 +432,7 @@ int main(int argc, char **argv)
 	struct execsnoop_bpf *skel = NULL;
 	int err, cg = -1, btf_fd = -1, status = 1, ncpu;
 	unsigned long long unwritten;
+	const char *what;
 	char btf_path[64];
 	size_t ring;
 
@@ -528,6 +539,12 @@ int main(int argc, char **argv)
 	err = attach(skel);
 	if (err) {
 		fail("attaching BPF programs", err);
+		goto cleanup;
+	}
+	/* from here on, nothing needs a privilege */
+	err = drop_privileges(opts.run_uid, opts.run_gid, &what);
+	if (err) {
+		fail(what, err);
 		goto cleanup;
 	}
 
