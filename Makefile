@@ -170,6 +170,10 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory $(APP) $(TEST_BINS)
 	$(Q)tests/run.sh
 
+# the unit tests alone: no BPF, no root
+unit: $(patsubst %,$(OUTPUT)/tests/%,$(UNIT_TESTS))
+	$(Q)CMOCKA_MESSAGE_OUTPUT=TAP prove --exec '' $^
+
 bench: deps
 	$(Q)$(MAKE) --no-print-directory $(APP)
 	python3 scripts/bench.py

@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-# Installs what building and testing execsnoop need, when it is missing (Debian/Ubuntu).
+# Installs what building and testing execsnoop need, when it is missing (Debian/Ubuntu):
+# also what checks the man page, the completion, the unit and the package.
 set -eu
 
 # package:command-or-file that shows it is there
@@ -19,6 +20,17 @@ perl:prove
 util-linux:setpriv
 procps:pgrep
 bsdutils:script
+mandoc:mandoc
+man-db:man
+groff-base:groff
+bsdextrautils:col
+bash-completion:/usr/share/bash-completion/bash_completion
+zsh:zsh
+strace:strace
+systemd:systemd-analyze
+dpkg-dev:dpkg-buildpackage
+debhelper:dh
+lintian:lintian
 "
 
 missing=
