@@ -7,6 +7,7 @@
  * Input: struct fuzz_opts (how to format), then the record's bytes. The seed
  * corpus holds records captured from real runs (tests/fuzz/capture.c).
  */
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,7 +54,7 @@ static void check_terminal_safe(const char *line, size_t n)
 			i++;
 			continue;
 		}
-		len = s[i] >= 0xf0 ? 4 : s[i] >= 0xe0 ? 3 : s[i] >= 0xc0 ? 2 : 0;
+		len = s[i] > 0xf4 ? 0 : s[i] >= 0xf0 ? 4 : s[i] >= 0xe0 ? 3 : s[i] >= 0xc0 ? 2 : 0;
 		if (!len || i + len > n - 1)
 			crash("invalid UTF-8 in the line", line, n);
 		cp = s[i] & (0x7f >> len);
@@ -100,7 +101,8 @@ static long unquote(const char **p, const char *end, char *out)
 			out[n++] = *s;
 			break;
 		case 'x':
-			if (end - s < 3 || sscanf(s + 1, "%2x", &v) != 1)
+			if (end - s < 3 || !isxdigit((unsigned char)s[1]) ||
+			    !isxdigit((unsigned char)s[2]) || sscanf(s + 1, "%2x", &v) != 1)
 				return -1;
 			out[n++] = v;
 			s += 2;
