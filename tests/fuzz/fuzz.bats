@@ -7,6 +7,8 @@
 ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 OUT=$ROOT/.output/fuzz
 FUZZ_SECONDS=${FUZZ_SECONDS:-12}
+# a bound on runs too: max_total_time follows the wall clock, which can jump
+FUZZ_RUNS=${FUZZ_RUNS:-1000000}
 
 setup() {
 	cd "$ROOT"
@@ -58,13 +60,13 @@ run_inputs() { # TARGET DIR
 
 @test "record: $FUZZ_SECONDS s of fuzzing from the seed corpus" {
 	mkdir -p "$BATS_TEST_TMPDIR/new"
-	fuzz record -max_total_time="$FUZZ_SECONDS" -max_len=40000 -timeout=10 \
+	fuzz record -max_total_time="$FUZZ_SECONDS" -runs="$FUZZ_RUNS" -max_len=40000 -timeout=10 \
 		"$BATS_TEST_TMPDIR/new" tests/fuzz/corpus/record
 	grep -E "^Done [0-9]+ runs" "$BATS_TEST_TMPDIR/record.log" | sed "s/^/# record: /" >&3 || true
 }
 
 @test "reorder: $FUZZ_SECONDS s of fuzzing from the seed corpus" {
 	mkdir -p "$BATS_TEST_TMPDIR/new"
-	fuzz reorder -max_total_time="$FUZZ_SECONDS" -timeout=10 \
+	fuzz reorder -max_total_time="$FUZZ_SECONDS" -runs="$FUZZ_RUNS" -timeout=10 \
 		"$BATS_TEST_TMPDIR/new" tests/fuzz/corpus/reorder
 }

@@ -2,9 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 # make fuzz: runs every libFuzzer target for SECONDS seconds (default 300)
 # from its seed corpus, after its regression inputs. New inputs go to
-# .output/fuzz/new/TARGET, crashes to .output/fuzz/crashes/.
-#   tests/fuzz/run.sh merge: adds to tests/fuzz/corpus the new inputs that
-#   add coverage.
+# .output/fuzz/new/TARGET (the seed corpus stays real records: make capture),
+# crashes to .output/fuzz/crashes/.
 # A crash, once fixed, goes to tests/fuzz/regressions/TARGET/ with a name
 # that says what it was, so that it is run again from then on.
 set -eu
@@ -14,11 +13,6 @@ status=0
 
 for bin in "$out"/fuzz_*; do
 	t=${bin##*/fuzz_}
-	if [ "${1:-}" = merge ]; then
-		"$bin" -merge=1 -max_len=40000 "tests/fuzz/corpus/$t" "$out/new/$t" >"$out/merge-$t.log" 2>&1
-		echo "fuzz: $t: $(ls "tests/fuzz/corpus/$t" | wc -l) inputs in tests/fuzz/corpus/$t"
-		continue
-	fi
 	mkdir -p "$out/new/$t" "$out/crashes"
 	for r in tests/fuzz/regressions/"$t"/*; do
 		[ -f "$r" ] || continue
