@@ -28,6 +28,7 @@ bash-completion:/usr/share/bash-completion/bash_completion
 zsh:zsh
 strace:strace
 systemd:systemd-analyze
+systemd-container:systemd-nspawn
 dpkg-dev:dpkg-buildpackage
 debhelper:dh
 lintian:lintian

@@ -4,8 +4,10 @@
 # installed unit (syntax, ExecStart, man page) and rates its exposure; its
 # ExecStart then runs the way the unit would run it, as far as that can be
 # done by hand: as a user of its own with only the unit's capabilities,
-# no_new_privs, the file system read-only, /proc with pids only; and the
-# system calls it makes are checked against the unit's SystemCallFilter.
+# no_new_privs, the file system read-only, /proc with pids only; the system
+# calls it makes are checked against the unit's SystemCallFilter. Last, a
+# real systemd runs it: PID 1 of a container booted from an overlay of this
+# very root.
 
 load ../e2e/helpers
 
@@ -142,4 +144,67 @@ expand_filter() {
 		*) echo "$x" ;;
 		esac
 	done
+}
+
+@test "under systemd as PID 1 (systemd-nspawn, an overlay of this root): starts, traces, logs, stops" {
+	[[ $EUID -eq 0 ]] || skip "needs root"
+	command -v systemd-nspawn >/dev/null || skip "no systemd-nspawn (Debian package systemd-container)"
+	[[ -x /lib/systemd/systemd ]] || skip "no systemd to boot"
+	! sanitized || skip "execsnoop is built with ASan, whose runtime the unit's SystemCallFilter does not allow for"
+	local out=$WORK/out
+	mkdir -p "$out"
+	# what PID 1 runs once the container is up: the unit, a few execs, the results
+	cat >"$WORK/check" <<SH
+#!/bin/sh
+systemctl start execsnoop.service
+sleep 2
+echo "active: \$(systemctl is-active execsnoop.service)"
+pid=\$(systemctl show -p MainPID --value execsnoop.service)
+grep -E '^(Uid|Cap[A-Za-z]+|NoNewPrivs|Seccomp):' /proc/\$pid/status | tr -s '\t' ' '
+/bin/true $TAG in-the-container
+/nonexistent-$TAG $TAG failed 2>/dev/null
+sleep 1
+systemctl stop execsnoop.service
+systemctl show -p Result -p ExecMainStatus execsnoop.service
+journalctl -u execsnoop.service --no-pager -o cat | grep -F -e PCOMM -e $TAG -e 'execsnoop:' | sed 's/^/journal: /'
+SH
+	cat >"$WORK/boot" <<SH
+#!/bin/sh
+set -e
+r=$WORK/root
+mkdir -p \$r $WORK/upper
+mount -t tmpfs tmpfs $WORK/upper
+mkdir $WORK/upper/u $WORK/upper/w
+mount -t overlay overlay -o lowerdir=/,upperdir=$WORK/upper/u,workdir=$WORK/upper/w \$r
+make -s -C "$E2E_ROOT" install DESTDIR=\$r PREFIX=/usr UNITDIR=/lib/systemd/system >/dev/null
+install -m 755 $WORK/check \$r/usr/local/sbin/execsnoop-unit-check
+printf '%s\n' '[Unit]' 'After=multi-user.target' '[Service]' 'Type=oneshot' \
+	'ExecStart=/bin/sh -c "/usr/local/sbin/execsnoop-unit-check >/out/result 2>&1; systemctl poweroff"' \
+	'[Install]' 'WantedBy=multi-user.target' >\$r/etc/systemd/system/execsnoop-unit-check.service
+ln -sf /etc/systemd/system/execsnoop-unit-check.service \$r/etc/systemd/system/multi-user.target.wants/
+exec systemd-nspawn -q -D \$r -b --register=no --keep-unit --link-journal=no --console=pipe \
+	--bind=$out:/out --bind-ro=/sys/kernel/tracing \
+	--capability=CAP_BPF,CAP_PERFMON,CAP_IPC_LOCK --system-call-filter='bpf perf_event_open'
+SH
+	chmod 755 "$WORK/boot"
+	# the mounts live and die with a mount namespace of their own
+	timeout 180 unshare -m --propagation private "$WORK/boot" >"$WORK/boot.log" 2>&1 ||
+		[[ -s $out/result ]] || fail "the container did not run the check:" "$(tail -20 "$WORK/boot.log")"
+	local r s
+	r=$(cat "$out/result" 2>/dev/null)
+	[[ -n $r ]] || fail "no result from the container:" "$(tail -20 "$WORK/boot.log")"
+	grep -qx 'active: active' <<<"$r" || fail "execsnoop.service is not running:" "$r"
+	grep -q '^Uid: [1-9]' <<<"$r" || fail "not a dynamic user:" "$r"
+	for s in CapInh CapPrm CapEff CapBnd CapAmb; do
+		grep -qx "$s: 0000000000000000" <<<"$r" || fail "$s not empty while tracing:" "$r"
+	done
+	grep -qx 'NoNewPrivs: 1' <<<"$r" || fail "no_new_privs not set:" "$r"
+	grep -qx 'Seccomp: 2' <<<"$r" || fail "no seccomp filter:" "$r"
+	grep -qE "^journal: [0-9:]{8} true .* 0 /bin/true $TAG in-the-container\$" <<<"$r" ||
+		fail "the exec is not in the journal:" "$r"
+	grep -qE "^journal: [0-9:]{8} .* -2 /nonexistent-$TAG $TAG failed\$" <<<"$r" ||
+		fail "the failed exec is not in the journal:" "$r"
+	grep -qx 'Result=success' <<<"$r" && grep -qx 'ExecMainStatus=0' <<<"$r" ||
+		fail "the stop was not clean:" "$r"
+	! grep -q '^journal: execsnoop:' <<<"$r" || fail "execsnoop reported a problem:" "$r"
 }
