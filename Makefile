@@ -6,26 +6,58 @@ CC ?= cc
 PKG_CONFIG ?= pkg-config
 PREFIX ?= /usr/local
 DESTDIR ?=
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 
 ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
 	-e 's/ppc64le/powerpc/' -e 's/mips.*/mips/' -e 's/riscv64/riscv/' \
 	-e 's/loongarch64/loongarch/' -e 's/s390x/s390/')
 
+# One static binary by default. STATIC=0 links libbpf, libelf and zlib
+# dynamically (as the Debian package does); SANITIZE=1 builds ./execsnoop
+# under ASan and UBSan, which cannot link statically.
+STATIC ?= 1
+ifeq ($(SANITIZE),1)
+override STATIC := 0
+endif
+
 LIBBPF_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
+ifeq ($(STATIC),1)
 LIBBPF_LIBS ?= $(shell $(PKG_CONFIG) --static --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
+LINK_STATIC := -static
+else
+LIBBPF_LIBS ?= $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf)
+LINK_STATIC :=
+endif
 
 WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
+CPPFLAGS ?=
 # what the build needs, kept apart from CFLAGS so that make CFLAGS=... keeps it
 XCFLAGS := -D_GNU_SOURCE $(WARN) -I$(OUTPUT) -I. $(LIBBPF_CFLAGS)
 LDFLAGS ?=
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -I. $(LIBBPF_CFLAGS)
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+# the tool's objects: apart under SANITIZE=1, so that switching rebuilds them
+ifeq ($(SANITIZE),1)
+OBJDIR := $(OUTPUT)/sanitize
+APP_FLAGS := $(SAN_FLAGS)
+BUILD_MODE := sanitize
+else
+OBJDIR := $(OUTPUT)
+APP_FLAGS :=
+BUILD_MODE := $(if $(filter 1,$(STATIC)),static,dynamic)
+endif
 
 APP := execsnoop
 # pure units: no libbpf, no file descriptors; unit-tested and fuzzed
 PURE := record escape text json reorder procset options
-UNITS := $(PURE) stream output users cgroups preflight
-USER_OBJS := $(OUTPUT)/execsnoop.o $(patsubst %,$(OUTPUT)/%.o,$(UNITS))
+UNITS := $(PURE) stream output users cgroups preflight privs
+USER_OBJS := $(OBJDIR)/execsnoop.o $(patsubst %,$(OBJDIR)/%.o,$(UNITS))
 PURE_OBJS := $(patsubst %,$(OUTPUT)/%.o,$(PURE))
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 TEST_BINS := $(patsubst %,$(OUTPUT)/tests/%,$(UNIT_TESTS)) \
@@ -42,11 +74,12 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all clean test deps run install vmlinux format format-check bench unit e2e
+.PHONY: all clean test deps run install uninstall vmlinux format format-check bench unit e2e fuzz \
+	capture FORCE
 
 all: $(APP)
 
-$(OUTPUT) $(OUTPUT)/tests $(OUTPUT)/san:
+$(OUTPUT) $(OUTPUT)/tests $(OUTPUT)/san $(OUTPUT)/sanitize $(OUTPUT)/fuzz:
 	$(Q)mkdir -p $@
 
 $(OUTPUT)/execsnoop.bpf.o: execsnoop.bpf.c vmlinux.h | $(OUTPUT)
@@ -59,15 +92,23 @@ $(OUTPUT)/execsnoop.skel.h: $(OUTPUT)/execsnoop.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name execsnoop_bpf > $@
 
-$(OUTPUT)/execsnoop.o: $(OUTPUT)/execsnoop.skel.h
+$(OBJDIR)/execsnoop.o: $(OUTPUT)/execsnoop.skel.h
 
 $(OUTPUT)/%.o: %.c | $(OUTPUT)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(XCFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(XCFLAGS) -MMD -MP -c $< -o $@
 
-$(APP): $(USER_OBJS)
+$(OUTPUT)/sanitize/%.o: %.c | $(OUTPUT)/sanitize
+	$(call msg,CC-SAN,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) $(XCFLAGS) -MMD -MP -c $< -o $@
+
+# static, dynamic or sanitize: ./execsnoop is linked again when it changes
+$(OUTPUT)/build-mode: FORCE | $(OUTPUT)
+	$(Q)echo $(BUILD_MODE) | cmp -s - $@ || echo $(BUILD_MODE) > $@
+
+$(APP): $(USER_OBJS) $(OUTPUT)/build-mode
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -static $^ $(LIBBPF_LIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(APP_FLAGS) $(LDFLAGS) $(LINK_STATIC) $(USER_OBJS) $(LIBBPF_LIBS) -o $@
 
 # Unit tests link the pure parts only; no BPF is loaded. They run twice:
 # as built, and built again from source under ASan and UBSan.
@@ -98,6 +139,31 @@ $(OUTPUT)/tests/spawn $(OUTPUT)/tests/chain: $(OUTPUT)/tests/%: scripts/bench/%.
 	$(call msg,CC,$@)
 	$(Q)$(CC) -O2 -Wall -Wextra -Werror $< -o $@
 
+# libFuzzer targets (clang): the pure units under ASan and UBSan. make fuzz
+# runs each for FUZZ_TIME seconds from tests/fuzz/corpus; make test, briefly.
+FUZZ_CC ?= $(CLANG)
+FUZZ_TIME ?= 300
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-D_GNU_SOURCE $(WARN) -I.
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+$(OUTPUT)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(patsubst %,%.c,$(PURE)) $(wildcard *.h) | $(OUTPUT)/fuzz
+	$(call msg,FUZZ-CC,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $(filter %.c,$^) -o $@
+
+fuzz: $(FUZZ_BINS)
+	$(Q)tests/fuzz/run.sh $(FUZZ_TIME)
+
+# execsnoop that also writes the records it reads, for the seed corpus
+$(OUTPUT)/fuzz/execsnoop-capture: $(USER_OBJS) tests/fuzz/capture.c | $(OUTPUT)/fuzz
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(APP_FLAGS) $(XCFLAGS) $(LDFLAGS) $(LINK_STATIC) \
+		-Wl,--wrap=record_decode,--wrap=stream_take $(USER_OBJS) tests/fuzz/capture.c \
+		$(LIBBPF_LIBS) -o $@
+
+capture: $(OUTPUT)/fuzz/execsnoop-capture $(FUZZ_BINS) $(TEST_BINS)
+	$(Q)tests/fuzz/capture.sh
+
 deps:
 	$(Q)scripts/install-deps.sh
 
@@ -109,19 +175,35 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory $(APP) $(TEST_BINS)
 	$(Q)tests/run.sh
 
+# the unit tests alone: no BPF, no root
+unit: $(patsubst %,$(OUTPUT)/tests/%,$(UNIT_TESTS))
+	$(Q)CMOCKA_MESSAGE_OUTPUT=TAP prove --exec '' $^
+
 bench: deps
 	$(Q)$(MAKE) --no-print-directory $(APP)
 	python3 scripts/bench.py
 
+# The binary, the man page, bash and zsh completion and the systemd unit.
 install: $(APP)
-	install -D -m 0755 $(APP) $(DESTDIR)$(PREFIX)/sbin/$(APP)
+	$(Q)mkdir -p $(OUTPUT)
+	$(Q)sed 's|@sbindir@|$(SBINDIR)|g' systemd/execsnoop.service.in > $(OUTPUT)/execsnoop.service
+	install -D -m 0755 $(APP) $(DESTDIR)$(SBINDIR)/$(APP)
+	install -D -m 0644 execsnoop.8 $(DESTDIR)$(MANDIR)/man8/execsnoop.8
+	install -D -m 0644 completion/execsnoop.bash $(DESTDIR)$(BASHCOMPDIR)/execsnoop
+	install -D -m 0644 completion/_execsnoop $(DESTDIR)$(ZSHCOMPDIR)/_execsnoop
+	install -D -m 0644 $(OUTPUT)/execsnoop.service $(DESTDIR)$(UNITDIR)/execsnoop.service
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/$(APP) $(DESTDIR)$(MANDIR)/man8/execsnoop.8 \
+		$(DESTDIR)$(BASHCOMPDIR)/execsnoop $(DESTDIR)$(ZSHCOMPDIR)/_execsnoop \
+		$(DESTDIR)$(UNITDIR)/execsnoop.service
 
 vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux.h.tmp
 	mv vmlinux.h.tmp vmlinux.h
 
 SOURCES := execsnoop.c execsnoop.bpf.c execsnoop.h $(patsubst %,%.c,$(UNITS)) $(patsubst %,%.h,$(UNITS)) \
-	tests/unit/*.c tests/helpers/*.c scripts/bench/*.c
+	tests/unit/*.c tests/helpers/*.c tests/fuzz/*.c scripts/bench/*.c
 
 format:
 	clang-format -i $(SOURCES)
@@ -132,4 +214,4 @@ format-check:
 clean:
 	rm -rf $(OUTPUT) $(APP)
 
--include $(wildcard $(OUTPUT)/*.d)
+-include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/sanitize/*.d)

@@ -25,6 +25,7 @@
 #include "output.h"
 #include "preflight.h"
 #include "procset.h"
+#include "privs.h"
 #include "record.h"
 #include "reorder.h"
 #include "stream.h"
@@ -419,6 +420,7 @@ int main(int argc, char **argv)
 	struct execsnoop_bpf *skel = NULL;
 	int err, cg = -1, status = 1, ncpu;
 	unsigned long long unwritten;
+	const char *what;
 	size_t ring;
 
 	/* first: no file of the tool's may take descriptor 0, 1 or 2 */
@@ -507,6 +509,12 @@ int main(int argc, char **argv)
 	err = attach(skel);
 	if (err) {
 		fail("attaching BPF programs", err);
+		goto cleanup;
+	}
+	/* from here on, nothing needs a privilege */
+	err = drop_privileges(opts.run_uid, opts.run_gid, &what);
+	if (err) {
+		fail(what, err);
 		goto cleanup;
 	}
 

@@ -14,7 +14,7 @@
 #define EXECSNOOP_VERSION "1.0.0"
 #endif
 
-enum { OPT_MAX_ARGS = 1000, OPT_PRIORITY, OPT_RING_SIZE, OPT_CONTAINER, OPT_CWD };
+enum { OPT_MAX_ARGS = 1000, OPT_PRIORITY, OPT_RING_SIZE, OPT_CONTAINER, OPT_CWD, OPT_RUN_AS };
 
 static const char usage[] =
 	"Usage: execsnoop [OPTION...]\n"
@@ -42,6 +42,8 @@ static const char usage[] =
 	"                       none, so that the reader keeps up with exec storms\n"
 	"      --ring-size=SIZE perf ring per CPU, e.g. 4M (default: 32M shared out over\n"
 	"                       the CPUs, from 256K to 8M each)\n"
+	"      --run-as=USER    once tracing, run as USER (name or uid) instead of root;\n"
+	"                       every capability is dropped in any case\n"
 	"  -v, --verbose        print libbpf's debug messages\n"
 	"  -h, --help           show this help\n"
 	"  -V, --version        show the version\n"
@@ -70,6 +72,7 @@ static const struct option longopts[] = {
 	{ "max-args", required_argument, NULL, OPT_MAX_ARGS },
 	{ "priority", required_argument, NULL, OPT_PRIORITY },
 	{ "ring-size", required_argument, NULL, OPT_RING_SIZE },
+	{ "run-as", required_argument, NULL, OPT_RUN_AS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -119,34 +122,35 @@ static int parse_size(const char *s, unsigned long min, unsigned long max, unsig
 }
 
 /*
- * A uid, or a user name from /etc/passwd. The file is read directly: NSS
- * modules cannot be loaded into a static binary.
+ * A user by name or uid from /etc/passwd, with its group (the uid again for a
+ * uid that has no entry). The file is read directly: NSS modules cannot be
+ * loaded into a static binary.
  */
-static int parse_uid(const char *s, __u32 *uid)
+static int lookup_user(const char *s, __u32 *uid, __u32 *gid)
 {
+	bool by_uid = false;
 	struct passwd *pw;
 	unsigned long v;
 	FILE *f;
-	int err = -ENOENT;
 
 	if (!parse_ulong(s, 0, NO_UID - 1, &v)) {
-		*uid = v;
-		return 0;
-	}
-	if (!*s || (*s >= '0' && *s <= '9'))
+		*uid = *gid = v;
+		by_uid = true;
+	} else if (!*s || (*s >= '0' && *s <= '9')) {
 		return -ERANGE;
+	}
 	f = fopen("/etc/passwd", "re");
 	if (!f)
-		return -errno;
+		return by_uid ? 0 : -errno;
 	while ((pw = fgetpwent(f))) {
-		if (!strcmp(pw->pw_name, s)) {
+		if (by_uid ? pw->pw_uid == *uid : !strcmp(pw->pw_name, s)) {
 			*uid = pw->pw_uid;
-			err = 0;
+			*gid = pw->pw_gid;
 			break;
 		}
 	}
 	fclose(f);
-	return err;
+	return pw || by_uid ? 0 : -ENOENT;
 }
 
 unsigned long ring_fit(unsigned long ring, unsigned long long lockable, unsigned int nring,
@@ -189,11 +193,13 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 	char sv[SHOWN_SIZE], opt[2] = "";
 	bool relative = false, wall = false;
 	unsigned long v;
+	__u32 gid;
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->uid = NO_UID;
 	o->ppid = NO_PPID;
+	o->run_uid = NO_UID;
 	optind = 1;
 	opterr = 0;
 
@@ -211,7 +217,7 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 			o->fails = true;
 			break;
 		case 'u':
-			if (parse_uid(optarg, &o->uid)) {
+			if (lookup_user(optarg, &o->uid, &gid)) {
 				fprintf(err, "execsnoop: invalid user '%s': no such user or uid\n",
 					shown_value(sv, optarg));
 				return PARSE_ERROR;
@@ -281,6 +287,14 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 				fprintf(err,
 					"execsnoop: invalid --ring-size '%s': expected a size from 128K to 1G\n",
 					shown_value(sv, optarg));
+				return PARSE_ERROR;
+			}
+			break;
+		case OPT_RUN_AS:
+			if (lookup_user(optarg, &o->run_uid, &o->run_gid)) {
+				fprintf(err,
+					"execsnoop: invalid --run-as user '%s': no such user or uid\n",
+					optarg);
 				return PARSE_ERROR;
 			}
 			break;

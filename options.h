@@ -47,6 +47,8 @@ struct options {
 	const char *name;
 	const char *line;
 	const char *cgroup;
+	__u32 run_uid; /* --run-as: the user to switch to once tracing; NO_UID: stay */
+	__u32 run_gid;
 };
 
 enum parse_result {

@@ -16,10 +16,12 @@ static size_t format_time(char *buf, struct fmt *f, __u64 ts)
 		ns = ts > f->start_ns ? (__s64)(ts - f->start_ns) : 0;
 		return sprintf(buf, "%-10.3f ", ns / 1e9);
 	case TIME_WALL:
-		secs = ((__s64)ts + f->wall_offset_ns) / 1000000000LL;
+		/* unsigned: a time far out of range must not overflow */
+		secs = (ts + (__u64)f->wall_offset_ns) / 1000000000ULL;
 		if (secs != f->wall_secs || !f->wall[0]) {
-			localtime_r(&secs, &tm);
-			strftime(f->wall, sizeof(f->wall), "%H:%M:%S ", &tm);
+			if (!localtime_r(&secs, &tm) ||
+			    !strftime(f->wall, sizeof(f->wall), "%H:%M:%S ", &tm))
+				strcpy(f->wall, "??:??:?? ");
 			f->wall_secs = secs;
 		}
 		return stpcpy(buf, f->wall) - buf;

@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-# Installs what building and testing execsnoop need, when it is missing (Debian/Ubuntu).
+# Installs what building and testing execsnoop need, when it is missing (Debian/Ubuntu):
+# also what checks the man page, the completion, the unit and the package.
 set -eu
 
 # package:command-or-file that shows it is there
@@ -20,6 +21,18 @@ util-linux:setpriv
 procps:pgrep
 bsdutils:script
 python3-jsonschema:/usr/lib/python3/dist-packages/jsonschema
+mandoc:mandoc
+man-db:man
+groff-base:groff
+bsdextrautils:col
+bash-completion:/usr/share/bash-completion/bash_completion
+zsh:zsh
+strace:strace
+systemd:systemd-analyze
+systemd-container:systemd-nspawn
+dpkg-dev:dpkg-buildpackage
+debhelper:dh
+lintian:lintian
 "
 # i386 builds of the test helpers, for the 32-bit exec tests
 if [ "$(uname -m)" = x86_64 ]; then

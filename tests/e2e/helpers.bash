@@ -43,6 +43,11 @@ cannot_run() {
 	fi
 }
 
+# True when execsnoop was built with ASan (make SANITIZE=1), which makes it several times slower.
+sanitized() {
+	ldd "$EXECSNOOP" 2>/dev/null | grep -q libasan
+}
+
 # Some tests run the binaries as uid 65534: when the tree is not reachable to
 # it (a checkout under /root), they run copies in the test's directory.
 public_binaries() {

@@ -63,6 +63,7 @@ sched_of() {
 
 @test "a storm from another session does not starve it" {
 	local full cut
+	! sanitized || skip "execsnoop is built with ASan: this storm outruns a reader that slow (it cuts lines, it loses none)"
 	TOOL_WRAP=(setsid)
 	tool_start
 	"$SPAWN" -t "$TAG" -j 8 -n 1000 -a 40 -b 120 -p -v "$NOOP" >/dev/null || fail "spawn failed"

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#include <errno.h>
+#include <grp.h>
+#include <unistd.h>
+#include <linux/capability.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include "execsnoop.h"
+#include "privs.h"
+
+/*
+ * Empties the bounding set, so that an exec, even by uid 0, can never gain a
+ * capability again. It takes CAP_SETPCAP; without it the set is left as it
+ * is and no_new_privs is what keeps exec from raising privileges.
+ */
+static int clear_bounding_set(void)
+{
+	int cap, in;
+
+	for (cap = 0; (in = prctl(PR_CAPBSET_READ, cap, 0, 0, 0)) >= 0; cap++) {
+		if (!in)
+			continue;
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0))
+			return errno == EPERM ? 0 : -errno;
+	}
+	return 0;
+}
+
+int drop_privileges(__u32 uid, __u32 gid, const char **what)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct none[2] = {};
+	int err;
+
+	*what = "setting no_new_privs";
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -errno;
+	*what = "clearing the capability bounding set";
+	err = clear_bounding_set();
+	if (err)
+		return err;
+	*what = "clearing the ambient capabilities";
+	/* EINVAL: a kernel without ambient capabilities has none to clear */
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) && errno != EINVAL)
+		return -errno;
+	if (uid != NO_UID) {
+		*what = "switching to the --run-as user (needs CAP_SETUID and CAP_SETGID)";
+		if (setgroups(0, NULL) || setresgid(gid, gid, gid) || setresuid(uid, uid, uid))
+			return -errno;
+	}
+	*what = "dropping capabilities";
+	if (syscall(SYS_capset, &hdr, none))
+		return -errno;
+	return 0;
+}

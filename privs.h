@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * Giving up privileges once the programs are attached and the rings mapped:
+ * reading the rings, writing the consumed counts to a mapped array, detaching
+ * and closing need no capability.
+ */
+#ifndef PRIVS_H
+#define PRIVS_H
+
+#include <linux/types.h>
+
+/*
+ * Sets no_new_privs, clears the capability bounding set (when CAP_SETPCAP
+ * allows it) and the ambient set, switches to uid and gid with no
+ * supplementary groups unless uid is NO_UID, and empties the effective,
+ * permitted and inheritable sets. Returns 0, or a negative errno with *what
+ * naming the step that failed.
+ */
+int drop_privileges(__u32 uid, __u32 gid, const char **what);
+
+#endif /* PRIVS_H */
