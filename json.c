@@ -38,18 +38,23 @@ static size_t str_len(const char *s, size_t n)
 /* RFC 3339 in UTC, with nanoseconds. */
 static size_t put_time(char *d, struct json_ctx *c, __u64 ts)
 {
-	__s64 ns = (__s64)ts + c->wall_offset_ns;
-	__s64 secs = ns / 1000000000LL;
+	/* unsigned: a record's time is whatever the kernel wrote, and must not overflow */
+	__u64 ns = ts + (__u64)c->wall_offset_ns;
+	__s64 secs = ns / 1000000000ULL;
+	__u64 frac = ns % 1000000000ULL;
 	time_t t = secs;
 	struct tm tm;
+	char *p = d;
 
 	if (secs != c->secs || !c->date[0]) {
-		gmtime_r(&t, &tm);
+		/* beyond year 9999 it could not be RFC 3339: the epoch says it is wrong */
+		if (!gmtime_r(&t, &tm) || tm.tm_year > 9999 - 1900) {
+			t = 0;
+			gmtime_r(&t, &tm);
+		}
 		strftime(c->date, sizeof(c->date), "%Y-%m-%dT%H:%M:%S", &tm);
 		c->secs = secs;
 	}
-	__u64 frac = ns % 1000000000LL;
-	char *p = d;
 
 	*p++ = '"';
 	p = stpcpy(p, c->date);
@@ -216,7 +221,8 @@ size_t json_exec(char *buf, struct json_ctx *c, const struct record *r, const st
 	*d++ = ']';
 	d += sprintf(d, ",\"ret\":%d,\"killed\":%s,\"errno\":", h->ret,
 		     h->flags & EV_KILLED ? "true" : "false");
-	if (h->ret < 0 && !(h->flags & EV_KILLED) && strerrorname_np(-h->ret))
+	/* an errno is at most 4095; anything else from a record is no errno */
+	if (h->ret < 0 && h->ret > -4096 && !(h->flags & EV_KILLED) && strerrorname_np(-h->ret))
 		d += sprintf(d, "\"%s\"", strerrorname_np(-h->ret));
 	else
 		d = stpcpy(d, "null");

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "json.h"
 #include "record.h"
 #include "text.h"
 
@@ -25,8 +26,10 @@ struct fuzz_opts {
 /* CLOCK_REALTIME - CLOCK_BOOTTIME of a machine booted in 2025, for -T */
 #define WALL_OFFSET_NS 1750000000000000000LL
 
-/* Bytes the reader reserves for a line: 8 per record byte, 256 for the columns (execsnoop.c). */
-#define LINE_ROOM(r) (8 * ((size_t)(r)->h.fname_len + (r)->h.args_len) + 256)
+/* Bytes the reader reserves for a line (execsnoop.c): text, and JSON with its two paths. */
+#define LINE_ROOM(r) (8 * ((size_t)(r)->h.fname_len + (r)->h.args_len + (r)->h.cwd_len) + 256)
+#define JSON_ROOM(r)                                                                               \
+	(6 * ((size_t)(r)->h.fname_len + (r)->h.args_len + (r)->h.cwd_len + (r)->h.exe_len) + 1024)
 
 static void crash(const char *what, const char *line, size_t n)
 {
@@ -189,13 +192,56 @@ static void check_text(const char *line, size_t n, struct fmt *f, const struct r
  * holds LINE_MAX_LEN bytes; check, if any, looks at the line. A new format
  * (such as JSON Lines) is one more entry: { "json", json_line, check_json }.
  */
+static const char *no_name(__u32 uid)
+{
+	return uid ? NULL : "r\xffot";
+}
+
+static const char *a_cgroup(__u64 id)
+{
+	return id & 1 ? "/docker-\x01.scope" : NULL;
+}
+
+/* JSON Lines, with a user and cgroup that need escaping; an end when the record is one. */
+static size_t json_line(char *buf, struct fmt *f, const struct record *r, const struct words *w)
+{
+	struct json_ctx c = { .wall_offset_ns = f->wall_offset_ns,
+			      .max_args = f->max_args,
+			      .user_name = no_name,
+			      .cgroup_path = a_cgroup };
+
+	return r->h.flags & EV_EXIT ? json_exit(buf, &c, r) : json_exec(buf, &c, r, w);
+}
+
+static size_t text_or_exit(char *buf, struct fmt *f, const struct record *r, const struct words *w)
+{
+	return r->h.flags & EV_EXIT ? text_exit(buf, f, r) : text_line(buf, f, r, w);
+}
+
+/* One object on one line, with no raw control byte: what a JSON Lines reader needs. */
+static void check_json(const char *line, size_t n, struct fmt *f, const struct record *r,
+		       const struct words *w)
+{
+	(void)f;
+	(void)r;
+	(void)w;
+	if (n < 3 || line[0] != '{' || line[n - 2] != '}' || line[n - 1] != '\n')
+		crash("not one object on one line", line, n);
+	for (size_t i = 0; i < n - 1; i++) {
+		if ((unsigned char)line[i] < 0x20)
+			crash("a raw control byte in a JSON line", line, n);
+	}
+}
+
 static const struct format {
 	const char *name;
 	size_t (*line)(char *buf, struct fmt *f, const struct record *r, const struct words *w);
 	void (*check)(const char *line, size_t n, struct fmt *f, const struct record *r,
 		      const struct words *w);
+	int json;
 } formats[] = {
-	{ "text", text_line, check_text },
+	{ "text", text_or_exit, check_text, 0 },
+	{ "json", json_line, check_json, 1 },
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -216,7 +262,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (record_decode(&r, data, size))
 		return 0;
 	if (r.h.fname_len < 1 || r.h.fname_len > FNAME_MAX || r.h.args_len > ARGS_MAX ||
-	    EVENT_HDR_LEN + r.h.fname_len + r.h.args_len > size)
+	    EVENT_HDR_LEN + r.h.fname_len + r.h.args_len + r.h.cwd_len + r.h.exe_len > size)
 		abort(); /* record_decode let a record through that does not fit */
 
 	record_words(&r, &w);
@@ -239,10 +285,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f.wall_offset_ns = WALL_OFFSET_NS;
 	/* at the end of an allocation, so that ASan sees a line that is too long */
 	if (!buf)
-		buf = malloc(LINE_MAX_LEN);
+		buf = malloc(JSON_MAX_LEN > LINE_MAX_LEN ? JSON_MAX_LEN : LINE_MAX_LEN);
 	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		if (!formats[i].json && (r.h.flags & EV_EXIT) && formats[i].check == check_text)
+			continue; /* an end has no words for the text check */
 		n = formats[i].line(buf, &f, &r, &w);
-		room = LINE_ROOM(&r);
+		room = formats[i].json ? JSON_ROOM(&r) : LINE_ROOM(&r);
 		if (n >= room) {
 			fprintf(stderr,
 				"fuzz_record: %s: a %zu-byte line, the reader reserves %zu\n",
