@@ -292,47 +292,49 @@ static void test_ring_fit(void **state)
 	assert_int_equal(ring_fit(8UL << 20, 64 << 10, 1, 4096), 0);
 	assert_int_equal(ring_fit(RING_SIZE_MIN, RING_SIZE_MIN + 4096, 1, 4096), RING_SIZE_MIN);
 	assert_int_equal(ring_fit(RING_SIZE_MIN, RING_SIZE_MIN + 4095, 1, 4096), 0);
-	static void test_run_as(void **state)
-	{
-		(void)state;
-		assert_int_equal(parse(NULL), PARSE_OK);
-		assert_int_equal(o.run_uid, NO_UID);
-		assert_int_equal(parse("--run-as=root", NULL), PARSE_OK);
-		assert_int_equal(o.run_uid, 0);
-		assert_int_equal(o.run_gid, 0);
-		/* a uid without an entry in /etc/passwd: its group is the same number */
-		assert_int_equal(parse("--run-as", "3999999999", NULL), PARSE_OK);
-		assert_int_equal(o.run_uid, 3999999999U);
-		assert_int_equal(o.run_gid, 3999999999U);
-		/* the -u filter is a different option */
-		assert_int_equal(o.uid, NO_UID);
-		assert_int_equal(parse("--run-as=nosuchuser_zz", NULL), PARSE_ERROR);
-		assert_one_line_error("invalid --run-as user 'nosuchuser_zz'");
-		assert_int_equal(parse("--run-as=", NULL), PARSE_ERROR);
-		assert_int_equal(parse("--run-as=4294967295", NULL), PARSE_ERROR);
-		assert_int_equal(parse("--run-as", NULL), PARSE_ERROR);
-		assert_one_line_error("needs a value");
-	}
+}
 
-	int main(void)
-	{
-		const struct CMUnitTest tests[] = {
-			cmocka_unit_test(test_defaults),
-			cmocka_unit_test(test_flags),
-			cmocka_unit_test(test_values),
-			cmocka_unit_test(test_user_name),
-			cmocka_unit_test(test_bad_numbers),
-			cmocka_unit_test(test_unknown_and_missing),
-			cmocka_unit_test(test_help_and_version),
-			cmocka_unit_test(test_ring_size),
-			cmocka_unit_test(test_ring_budget),
-			cmocka_unit_test(test_priority),
-			cmocka_unit_test(test_time_conflict),
-			cmocka_unit_test(test_shown_value),
-			cmocka_unit_test(test_values_echoed_safely),
-			cmocka_unit_test(test_ring_fit),
-			cmocka_unit_test(test_run_as),
-		};
+static void test_run_as(void **state)
+{
+	(void)state;
+	assert_int_equal(parse(NULL), PARSE_OK);
+	assert_int_equal(o.run_uid, NO_UID);
+	assert_int_equal(parse("--run-as=root", NULL), PARSE_OK);
+	assert_int_equal(o.run_uid, 0);
+	assert_int_equal(o.run_gid, 0);
+	/* a uid without an entry in /etc/passwd: its group is the same number */
+	assert_int_equal(parse("--run-as", "3999999999", NULL), PARSE_OK);
+	assert_int_equal(o.run_uid, 3999999999U);
+	assert_int_equal(o.run_gid, 3999999999U);
+	/* the -u filter is a different option */
+	assert_int_equal(o.uid, NO_UID);
+	assert_int_equal(parse("--run-as=nosuchuser_zz", NULL), PARSE_ERROR);
+	assert_one_line_error("invalid --run-as user 'nosuchuser_zz'");
+	assert_int_equal(parse("--run-as=", NULL), PARSE_ERROR);
+	assert_int_equal(parse("--run-as=4294967295", NULL), PARSE_ERROR);
+	assert_int_equal(parse("--run-as", NULL), PARSE_ERROR);
+	assert_one_line_error("needs a value");
+}
 
-		return cmocka_run_group_tests_name("options", tests, NULL, NULL);
-	}
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_user_name),
+		cmocka_unit_test(test_bad_numbers),
+		cmocka_unit_test(test_unknown_and_missing),
+		cmocka_unit_test(test_help_and_version),
+		cmocka_unit_test(test_ring_size),
+		cmocka_unit_test(test_ring_budget),
+		cmocka_unit_test(test_priority),
+		cmocka_unit_test(test_time_conflict),
+		cmocka_unit_test(test_shown_value),
+		cmocka_unit_test(test_values_echoed_safely),
+		cmocka_unit_test(test_ring_fit),
+		cmocka_unit_test(test_run_as),
+	};
+
+	return cmocka_run_group_tests_name("options", tests, NULL, NULL);
+}
