@@ -200,7 +200,7 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 	o->uid = NO_UID;
 	o->ppid = NO_PPID;
 	o->run_uid = NO_UID;
-	optind = 1;
+	optind = 0; /* 0, not 1: also forgets a scan cut short by an earlier call */
 	opterr = 0;
 
 	while ((c = getopt_long(argc, argv, ":tTxu:Uqjen:l:P:c:vhV", longopts, NULL)) != -1) {
