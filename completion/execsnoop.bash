@@ -7,7 +7,8 @@
 # list agree.
 
 _execsnoop_options='-t --timestamp -T --time -x --fails -u --uid= -U --print-uid -q --quote
-	-n --name= -l --line= -P --ppid= -c --cgroup= --max-args= --priority= --ring-size=
+	-j --json -e --exits -n --name= -l --line= -P --ppid= -c --cgroup= --container --cwd
+	--max-args= --priority= --ring-size=
 	--run-as= -v --verbose -h --help -V --version'
 
 # Options whose value is the next word when it is not joined with "=".
