@@ -126,9 +126,10 @@ $(OUTPUT)/tests/execer: tests/helpers/execer.c | $(OUTPUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) -O2 -Wall -Wextra -Werror -pthread $< -o $@
 
+# static: no loader runs between its exec and its first clock reading
 $(OUTPUT)/tests/ender: tests/helpers/ender.c | $(OUTPUT)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) -O2 -Wall -Wextra -Werror -pthread $< -o $@
+	$(Q)$(CC) -O2 -Wall -Wextra -Werror -static -pthread $< -o $@
 
 $(OUTPUT)/tests/noop: tests/helpers/noop.c | $(OUTPUT)/tests
 	$(call msg,CC,$@)
