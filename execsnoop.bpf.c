@@ -455,6 +455,33 @@ static __always_inline __u64 caller_argv(__u32 *size)
 }
 #endif
 
+/*
+ * A failed exec's arguments from the system call's registers, which it left
+ * as they were: for when its entry was not stashed (the stash was full, or
+ * its update found the bucket busy, as it can when a program is preempted).
+ */
+static __always_inline bool stash_from_regs(struct stash *s)
+{
+#if defined(__TARGET_ARCH_x86)
+	struct pt_regs *regs = (void *)bpf_task_pt_regs(bpf_get_current_task_btf());
+
+	switch (BPF_CORE_READ(regs, orig_ax)) {
+	case 59: /* execve */
+		s->fd = AT_FDCWD;
+		s->fname = BPF_CORE_READ(regs, di);
+		s->argv = BPF_CORE_READ(regs, si);
+		return true;
+	case 322: /* execveat */
+		s->fd = BPF_CORE_READ(regs, di);
+		s->fname = BPF_CORE_READ(regs, si);
+		s->argv = BPF_CORE_READ(regs, dx);
+		return true;
+	}
+#endif
+	(void)s;
+	return false;
+}
+
 /* One pointer of size bytes at p, or -1 when it cannot be read. */
 static __always_inline __s64 read_ptr(__u64 p, __u32 size)
 {
@@ -750,6 +777,7 @@ static __always_inline bool dying(struct task_struct *task)
 
 static __always_inline int exit_exec(void *ctx, long ret)
 {
+	struct stash regs_stash = {};
 	struct task_struct *task = (void *)bpf_get_current_task();
 	__u32 uid = bpf_get_current_uid_gid();
 	struct scratch_slot *slot;
@@ -776,6 +804,8 @@ static __always_inline int exit_exec(void *ctx, long ret)
 		e->h.flags |= EV_KILLED;
 	if (s) {
 		read_caller(e, s);
+	} else if (stash_from_regs(&regs_stash)) {
+		read_caller(e, &regs_stash);
 	} else {
 		e->data[0] = '\0';
 		e->h.fname_len = 1;
