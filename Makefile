@@ -23,8 +23,8 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -I. $(LIBBPF_CF
 
 APP := execsnoop
 # pure units: no libbpf, no file descriptors; unit-tested and fuzzed
-PURE := record escape text json reorder procset options
-UNITS := $(PURE) stream output users preflight
+PURE := record escape text json reorder procset options subtree
+UNITS := $(PURE) stream output users preflight launch proc
 USER_OBJS := $(OUTPUT)/execsnoop.o $(patsubst %,$(OUTPUT)/%.o,$(UNITS))
 PURE_OBJS := $(patsubst %,$(OUTPUT)/%.o,$(PURE))
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))

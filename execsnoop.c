@@ -21,8 +21,10 @@
 #include "execsnoop.skel.h"
 #include "options.h"
 #include "json.h"
+#include "launch.h"
 #include "output.h"
 #include "preflight.h"
+#include "proc.h"
 #include "procset.h"
 #include "record.h"
 #include "reorder.h"
@@ -51,6 +53,8 @@ static struct output out;
 static struct reorder ro;
 static struct stream *stream;
 static const struct counters *counters; /* the programs' loss counts, mapped */
+static struct launch cmd;		/* the command run under trace, with -- */
+static volatile sig_atomic_t cmd_ended; /* it has exited: drain, and end with its status */
 
 static void fail(const char *what, int err)
 {
@@ -75,6 +79,24 @@ static void on_signal(int sig)
 	if (!exiting)
 		setitimer(ITIMER_REAL, &tick, NULL);
 	exiting = exiting ? 2 : 1;
+}
+
+/*
+ * With a command, execsnoop stands in for it: a signal from the terminal has
+ * reached the command too (same process group), one sent to execsnoop alone
+ * is passed on. Either way execsnoop goes on until the command ends.
+ */
+static void on_signal_cmd(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (cmd_ended) {
+		/* draining: as without a command, a second stop ends it at once */
+		on_signal(sig);
+		return;
+	}
+	if (sig == SIGALRM || si->si_code == SI_KERNEL || si->si_pid == cmd.pid)
+		return;
+	launch_signal(&cmd, sig);
 }
 
 static __u64 now_ns(clockid_t clock)
@@ -115,7 +137,9 @@ static void raise_priority(void)
 		/* an unprivileged start keeps its priority: not worth failing for */
 		if (getpriority(PRIO_PROCESS, 0) > BOOST_NICE)
 			setpriority(PRIO_PROCESS, 0, BOOST_NICE);
-		boost_autogroup();
+		/* a command shares the session's autogroup: it would be boosted with it */
+		if (!opts.command)
+			boost_autogroup();
 		break;
 	case PRIO_REALTIME:
 		if (sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &sp))
@@ -162,6 +186,9 @@ static bool print_record(const struct record *r)
 	size_t need = 8 * (r->h.fname_len + r->h.args_len) + 256;
 	char *p;
 
+	/* a command goes on after its output is gone: what it runs is let go */
+	if (out.gone || out.err)
+		return true;
 	if (r->h.flags & EV_EXIT)
 		return print_exit(r);
 	if (!wanted(r, &w))
@@ -254,7 +281,7 @@ static void report(const char *when, bool final)
 /* Polls until a stop or the end of stdout; returns 0 or a negative errno. */
 static int poll_events(int interval_ms)
 {
-	struct epoll_event ev = { .events = EPOLLIN }, got[2];
+	struct epoll_event ev = { .events = EPOLLIN }, got[3];
 	struct counters seen = {};
 	__u64 last_report = 0, now;
 	struct stat st;
@@ -274,9 +301,18 @@ static int poll_events(int interval_ms)
 		ev.data.fd = STDOUT_FILENO;
 		epoll_ctl(efd, EPOLL_CTL_ADD, STDOUT_FILENO, &ev);
 	}
+	/* a pidfd is readable once its process has exited */
+	if (opts.command) {
+		ev.events = EPOLLIN;
+		ev.data.fd = cmd.pidfd;
+		if (epoll_ctl(efd, EPOLL_CTL_ADD, cmd.pidfd, &ev)) {
+			err = -errno;
+			goto out;
+		}
+	}
 
-	while (!exiting) {
-		n = epoll_wait(efd, got, 2, interval_ms);
+	while (opts.command ? !cmd_ended : !exiting) {
+		n = epoll_wait(efd, got, 3, interval_ms);
 		if (n < 0 && errno != EINTR) {
 			err = -errno;
 			break;
@@ -285,13 +321,15 @@ static int poll_events(int interval_ms)
 			if (got[i].data.fd == STDOUT_FILENO) {
 				out.gone = true;
 				exiting = 1;
+			} else if (opts.command && got[i].data.fd == cmd.pidfd) {
+				cmd_ended = true;
 			}
 		}
 		pump(false);
 		err = output_flush(&out, &exiting);
 		if (err == -EPIPE)
-			exiting = 1; /* the reader went away: a normal end */
-		else if (err && err != -EINTR)
+			exiting = 1; /* the reader went away: a normal end, or the command's */
+		else if (err && err != -EINTR && !opts.command)
 			break;
 		err = 0;
 		now = now_ns(CLOCK_MONOTONIC);
@@ -339,20 +377,24 @@ static unsigned long long drain(void)
 	setitimer(ITIMER_REAL, &off, NULL);
 	return left;
 }
-/* Exit side first, so that every stashed exec is completed and removed, and every end seen. */
+/*
+ * Fork first, so that the traced subtree follows every fork from the moment
+ * it is seeded; then the exit side, so that every stashed exec is completed
+ * and removed, and every end seen.
+ */
 static int attach(struct execsnoop_bpf *skel)
 {
 	struct bpf_program *order[] = {
-		skel->progs.sched_process_exit, skel->progs.sched_prepare_exec,
-		skel->progs.sched_process_exec, skel->progs.sys_exit_execve,
-		skel->progs.sys_exit_execveat,	skel->progs.sys_enter_execve,
-		skel->progs.sys_enter_execveat,
+		skel->progs.sched_process_fork, skel->progs.sched_process_exit,
+		skel->progs.sched_prepare_exec, skel->progs.sched_process_exec,
+		skel->progs.sys_exit_execve,	skel->progs.sys_exit_execveat,
+		skel->progs.sys_enter_execve,	skel->progs.sys_enter_execveat,
 	};
 	struct bpf_link **links[] = {
-		&skel->links.sched_process_exit, &skel->links.sched_prepare_exec,
-		&skel->links.sched_process_exec, &skel->links.sys_exit_execve,
-		&skel->links.sys_exit_execveat,	 &skel->links.sys_enter_execve,
-		&skel->links.sys_enter_execveat,
+		&skel->links.sched_process_fork, &skel->links.sched_process_exit,
+		&skel->links.sched_prepare_exec, &skel->links.sched_process_exec,
+		&skel->links.sys_exit_execve,	 &skel->links.sys_exit_execveat,
+		&skel->links.sys_enter_execve,	 &skel->links.sys_enter_execveat,
 	};
 
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
@@ -379,7 +421,11 @@ static void configure(struct execsnoop_bpf *skel, int ncpu, size_t ring)
 	skel->rodata->trace_failed = opts.fails;
 	skel->rodata->want_detail = opts.json;
 	skel->rodata->trace_exits = opts.exits;
+	skel->rodata->filter_subtree = opts.pid || opts.command;
+	skel->rodata->want_tree = opts.tree;
 	bpf_program__set_autoload(skel->progs.sched_process_exit, opts.exits);
+	/* only a traced subtree needs to follow forks */
+	bpf_program__set_autoload(skel->progs.sched_process_fork, opts.pid || opts.command);
 	bpf_program__set_autoload(skel->progs.sched_prepare_exec, opts.json);
 	skel->rodata->targ_uid = opts.uid;
 	skel->rodata->targ_ppid = opts.ppid;
@@ -399,11 +445,14 @@ static void configure(struct execsnoop_bpf *skel, int ncpu, size_t ring)
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction sa_cmd = { .sa_sigaction = on_signal_cmd, .sa_flags = SA_SIGINFO };
+	const int stops[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 	sigset_t mask;
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
 	struct execsnoop_bpf *skel = NULL;
 	int err, cg = -1, status = 1, ncpu;
 	unsigned long long unwritten;
+	__u32 tgid = 0;
 	size_t ring;
 
 	/* first: no file of the tool's may take descriptor 0, 1 or 2 */
@@ -431,22 +480,31 @@ int main(int argc, char **argv)
 	/* only the syscall tracepoints of failed execs need tracefs */
 	if ((opts.fails && preflight_tracefs()) || preflight_ring(&opts, opts.verbose))
 		goto cleanup;
+	if (opts.pid && proc_tgid(opts.pid, &tgid)) {
+		fprintf(stderr, "execsnoop: no process with pid %u\n", opts.pid);
+		status = 2;
+		goto cleanup;
+	}
 	if (output_init(&out, STDOUT_FILENO, JSON_MAX_LEN + (64 << 10))) {
 		fail("allocating the output buffer", ENOMEM);
 		goto cleanup;
 	}
+	/* before anything below changes what it would inherit: signals, priority */
+	if (opts.command && launch_prepare(&cmd, opts.command, opts.keep_root))
+		goto cleanup;
 
 	/* no SA_RESTART: a signal interrupts a write blocked on a reader that does not read */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	sigemptyset(&mask);
+	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
+		/* without a command, SIGQUIT keeps its default */
+		if (opts.command || stops[i] != SIGQUIT)
+			sigaction(stops[i], opts.command ? &sa_cmd : &sa, NULL);
+		sigaddset(&mask, stops[i]);
+	}
 	sigaction(SIGALRM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	/* a parent may have left them blocked: the stop and its timer must get through */
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
+	sigdelset(&mask, SIGQUIT);
 	sigaddset(&mask, SIGALRM);
 	sigprocmask(SIG_UNBLOCK, &mask, NULL);
 	raise_priority();
@@ -494,6 +552,24 @@ int main(int argc, char **argv)
 		fail("attaching BPF programs", err);
 		goto cleanup;
 	}
+	/* the fork hook is attached: from a process marked now, every child is marked */
+	if (opts.command) {
+		err = proc_mark(bpf_map__fd(skel->maps.subtree), cmd.pidfd);
+		if (err) {
+			fail("tracing the command", err);
+			goto cleanup;
+		}
+	} else if (opts.pid) {
+		err = proc_seed(bpf_map__fd(skel->maps.subtree), tgid);
+		if (err == -ESRCH) {
+			fprintf(stderr, "execsnoop: no process with pid %u\n", opts.pid);
+			status = 2;
+			goto cleanup;
+		} else if (err) {
+			fail("marking the processes to trace", err);
+			goto cleanup;
+		}
+	}
 
 	fmt.time = opts.time;
 	fmt.print_uid = opts.print_uid;
@@ -509,6 +585,9 @@ int main(int argc, char **argv)
 	else
 		output_commit(&out, text_header(output_room(&out, 256, NULL), &fmt));
 	output_flush(&out, &exiting);
+	/* not one exec of the command is missed: it is in the traced set before its exec */
+	if (opts.command && launch_start(&cmd))
+		cmd_ended = 1;
 
 	err = poll_events(isatty(STDOUT_FILENO) ? TTY_INTERVAL_MS : FILE_INTERVAL_MS);
 	if (err)
@@ -516,6 +595,8 @@ int main(int argc, char **argv)
 
 	/* trace no more, then print what the kernel already wrote */
 	execsnoop_bpf__detach(skel);
+	if (opts.command && !exiting)
+		exiting = 1; /* the command's end is the stop */
 	unwritten = drain();
 
 	if (out.err)
@@ -527,8 +608,16 @@ int main(int argc, char **argv)
 	else if (!err)
 		status = 0;
 	report("in total", true);
+	if (opts.command) {
+		/* the command's status, unless it succeeded and execsnoop did not */
+		int cs = launch_wait(&cmd);
+
+		status = status && !cs ? status : cs;
+	}
 
 cleanup:
+	if (opts.command)
+		launch_close(&cmd);
 	stream_close(stream);
 	execsnoop_bpf__destroy(skel);
 	output_free(&out);
