@@ -517,6 +517,8 @@ static __always_inline int exit_exec(void *ctx, long ret)
 
 	fill_header(e, task, uid);
 	e->h.ret = ret;
+	if (want_tree)
+		ancestor(e);
 	if (s) {
 		read_caller(e, s);
 	} else {

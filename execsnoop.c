@@ -30,6 +30,7 @@
 #include "reorder.h"
 #include "stream.h"
 #include "text.h"
+#include "tree.h"
 #include "users.h"
 
 #define TTY_INTERVAL_MS	  16  /* longest wait for a line on a terminal: a screen refresh */
@@ -49,6 +50,7 @@ static struct options opts;
 static struct fmt fmt;
 static struct json_ctx jctx;
 static struct procset printed; /* processes whose exec was printed, with --exits */
+static struct tree tree;       /* the depth of each process printed, with --tree */
 static struct output out;
 static struct reorder ro;
 static struct stream *stream;
@@ -182,8 +184,8 @@ static bool print_exit(const struct record *r)
 static bool print_record(const struct record *r)
 {
 	static struct words w;
-	/* every byte escaped, a quote pair and a space per word, the columns */
-	size_t need = 8 * (r->h.fname_len + r->h.args_len) + 256;
+	/* every byte escaped, a quote pair and a space per word, the columns, the indentation */
+	size_t need = 8 * (r->h.fname_len + r->h.args_len) + 384, n;
 	char *p;
 
 	/* a command goes on after its output is gone: what it runs is let go */
@@ -200,7 +202,15 @@ static bool print_record(const struct record *r)
 	p = output_room(&out, need, &exiting);
 	if (!p)
 		return false;
-	output_commit(&out, opts.json ? json_exec(p, &jctx, r, &w) : text_line(p, &fmt, r, &w));
+	if (opts.json)
+		n = json_exec(p, &jctx, r, &w);
+	else if (opts.tree)
+		n = text_tree_line(p, &fmt, r, &w,
+				   tree_depth(&tree, r->h.pid, r->h.start_ns, r->h.anc_pid,
+					      r->h.anc_start_ns));
+	else
+		n = text_line(p, &fmt, r, &w);
+	output_commit(&out, n);
 	return true;
 }
 
@@ -621,6 +631,7 @@ cleanup:
 	stream_close(stream);
 	execsnoop_bpf__destroy(skel);
 	output_free(&out);
+	tree_free(&tree);
 	if (cg >= 0)
 		close(cg);
 	return status;
