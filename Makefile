@@ -23,7 +23,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -I. $(LIBBPF_CF
 
 APP := execsnoop
 # pure units: no libbpf, no file descriptors; unit-tested and fuzzed
-PURE := record escape text json reorder procset options subtree tree
+PURE := record escape text json reorder procset options subtree tree summary
 UNITS := $(PURE) stream output users preflight launch proc
 USER_OBJS := $(OUTPUT)/execsnoop.o $(patsubst %,$(OUTPUT)/%.o,$(UNITS))
 PURE_OBJS := $(patsubst %,$(OUTPUT)/%.o,$(PURE))

@@ -192,7 +192,8 @@ static __always_inline void fill_header(struct event *e, struct task_struct *tas
 	e->h.tid = (__u32)id;
 	e->h.ppid = BPF_CORE_READ(task, real_parent, tgid);
 	e->h.start_ns = BPF_CORE_READ(task, group_leader, start_boottime);
-	e->h.parent_start_ns = BPF_CORE_READ(task, real_parent, start_boottime);
+	/* the parent process's start, also when a thread of it forked: its identity */
+	e->h.parent_start_ns = BPF_CORE_READ(task, real_parent, group_leader, start_boottime);
 	e->h.cgroup_id = bpf_get_current_cgroup_id();
 	e->h.mntns = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
 	own_pid(task, &e->h.ns_pid, &e->h.pidns);

@@ -29,6 +29,7 @@
 #include "record.h"
 #include "reorder.h"
 #include "stream.h"
+#include "summary.h"
 #include "text.h"
 #include "tree.h"
 #include "users.h"
@@ -43,14 +44,17 @@
 #define REORDER_WINDOW_MS 5
 #define STOP_GRACE_MS	  1000 /* how long output is retried at exit when it is not read */
 #define BOOST_NICE	  -20
+#define NSEC		  1000000000ULL
 
 /* 1 once a stop was asked for (SIGINT, SIGTERM, SIGHUP); 2 when asked again: stop at once */
 static volatile sig_atomic_t exiting;
 static struct options opts;
 static struct fmt fmt;
 static struct json_ctx jctx;
-static struct procset printed; /* processes whose exec was printed, with --exits */
-static struct tree tree;       /* the depth of each process printed, with --tree */
+static struct procset printed;	       /* processes whose exec was printed, with --exits */
+static struct tree tree;	       /* the depth of each process printed, with --tree */
+static struct summary summary;	       /* spawners and commands, with --summary */
+static unsigned long long lost_before; /* execs lost before the current interval */
 static struct output out;
 static struct reorder ro;
 static struct stream *stream;
@@ -192,9 +196,13 @@ static bool print_record(const struct record *r)
 	if (out.gone || out.err)
 		return true;
 	if (r->h.flags & EV_EXIT)
-		return print_exit(r);
+		return opts.quiet || print_exit(r);
 	if (!wanted(r, &w))
 		return true;
+	if (opts.quiet) {
+		summary_add(&summary, r, &w);
+		return true;
+	}
 	if (opts.exits && r->h.ret == 0 && procset_add(&printed, r->h.pid, r->h.start_ns))
 		fail("remembering a process for --exits", ENOMEM);
 	if (opts.json)
@@ -211,6 +219,9 @@ static bool print_record(const struct record *r)
 	else
 		n = text_line(p, &fmt, r, &w);
 	output_commit(&out, n);
+	/* counted once it is out: a record without room comes back */
+	if (opts.summary)
+		summary_add(&summary, r, &w);
 	return true;
 }
 
@@ -245,6 +256,39 @@ static bool pump(bool drain)
 		stream_take(stream, i);
 		r = stream_peek(stream, i);
 		heads[i] = r ? r->h.ts : REORDER_EMPTY;
+	}
+	return true;
+}
+
+/*
+ * The summary of the interval that ends now (which starts the next), or of
+ * the whole run; false when the output has no room now.
+ */
+static bool print_summary(bool final)
+{
+	struct summary_view v = { .final = final, .json = &jctx };
+	unsigned long long lost = counters->lost_ring + counters->lost_busy;
+	size_t n;
+	char *p;
+
+	p = output_room(&out, SUMMARY_MAX_LEN + 1, &exiting);
+	if (!p)
+		return false;
+	v.now_ns = now_ns(CLOCK_BOOTTIME);
+	v.wall_offset_ns = now_ns(CLOCK_REALTIME) - v.now_ns;
+	v.lost = lost - (final ? 0 : lost_before);
+	jctx.wall_offset_ns = v.wall_offset_ns;
+	if (opts.json) {
+		n = summary_json(p, &summary, &v);
+	} else {
+		/* a blank line ends the table */
+		n = summary_text(p, &summary, &v);
+		p[n++] = '\n';
+	}
+	output_commit(&out, n);
+	if (!final) {
+		lost_before = lost;
+		summary_next(&summary, v.now_ns);
 	}
 	return true;
 }
@@ -293,7 +337,7 @@ static int poll_events(int interval_ms)
 {
 	struct epoll_event ev = { .events = EPOLLIN }, got[3];
 	struct counters seen = {};
-	__u64 last_report = 0, now;
+	__u64 last_report = 0, now, next_summary = now_ns(CLOCK_MONOTONIC);
 	struct stat st;
 	int efd, err = 0, n;
 
@@ -336,6 +380,11 @@ static int poll_events(int interval_ms)
 			}
 		}
 		pump(false);
+		if (opts.interval &&
+		    now_ns(CLOCK_MONOTONIC) >= next_summary + opts.interval * NSEC) {
+			if (print_summary(false))
+				next_summary += opts.interval * NSEC;
+		}
 		err = output_flush(&out, &exiting);
 		if (err == -EPIPE)
 			exiting = 1; /* the reader went away: a normal end, or the command's */
@@ -364,6 +413,7 @@ static unsigned long long drain(void)
 	struct itimerval tick = { { 0, 100000 }, { 0, 100000 } }, off = {};
 	__u64 deadline = now_ns(CLOCK_MONOTONIC) + STOP_GRACE_MS * 1000000ULL;
 	unsigned long long left = 0;
+	bool summed = false;
 	int err;
 
 	/* blocked writes return every 100 ms to look at the clock (a stop without a signal) */
@@ -371,6 +421,9 @@ static unsigned long long drain(void)
 	for (;;) {
 		bool done = pump(true);
 
+		/* the summary comes after every line */
+		if (done && opts.summary && !summed)
+			done = summed = print_summary(true);
 		err = output_flush(&out, &exiting);
 		if (!err && done)
 			break;
@@ -495,7 +548,9 @@ int main(int argc, char **argv)
 		status = 2;
 		goto cleanup;
 	}
-	if (output_init(&out, STDOUT_FILENO, JSON_MAX_LEN + (64 << 10))) {
+	if (output_init(&out, STDOUT_FILENO,
+			(JSON_MAX_LEN > SUMMARY_MAX_LEN ? JSON_MAX_LEN : SUMMARY_MAX_LEN) +
+				(64 << 10))) {
 		fail("allocating the output buffer", ENOMEM);
 		goto cleanup;
 	}
@@ -590,9 +645,13 @@ int main(int argc, char **argv)
 
 	jctx.max_args = opts.max_args;
 	jctx.user_name = users_name;
+	if (opts.summary && summary_init(&summary, fmt.start_ns, proc_describe)) {
+		fail("allocating the summary", ENOMEM);
+		goto cleanup;
+	}
 	if (opts.json)
 		users_load();
-	else
+	else if (!opts.quiet)
 		output_commit(&out, text_header(output_room(&out, 256, NULL), &fmt));
 	output_flush(&out, &exiting);
 	/* not one exec of the command is missed: it is in the traced set before its exec */
@@ -632,6 +691,7 @@ cleanup:
 	execsnoop_bpf__destroy(skel);
 	output_free(&out);
 	tree_free(&tree);
+	summary_free(&summary);
 	if (cg >= 0)
 		close(cg);
 	return status;

@@ -33,8 +33,7 @@ static size_t str_len(const char *s, size_t n)
 	return z ? (size_t)(z - s) : n;
 }
 
-/* RFC 3339 in UTC, with nanoseconds. */
-static size_t put_time(char *d, struct json_ctx *c, __u64 ts)
+size_t json_time(char *d, struct json_ctx *c, __u64 ts)
 {
 	__s64 ns = (__s64)ts + c->wall_offset_ns;
 	__s64 secs = ns / 1000000000LL;
@@ -91,7 +90,7 @@ static char *put_common(char *d, struct json_ctx *c, const struct record *r, con
 	const char *user = c->user_name ? c->user_name(h->uid) : NULL;
 
 	d += sprintf(d, "{\"type\":\"%s\",\"version\":%d,\"time\":", type, JSON_VERSION);
-	d += put_time(d, c, h->ts);
+	d += json_time(d, c, h->ts);
 	d += sprintf(d,
 		     ",\"ts_ns\":%llu,\"pid\":%u,\"tid\":%u,\"ppid\":%u,\"id\":\"%u@%llu\","
 		     "\"parent_id\":\"%u@%llu\",\"uid\":%u,\"user\":",
