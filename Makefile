@@ -31,7 +31,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 TEST_BINS := $(patsubst %,$(OUTPUT)/tests/%,$(UNIT_TESTS)) \
 	$(patsubst %,$(OUTPUT)/san/%,$(UNIT_TESTS)) \
 	$(OUTPUT)/tests/execer $(OUTPUT)/tests/noop $(OUTPUT)/tests/spawn $(OUTPUT)/tests/chain \
-	$(OUTPUT)/tests/ender
+	$(OUTPUT)/tests/ender $(OUTPUT)/tests/family
 
 ifeq ($(V),1)
 Q :=
@@ -85,7 +85,7 @@ $(OUTPUT)/tests/execer: tests/helpers/execer.c | $(OUTPUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) -O2 -Wall -Wextra -Werror -pthread $< -o $@
 
-$(OUTPUT)/tests/ender: tests/helpers/ender.c | $(OUTPUT)/tests
+$(OUTPUT)/tests/ender $(OUTPUT)/tests/family: $(OUTPUT)/tests/%: tests/helpers/%.c | $(OUTPUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) -O2 -Wall -Wextra -Werror -pthread $< -o $@
 
