@@ -26,7 +26,8 @@ const volatile __u64 ring_reserve = 0;	 /* kept free of full records, for path-o
 const volatile bool want_detail = false; /* what only --json shows: the comm before the exec */
 const volatile bool trace_exits = false;
 const volatile bool filter_subtree = false; /* -p or a command: only the tasks marked in subtree */
-const volatile bool want_tree = false; /* --tree: records name their nearest reported ancestor */
+/* --tree, --summary: records name their nearest reported ancestor */
+const volatile bool want_ancestor = false;
 
 struct counters counters = {};
 
@@ -281,7 +282,8 @@ static __always_inline void remember(__u64 ts)
 
 /*
  * The nearest ancestor whose exec was reported (it carries a proc), for
- * --tree: a process that only forked, such as a shell's subshell, is skipped.
+ * --tree and --summary: a process that only forked, such as a shell's
+ * subshell, is skipped; it runs what that ancestor exec'd.
  */
 static __always_inline void ancestor(struct event *e)
 {
@@ -361,7 +363,7 @@ int sched_process_exec(__u64 *ctx)
 	e->h.tid = ctx[1]; /* old_pid: the thread that called exec, before it took over the pid */
 	if (want_detail)
 		comm_before(e);
-	if (want_tree)
+	if (want_ancestor)
 		ancestor(e);
 	fname = BPF_CORE_READ(bprm, filename);
 	interp = BPF_CORE_READ(bprm, interp);
@@ -404,7 +406,7 @@ int sched_process_exec(__u64 *ctx)
 			e->h.args_len = n;
 	}
 	emit(ctx, e);
-	if (trace_exits || want_tree)
+	if (trace_exits || want_ancestor)
 		remember(e->h.ts);
 	slot_put(slot);
 	return 0;
@@ -518,7 +520,7 @@ static __always_inline int exit_exec(void *ctx, long ret)
 
 	fill_header(e, task, uid);
 	e->h.ret = ret;
-	if (want_tree)
+	if (want_ancestor)
 		ancestor(e);
 	if (s) {
 		read_caller(e, s);

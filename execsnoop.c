@@ -485,7 +485,7 @@ static void configure(struct execsnoop_bpf *skel, int ncpu, size_t ring)
 	skel->rodata->want_detail = opts.json;
 	skel->rodata->trace_exits = opts.exits;
 	skel->rodata->filter_subtree = opts.pid || opts.command;
-	skel->rodata->want_tree = opts.tree;
+	skel->rodata->want_ancestor = opts.tree || opts.summary;
 	bpf_program__set_autoload(skel->progs.sched_process_exit, opts.exits);
 	/* only a traced subtree needs to follow forks */
 	bpf_program__set_autoload(skel->progs.sched_process_fork, opts.pid || opts.command);

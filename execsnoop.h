@@ -32,12 +32,12 @@ struct event_hdr {
 	__u64 cgroup_id;       /* cgroup v2 */
 	union {
 		__u64 exec_ts;	    /* EV_EXIT: the time of its last exec seen */
-		__u64 anc_start_ns; /* an exec, with want_tree: the start of anc_pid */
+		__u64 anc_start_ns; /* an exec, with want_ancestor: the start of anc_pid */
 	};
 	union {
 		__u64 cpu_ns; /* EV_EXIT: CPU time of all its threads */
 		/*
-		 * An exec, with want_tree: the nearest ancestor whose exec was
+		 * An exec, with want_ancestor: the nearest ancestor whose exec was
 		 * reported, skipping those that only forked; 0: none is known.
 		 */
 		__u64 anc_pid;

@@ -248,26 +248,40 @@ static void remember(struct summary *s, const struct record *r, const struct wor
 	rc->len = n;
 }
 
-/* Names a new spawner: by its own exec if it was seen lately, else as the caller finds it. */
-static void name(struct summary *s, struct spawner *sp)
+/* Names a spawner after the exec of pid@start_ns, if it was seen lately. */
+static bool name_from(struct summary *s, struct spawner *sp, __u32 pid, __u64 start_ns)
 {
-	struct summary_recent *rc = &s->recent[hash_id(sp->pid, sp->start_ns) % SUMMARY_RECENT];
+	struct summary_recent *rc = &s->recent[hash_id(pid, start_ns) % SUMMARY_RECENT];
+
+	if (!pid || rc->pid != pid || rc->start_ns != start_ns)
+		return false;
+	memcpy(sp->comm, rc->comm, sizeof(sp->comm));
+	memcpy(sp->cmdline, rc->cmdline, rc->len);
+	sp->cmdline_len = rc->len;
+	sp->cut = rc->cut;
+	sp->named = true;
+	return true;
+}
+
+/*
+ * Names a new spawner: by its own exec if it was seen lately; else as the
+ * caller finds it (in /proc); else, when it is gone, by the exec of its
+ * nearest ancestor that exec'd (anc), whose program it runs when it only forked.
+ */
+static void name(struct summary *s, struct spawner *sp, __u32 anc_pid, __u64 anc_start_ns)
+{
 	char buf[SUMMARY_CMDLINE_MAX + 2];
 	size_t len = 0;
 
-	if (rc->pid == sp->pid && rc->start_ns == sp->start_ns) {
-		memcpy(sp->comm, rc->comm, sizeof(sp->comm));
-		memcpy(sp->cmdline, rc->cmdline, rc->len);
-		sp->cmdline_len = rc->len;
-		sp->cut = rc->cut;
+	if (name_from(s, sp, sp->pid, sp->start_ns))
+		return;
+	if (s->describe && !s->describe(sp->pid, sp->start_ns, sp->comm, sizeof(sp->comm), buf,
+					sizeof(buf), &len)) {
+		sp->cut = copy_words(sp->cmdline, &sp->cmdline_len, buf, len);
 		sp->named = true;
 		return;
 	}
-	if (!s->describe ||
-	    s->describe(sp->pid, sp->start_ns, sp->comm, sizeof(sp->comm), buf, sizeof(buf), &len))
-		return;
-	sp->cut = copy_words(sp->cmdline, &sp->cmdline_len, buf, len);
-	sp->named = true;
+	name_from(s, sp, anc_pid, anc_start_ns);
 }
 
 /* Counts one exec on item of a total table and its interval's ref; else on the others. */
@@ -332,7 +346,7 @@ void summary_add(struct summary *s, const struct record *r, const struct words *
 
 			p->pid = id.pid;
 			p->start_ns = id.start_ns;
-			name(s, p);
+			name(s, p, r->h.anc_pid, r->h.anc_start_ns);
 		}
 	}
 

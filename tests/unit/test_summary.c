@@ -18,6 +18,9 @@ static struct words w;
 static char buf[SUMMARY_MAX_LEN];
 static int described;
 
+static __u32 anc_pid;
+static __u64 anc_start;
+
 /* One exec by pid (parent ppid@pstart) of path with NUL-separated args; ret < 0: failed. */
 static void add(struct summary *s, __u32 pid, __u32 ppid, __u64 pstart, const char *comm,
 		const char *path, const char *args, size_t args_len, int ret)
@@ -31,6 +34,8 @@ static void add(struct summary *s, __u32 pid, __u32 ppid, __u64 pstart, const ch
 	ev.h.parent_start_ns = pstart;
 	ev.h.ret = ret;
 	ev.h.fd = -100;
+	ev.h.anc_pid = anc_pid;
+	ev.h.anc_start_ns = anc_start;
 	strncpy(ev.h.comm, comm, sizeof(ev.h.comm) - 1);
 	memcpy(ev.data, path, plen);
 	memcpy(ev.data + plen, args, args_len);
@@ -247,6 +252,31 @@ static void test_unknown_path(void **state)
 	summary_free(&s);
 }
 
+static void test_named_after_the_ancestor_it_forked_from(void **state)
+{
+	struct summary s;
+
+	(void)state;
+	assert_int_equal(summary_init(&s, 0, describe), 0);
+	/* spawn (pid 50) execs; its worker 55 only forks, and is gone when its child's exec is read */
+	add(&s, 50, 1, 10, "spawn", "/bin/spawn",
+	    "-j\0"
+	    "2",
+	    5, 0);
+	anc_pid = 50;
+	anc_start = 500;
+	add(&s, 60, 55, 550, "noop", "/bin/noop", "", 0, 0);
+	/* a spawner with no known ancestor stays unnamed */
+	anc_pid = 0;
+	anc_start = 0;
+	add(&s, 61, 56, 560, "noop", "/bin/noop", "", 0, 0);
+	text(&s, true, SEC);
+	assert_non_null(strstr(
+		buf, "\n     55 spawn                  1       0       1.0 /bin/spawn -j 2\n"));
+	assert_non_null(strstr(buf, "\n     56 ?                      1       0       1.0 ?\n"));
+	summary_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -257,6 +287,7 @@ int main(void)
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_bounded_keys),
 		cmocka_unit_test(test_unknown_path),
+		cmocka_unit_test(test_named_after_the_ancestor_it_forked_from),
 	};
 
 	return cmocka_run_group_tests_name("summary", tests, NULL, NULL);
