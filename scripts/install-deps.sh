@@ -20,6 +20,7 @@ util-linux:setpriv
 procps:pgrep
 bsdutils:script
 python3-jsonschema:/usr/lib/python3/dist-packages/jsonschema
+strace:strace
 "
 
 missing=
