@@ -45,8 +45,8 @@ static ssize_t read_file(const char *path, char *buf, size_t size)
 	return len;
 }
 
-/* Parent pid and start time (clock ticks since boot) from /proc/PID/stat. */
-static int read_stat(__u32 pid, __u32 *ppid, unsigned long long *start)
+/* Parent pid, start time (clock ticks since boot) and state letter from /proc/PID/stat. */
+static int read_stat(__u32 pid, __u32 *ppid, unsigned long long *start, char *state)
 {
 	char path[32], buf[1024], *p;
 	unsigned long long v = 0;
@@ -63,9 +63,11 @@ static int read_stat(__u32 pid, __u32 *ppid, unsigned long long *start)
 	for (field = 3, p++; *p && field <= 22; field++) {
 		while (*p == ' ')
 			p++;
+		if (field == 3) {
+			*state = *p++;
+			continue;
+		}
 		v = strtoull(p, &p, 10);
-		if (field == 3)
-			p++; /* the state letter */
 		if (field == 4)
 			*ppid = v;
 	}
@@ -159,11 +161,12 @@ static int snapshot(struct proc_link **out, size_t *n)
 		return -errno;
 	while ((d = readdir(dir))) {
 		__u32 pid, ppid = 0;
+		char state;
 
 		if (!isdigit((unsigned char)d->d_name[0]))
 			continue;
 		pid = strtoul(d->d_name, NULL, 10);
-		if (read_stat(pid, &ppid, &start))
+		if (read_stat(pid, &ppid, &start, &state))
 			continue;
 		if (len == cap) {
 			more = realloc(p, (cap = cap ? 2 * cap : 1024) * sizeof(*p));
@@ -254,11 +257,13 @@ int proc_describe(__u32 pid, __u64 start_ns, char *comm, size_t comm_size, char 
 {
 	long hz = sysconf(_SC_CLK_TCK);
 	unsigned long long start;
-	char path[40];
+	char path[40], state;
 	ssize_t n;
 	__u32 ppid;
 
-	if (hz <= 0 || read_stat(pid, &ppid, &start) || start != start_ns / (1000000000ULL / hz))
+	/* a zombie has no command line any more: it is as good as gone */
+	if (hz <= 0 || read_stat(pid, &ppid, &start, &state) || state == 'Z' || state == 'X' ||
+	    start != start_ns / (1000000000ULL / hz))
 		return -ESRCH;
 	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
 	n = read_file(path, comm, comm_size);

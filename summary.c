@@ -504,9 +504,14 @@ size_t summary_text(char *buf, const struct summary *s, const struct summary_vie
 			*d++ = ' ';
 		d += sprintf(d, " %7llu %7llu %9.1f ", rows[i].execs, rows[i].failed,
 			     per_second(rows[i].execs, span));
-		if (sp->named)
+		if (sp->named && sp->cmdline_len)
 			d += put_words(d, sp->cmdline, sp->cmdline_len, SUMMARY_SHOWN_CMD, sp->cut);
-		else
+		else if (sp->named) {
+			/* a kernel thread, as ps shows it */
+			*d++ = '[';
+			d += escape(d, sp->comm, strnlen(sp->comm, sizeof(sp->comm)), false);
+			*d++ = ']';
+		} else
 			*d++ = '?';
 		*d++ = '\n';
 	}

@@ -53,6 +53,12 @@ static int describe(__u32 pid, __u64 start_ns, char *comm, size_t comm_size, cha
 	static const char line[] = "/usr/sbin/cron\0-f";
 
 	described++;
+	if (pid == 2 && start_ns == 20) {
+		/* a kernel thread: no command line */
+		snprintf(comm, comm_size, "kthreadd");
+		*len = 0;
+		return 0;
+	}
 	if (pid != 7 || start_ns != 70)
 		return -1;
 	snprintf(comm, comm_size, "cron");
@@ -266,6 +272,8 @@ static void test_named_after_the_ancestor_it_forked_from(void **state)
 	anc_pid = 50;
 	anc_start = 500;
 	add(&s, 60, 55, 550, "noop", "/bin/noop", "", 0, 0);
+	/* a kernel thread, named as ps names it */
+	add(&s, 62, 2, 20, "modprobe", "/sbin/modprobe", "-q", 3, 0);
 	/* a spawner with no known ancestor stays unnamed */
 	anc_pid = 0;
 	anc_start = 0;
@@ -274,6 +282,8 @@ static void test_named_after_the_ancestor_it_forked_from(void **state)
 	assert_non_null(strstr(
 		buf, "\n     55 spawn                  1       0       1.0 /bin/spawn -j 2\n"));
 	assert_non_null(strstr(buf, "\n     56 ?                      1       0       1.0 ?\n"));
+	assert_non_null(
+		strstr(buf, "\n      2 kthreadd               1       0       1.0 [kthreadd]\n"));
 	summary_free(&s);
 }
 
