@@ -55,15 +55,15 @@ endif
 
 APP := execsnoop
 # pure units: no libbpf, no file descriptors; unit-tested and fuzzed
-PURE := record escape text json reorder procset options
-UNITS := $(PURE) stream output users cgroups preflight privs
+PURE := record escape text json reorder procset options subtree tree summary
+UNITS := $(PURE) stream output users cgroups preflight privs launch proc
 USER_OBJS := $(OBJDIR)/execsnoop.o $(patsubst %,$(OBJDIR)/%.o,$(UNITS))
 PURE_OBJS := $(patsubst %,$(OUTPUT)/%.o,$(PURE))
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 TEST_BINS := $(patsubst %,$(OUTPUT)/tests/%,$(UNIT_TESTS)) \
 	$(patsubst %,$(OUTPUT)/san/%,$(UNIT_TESTS)) \
 	$(OUTPUT)/tests/execer $(OUTPUT)/tests/noop $(OUTPUT)/tests/spawn $(OUTPUT)/tests/chain \
-	$(OUTPUT)/tests/ender
+	$(OUTPUT)/tests/ender $(OUTPUT)/tests/family
 
 ifeq ($(V),1)
 Q :=
@@ -126,8 +126,8 @@ $(OUTPUT)/tests/execer: tests/helpers/execer.c | $(OUTPUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) -O2 -Wall -Wextra -Werror -pthread $< -o $@
 
-# static: no loader runs between its exec and its first clock reading
-$(OUTPUT)/tests/ender: tests/helpers/ender.c | $(OUTPUT)/tests
+# static (ender): no loader runs between its exec and its first clock reading
+$(OUTPUT)/tests/ender $(OUTPUT)/tests/family: $(OUTPUT)/tests/%: tests/helpers/%.c | $(OUTPUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) -O2 -Wall -Wextra -Werror -static -pthread $< -o $@
 

@@ -29,7 +29,10 @@ const volatile __u64 ring_bytes = 0;	 /* data bytes of each CPU's ring */
 const volatile __u64 ring_reserve = 0;	 /* kept free of full records, for path-only ones */
 const volatile bool want_detail = false; /* what only --json shows: the comm before the exec */
 const volatile bool trace_exits = false;
-const volatile bool want_cwd = false; /* the working directory of each exec */
+const volatile bool want_cwd = false;	    /* the working directory of each exec */
+const volatile bool filter_subtree = false; /* -p or a command: only the tasks marked in subtree */
+/* --tree, --summary: records name their nearest reported ancestor */
+const volatile bool want_ancestor = false;
 
 struct counters counters = {};
 
@@ -118,6 +121,18 @@ struct {
 	__type(value, struct proc);
 } procs SEC(".maps");
 
+/*
+ * The traced subtree, with filter_subtree: every task in it (threads too)
+ * carries a mark. User space marks the first ones, by pidfd; a task forked by
+ * a marked one is marked at fork, before it can run; a mark goes with its task.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u8);
+} subtree SEC(".maps");
+
 /* Tracepoint records, as laid out in tracefs' format files. */
 struct sys_enter_ctx {
 	__u64 common;
@@ -131,9 +146,18 @@ struct sys_exit_ctx {
 	__s64 ret;
 };
 
+/* The task, or its process's first thread (marked alone by a kernel without PIDFD_THREAD), is marked. */
+static __always_inline bool in_subtree(struct task_struct *task)
+{
+	return bpf_task_storage_get(&subtree, task, 0, 0) ||
+	       bpf_task_storage_get(&subtree, task->group_leader, 0, 0);
+}
+
 /* The one place that decides whether the current task is traced. */
 static __always_inline bool traced(struct task_struct *task, __u32 uid)
 {
+	if (filter_subtree && !in_subtree(bpf_get_current_task_btf()))
+		return false;
 	if (targ_uid != NO_UID && uid != targ_uid)
 		return false;
 	if (filter_cgroup && bpf_current_task_under_cgroup(&cgroup, 0) != 1)
@@ -185,7 +209,8 @@ static __always_inline void fill_header(struct event *e, struct task_struct *tas
 	e->h.tid = (__u32)id;
 	e->h.ppid = BPF_CORE_READ(task, real_parent, tgid);
 	e->h.start_ns = BPF_CORE_READ(task, group_leader, start_boottime);
-	e->h.parent_start_ns = BPF_CORE_READ(task, real_parent, start_boottime);
+	/* the parent process's start, also when a thread of it forked: its identity */
+	e->h.parent_start_ns = BPF_CORE_READ(task, real_parent, group_leader, start_boottime);
 	e->h.cgroup_id = bpf_get_current_cgroup_id();
 	e->h.mntns = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
 	own_pid(task, &e->h.ns_pid, &e->h.pidns);
@@ -196,6 +221,8 @@ static __always_inline void fill_header(struct event *e, struct task_struct *tas
 	e->h.cwd_len = 0;
 	e->h.exe_len = 0;
 	e->h.comm_before[0] = '\0';
+	e->h.anc_pid = 0;
+	e->h.anc_start_ns = 0;
 	bpf_get_current_comm(e->h.comm, sizeof(e->h.comm));
 }
 
@@ -396,6 +423,30 @@ static __always_inline void remember(__u64 ts)
 
 	if (p)
 		p->exec_ts = ts;
+}
+
+/*
+ * The nearest ancestor whose exec was reported (it carries a proc), for
+ * --tree and --summary: a process that only forked, such as a shell's
+ * subshell, is skipped; it runs what that ancestor exec'd.
+ */
+static __always_inline void ancestor(struct event *e)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+
+	for (int i = 0; i < ANCESTORS_MAX; i++) {
+		t = t->group_leader->real_parent;
+		if (!t)
+			return;
+		t = t->group_leader;
+		if (bpf_task_storage_get(&procs, t, 0, 0)) {
+			e->h.anc_pid = t->tgid;
+			e->h.anc_start_ns = t->start_boottime;
+			return;
+		}
+		if (t->tgid <= 1)
+			return;
+	}
 }
 
 /* Copies the comm that sched_prepare_exec kept, and forgets it. */
@@ -638,6 +689,8 @@ int sched_process_exec(__u64 *ctx)
 	e->h.tid = ctx[1]; /* old_pid: the thread that called exec, before it took over the pid */
 	if (want_detail)
 		comm_before(e);
+	if (want_ancestor)
+		ancestor(e);
 	fname = BPF_CORE_READ(bprm, filename);
 	read_path(e, fname, false);
 
@@ -681,7 +734,7 @@ int sched_process_exec(__u64 *ctx)
 	if (want_cwd)
 		read_exe(e, task, bprm);
 	emit(ctx, e);
-	if (trace_exits)
+	if (trace_exits || want_ancestor)
 		remember(e->h.ts);
 	slot_put(slot);
 	return 0;
@@ -802,6 +855,8 @@ static __always_inline int exit_exec(void *ctx, long ret)
 	e->h.ret = ret;
 	if (dying(task))
 		e->h.flags |= EV_KILLED;
+	if (want_ancestor)
+		ancestor(e);
 	if (s) {
 		read_caller(e, s);
 	} else if (stash_from_regs(&regs_stash)) {
@@ -867,6 +922,19 @@ int BPF_PROG(sched_process_exit, struct task_struct *task, bool group_dead)
 	emit(ctx, e);
 	slot_put(slot);
 	bpf_task_storage_delete(&procs, leader);
+	return 0;
+}
+
+/*
+ * A task is created: with filter_subtree, one forked by a task of the subtree
+ * (a process or a thread) joins it. The child has not run yet.
+ */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct *child)
+{
+	(void)ctx;
+	if (in_subtree(parent))
+		bpf_task_storage_get(&subtree, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	return 0;
 }
 

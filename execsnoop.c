@@ -22,14 +22,18 @@
 #include "options.h"
 #include "cgroups.h"
 #include "json.h"
+#include "launch.h"
 #include "output.h"
 #include "preflight.h"
+#include "proc.h"
 #include "procset.h"
 #include "privs.h"
 #include "record.h"
 #include "reorder.h"
 #include "stream.h"
+#include "summary.h"
 #include "text.h"
+#include "tree.h"
 #include "users.h"
 
 #define TTY_INTERVAL_MS	  16  /* longest wait for a line on a terminal: a screen refresh */
@@ -42,17 +46,23 @@
 #define REORDER_WINDOW_MS 5
 #define STOP_GRACE_MS	  1000 /* how long output is retried at exit when it is not read */
 #define BOOST_NICE	  -20
+#define NSEC		  1000000000ULL
 
 /* 1 once a stop was asked for (SIGINT, SIGTERM, SIGHUP); 2 when asked again: stop at once */
 static volatile sig_atomic_t exiting;
 static struct options opts;
 static struct fmt fmt;
 static struct json_ctx jctx;
-static struct procset printed; /* processes whose exec was printed, with --exits */
+static struct procset printed;	       /* processes whose exec was printed, with --exits */
+static struct tree tree;	       /* the depth of each process printed, with --tree */
+static struct summary summary;	       /* spawners and commands, with --summary */
+static unsigned long long lost_before; /* execs lost before the current interval */
 static struct output out;
 static struct reorder ro;
 static struct stream *stream;
 static const struct counters *counters; /* the programs' loss counts, mapped */
+static struct launch cmd;		/* the command run under trace, with -- */
+static volatile sig_atomic_t cmd_ended; /* it has exited: drain, and end with its status */
 
 static void fail(const char *what, int err)
 {
@@ -77,6 +87,24 @@ static void on_signal(int sig)
 	if (!exiting)
 		setitimer(ITIMER_REAL, &tick, NULL);
 	exiting = exiting ? 2 : 1;
+}
+
+/*
+ * With a command, execsnoop stands in for it: a signal from the terminal has
+ * reached the command too (same process group), one sent to execsnoop alone
+ * is passed on. Either way execsnoop goes on until the command ends.
+ */
+static void on_signal_cmd(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (cmd_ended) {
+		/* draining: as without a command, a second stop ends it at once */
+		on_signal(sig);
+		return;
+	}
+	if (sig == SIGALRM || si->si_code == SI_KERNEL || si->si_pid == cmd.pid)
+		return;
+	launch_signal(&cmd, sig);
 }
 
 static __u64 now_ns(clockid_t clock)
@@ -125,7 +153,9 @@ static void raise_priority(void)
 		/* without CAP_SYS_NICE: as high as allowed, not worth failing for */
 		if (getpriority(PRIO_PROCESS, 0) > BOOST_NICE)
 			setpriority(PRIO_PROCESS, 0, BOOST_NICE);
-		boost_autogroup();
+		/* a command shares the session's autogroup: it would be boosted with it */
+		if (!opts.command)
+			boost_autogroup();
 		break;
 	case PRIO_REALTIME:
 		if (sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &sp))
@@ -168,15 +198,22 @@ static bool print_exit(const struct record *r)
 static bool print_record(const struct record *r)
 {
 	static struct words w;
-	/* every byte escaped, a quote pair and a space per word, the columns */
-	size_t need = 8 * (r->h.fname_len + r->h.args_len + r->h.cwd_len) + 256;
+	/* every byte escaped, a quote pair and a space per word, the columns, the indentation */
+	size_t need = 8 * (r->h.fname_len + r->h.args_len + r->h.cwd_len) + 384, n;
 	size_t jneed = 6 * (r->h.fname_len + r->h.args_len + r->h.cwd_len + r->h.exe_len) + 1024;
 	char *p;
 
+	/* a command goes on after its output is gone: what it runs is let go */
+	if (out.gone || out.err)
+		return true;
 	if (r->h.flags & EV_EXIT)
-		return print_exit(r);
+		return opts.quiet || print_exit(r);
 	if (!wanted(r, &w))
 		return true;
+	if (opts.quiet) {
+		summary_add(&summary, r, &w);
+		return true;
+	}
 	if (opts.exits && r->h.ret == 0 && procset_add(&printed, r->h.pid, r->h.start_ns))
 		fail("remembering a process for --exits", ENOMEM);
 	if (opts.json)
@@ -184,7 +221,18 @@ static bool print_record(const struct record *r)
 	p = output_room(&out, need, &exiting);
 	if (!p)
 		return false;
-	output_commit(&out, opts.json ? json_exec(p, &jctx, r, &w) : text_line(p, &fmt, r, &w));
+	if (opts.json)
+		n = json_exec(p, &jctx, r, &w);
+	else if (opts.tree)
+		n = text_tree_line(p, &fmt, r, &w,
+				   tree_depth(&tree, r->h.pid, r->h.start_ns, r->h.anc_pid,
+					      r->h.anc_start_ns));
+	else
+		n = text_line(p, &fmt, r, &w);
+	output_commit(&out, n);
+	/* counted once it is out: a record without room comes back */
+	if (opts.summary)
+		summary_add(&summary, r, &w);
 	return true;
 }
 
@@ -219,6 +267,39 @@ static bool pump(bool drain)
 		stream_take(stream, i);
 		r = stream_peek(stream, i);
 		heads[i] = r ? r->h.ts : REORDER_EMPTY;
+	}
+	return true;
+}
+
+/*
+ * The summary of the interval that ends now (which starts the next), or of
+ * the whole run; false when the output has no room now.
+ */
+static bool print_summary(bool final)
+{
+	struct summary_view v = { .final = final, .json = &jctx };
+	unsigned long long lost = counters->lost_ring + counters->lost_busy;
+	size_t n;
+	char *p;
+
+	p = output_room(&out, SUMMARY_MAX_LEN + 1, &exiting);
+	if (!p)
+		return false;
+	v.now_ns = now_ns(CLOCK_BOOTTIME);
+	v.wall_offset_ns = now_ns(CLOCK_REALTIME) - v.now_ns;
+	v.lost = lost - (final ? 0 : lost_before);
+	jctx.wall_offset_ns = v.wall_offset_ns;
+	if (opts.json) {
+		n = summary_json(p, &summary, &v);
+	} else {
+		/* a blank line ends the table */
+		n = summary_text(p, &summary, &v);
+		p[n++] = '\n';
+	}
+	output_commit(&out, n);
+	if (!final) {
+		lost_before = lost;
+		summary_next(&summary, v.now_ns);
 	}
 	return true;
 }
@@ -265,9 +346,9 @@ static void report(const char *when, bool final)
 /* Polls until a stop or the end of stdout; returns 0 or a negative errno. */
 static int poll_events(int interval_ms)
 {
-	struct epoll_event ev = { .events = EPOLLIN }, got[2];
+	struct epoll_event ev = { .events = EPOLLIN }, got[3];
 	struct counters seen = {};
-	__u64 last_report = 0, now;
+	__u64 last_report = 0, now, next_summary = now_ns(CLOCK_MONOTONIC);
 	struct stat st;
 	int efd, err = 0, n;
 
@@ -285,9 +366,18 @@ static int poll_events(int interval_ms)
 		ev.data.fd = STDOUT_FILENO;
 		epoll_ctl(efd, EPOLL_CTL_ADD, STDOUT_FILENO, &ev);
 	}
+	/* a pidfd is readable once its process has exited */
+	if (opts.command) {
+		ev.events = EPOLLIN;
+		ev.data.fd = cmd.pidfd;
+		if (epoll_ctl(efd, EPOLL_CTL_ADD, cmd.pidfd, &ev)) {
+			err = -errno;
+			goto out;
+		}
+	}
 
-	while (!exiting) {
-		n = epoll_wait(efd, got, 2, interval_ms);
+	while (opts.command ? !cmd_ended : !exiting) {
+		n = epoll_wait(efd, got, 3, interval_ms);
 		if (n < 0 && errno != EINTR) {
 			err = -errno;
 			break;
@@ -296,13 +386,20 @@ static int poll_events(int interval_ms)
 			if (got[i].data.fd == STDOUT_FILENO) {
 				out.gone = true;
 				exiting = 1;
+			} else if (opts.command && got[i].data.fd == cmd.pidfd) {
+				cmd_ended = true;
 			}
 		}
 		pump(false);
+		if (opts.interval &&
+		    now_ns(CLOCK_MONOTONIC) >= next_summary + opts.interval * NSEC) {
+			if (print_summary(false))
+				next_summary += opts.interval * NSEC;
+		}
 		err = output_flush(&out, &exiting);
 		if (err == -EPIPE)
-			exiting = 1; /* the reader went away: a normal end */
-		else if (err && err != -EINTR)
+			exiting = 1; /* the reader went away: a normal end, or the command's */
+		else if (err && err != -EINTR && !opts.command)
 			break;
 		err = 0;
 		now = now_ns(CLOCK_MONOTONIC);
@@ -327,6 +424,7 @@ static unsigned long long drain(void)
 	struct itimerval tick = { { 0, 100000 }, { 0, 100000 } }, off = {};
 	__u64 deadline = now_ns(CLOCK_MONOTONIC) + STOP_GRACE_MS * 1000000ULL;
 	unsigned long long left = 0;
+	bool summed = false;
 	int err;
 
 	/* blocked writes return every 100 ms to look at the clock (a stop without a signal) */
@@ -334,6 +432,9 @@ static unsigned long long drain(void)
 	for (;;) {
 		bool done = pump(true);
 
+		/* the summary comes after every line */
+		if (done && opts.summary && !summed)
+			done = summed = print_summary(true);
 		err = output_flush(&out, &exiting);
 		if (!err && done)
 			break;
@@ -350,20 +451,24 @@ static unsigned long long drain(void)
 	setitimer(ITIMER_REAL, &off, NULL);
 	return left;
 }
-/* Exit side first, so that every stashed exec is completed and removed, and every end seen. */
+/*
+ * Fork first, so that the traced subtree follows every fork from the moment
+ * it is seeded; then the exit side, so that every stashed exec is completed
+ * and removed, and every end seen.
+ */
 static int attach(struct execsnoop_bpf *skel)
 {
 	struct bpf_program *order[] = {
-		skel->progs.sched_process_exit, skel->progs.sched_prepare_exec,
-		skel->progs.sched_process_exec, skel->progs.sys_exit_execve,
-		skel->progs.sys_exit_execveat,	skel->progs.sys_enter_execve,
-		skel->progs.sys_enter_execveat,
+		skel->progs.sched_process_fork, skel->progs.sched_process_exit,
+		skel->progs.sched_prepare_exec, skel->progs.sched_process_exec,
+		skel->progs.sys_exit_execve,	skel->progs.sys_exit_execveat,
+		skel->progs.sys_enter_execve,	skel->progs.sys_enter_execveat,
 	};
 	struct bpf_link **links[] = {
-		&skel->links.sched_process_exit, &skel->links.sched_prepare_exec,
-		&skel->links.sched_process_exec, &skel->links.sys_exit_execve,
-		&skel->links.sys_exit_execveat,	 &skel->links.sys_enter_execve,
-		&skel->links.sys_enter_execveat,
+		&skel->links.sched_process_fork, &skel->links.sched_process_exit,
+		&skel->links.sched_prepare_exec, &skel->links.sched_process_exec,
+		&skel->links.sys_exit_execve,	 &skel->links.sys_exit_execveat,
+		&skel->links.sys_enter_execve,	 &skel->links.sys_enter_execveat,
 	};
 
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
@@ -392,7 +497,11 @@ static void configure(struct execsnoop_bpf *skel, int ncpu, size_t ring)
 	skel->rodata->want_detail = opts.json;
 	skel->rodata->trace_exits = opts.exits;
 	skel->rodata->want_cwd = opts.json || opts.cwd;
+	skel->rodata->filter_subtree = opts.pid || opts.command;
+	skel->rodata->want_ancestor = opts.tree || opts.summary;
 	bpf_program__set_autoload(skel->progs.sched_process_exit, opts.exits);
+	/* only a traced subtree needs to follow forks */
+	bpf_program__set_autoload(skel->progs.sched_process_fork, opts.pid || opts.command);
 	skel->rodata->targ_uid = opts.uid;
 	skel->rodata->targ_ppid = opts.ppid;
 	skel->rodata->nr_slots = slots;
@@ -415,12 +524,15 @@ static void configure(struct execsnoop_bpf *skel, int ncpu, size_t ring)
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction sa_cmd = { .sa_sigaction = on_signal_cmd, .sa_flags = SA_SIGINFO };
+	const int stops[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 	sigset_t mask;
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
 	struct execsnoop_bpf *skel = NULL;
 	int err, cg = -1, status = 1, ncpu;
 	unsigned long long unwritten;
 	const char *what;
+	__u32 tgid = 0;
 	size_t ring;
 
 	/* first: no file of the tool's may take descriptor 0, 1 or 2 */
@@ -448,22 +560,33 @@ int main(int argc, char **argv)
 	/* only the syscall tracepoints of failed execs need tracefs */
 	if ((opts.fails && preflight_tracefs()) || preflight_ring(&opts, opts.verbose))
 		goto cleanup;
-	if (output_init(&out, STDOUT_FILENO, JSON_MAX_LEN + (64 << 10))) {
+	if (opts.pid && proc_tgid(opts.pid, &tgid)) {
+		fprintf(stderr, "execsnoop: no process with pid %u\n", opts.pid);
+		status = 2;
+		goto cleanup;
+	}
+	if (output_init(&out, STDOUT_FILENO,
+			(JSON_MAX_LEN > SUMMARY_MAX_LEN ? JSON_MAX_LEN : SUMMARY_MAX_LEN) +
+				(64 << 10))) {
 		fail("allocating the output buffer", ENOMEM);
 		goto cleanup;
 	}
+	/* before anything below changes what it would inherit: signals, priority */
+	if (opts.command && launch_prepare(&cmd, opts.command, opts.keep_root))
+		goto cleanup;
 
 	/* no SA_RESTART: a signal interrupts a write blocked on a reader that does not read */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	sigemptyset(&mask);
+	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
+		/* without a command, SIGQUIT keeps its default */
+		if (opts.command || stops[i] != SIGQUIT)
+			sigaction(stops[i], opts.command ? &sa_cmd : &sa, NULL);
+		sigaddset(&mask, stops[i]);
+	}
 	sigaction(SIGALRM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	/* a parent may have left them blocked: the stop and its timer must get through */
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
+	sigdelset(&mask, SIGQUIT);
 	sigaddset(&mask, SIGALRM);
 	sigprocmask(SIG_UNBLOCK, &mask, NULL);
 	raise_priority();
@@ -511,8 +634,29 @@ int main(int argc, char **argv)
 		fail("attaching BPF programs", err);
 		goto cleanup;
 	}
-	/* from here on, nothing needs a privilege */
-	err = drop_privileges(opts.run_uid, opts.run_gid, &what);
+	/* the fork hook is attached: from a process marked now, every child is marked */
+	if (opts.command) {
+		err = proc_mark(bpf_map__fd(skel->maps.subtree), cmd.pidfd);
+		if (err) {
+			fail("tracing the command", err);
+			goto cleanup;
+		}
+	} else if (opts.pid) {
+		err = proc_seed(bpf_map__fd(skel->maps.subtree), tgid);
+		if (err == -ESRCH) {
+			fprintf(stderr, "execsnoop: no process with pid %u\n", opts.pid);
+			status = 2;
+			goto cleanup;
+		} else if (err) {
+			fail("marking the processes to trace", err);
+			goto cleanup;
+		}
+	}
+	/*
+	 * From here on, nothing needs a privilege; but a command run under
+	 * trace is signalled, as another user, all its life: it keeps them.
+	 */
+	err = opts.command ? 0 : drop_privileges(opts.run_uid, opts.run_gid, &what);
 	if (err) {
 		fail(what, err);
 		goto cleanup;
@@ -531,11 +675,18 @@ int main(int argc, char **argv)
 
 	jctx.max_args = opts.max_args;
 	jctx.user_name = users_name;
+	if (opts.summary && summary_init(&summary, fmt.start_ns, proc_describe)) {
+		fail("allocating the summary", ENOMEM);
+		goto cleanup;
+	}
 	if (opts.json)
 		users_load();
-	else
+	else if (!opts.quiet)
 		output_commit(&out, text_header(output_room(&out, 256, NULL), &fmt));
 	output_flush(&out, &exiting);
+	/* not one exec of the command is missed: it is in the traced set before its exec */
+	if (opts.command && launch_start(&cmd))
+		cmd_ended = 1;
 
 	err = poll_events(isatty(STDOUT_FILENO) ? TTY_INTERVAL_MS : FILE_INTERVAL_MS);
 	if (err)
@@ -543,6 +694,8 @@ int main(int argc, char **argv)
 
 	/* trace no more, then print what the kernel already wrote */
 	execsnoop_bpf__detach(skel);
+	if (opts.command && !exiting)
+		exiting = 1; /* the command's end is the stop */
 	unwritten = drain();
 
 	if (out.err)
@@ -554,11 +707,21 @@ int main(int argc, char **argv)
 	else if (!err)
 		status = 0;
 	report("in total", true);
+	if (opts.command) {
+		/* the command's status, unless it succeeded and execsnoop did not */
+		int cs = launch_wait(&cmd);
+
+		status = status && !cs ? status : cs;
+	}
 
 cleanup:
+	if (opts.command)
+		launch_close(&cmd);
 	stream_close(stream);
 	execsnoop_bpf__destroy(skel);
 	output_free(&out);
+	tree_free(&tree);
+	summary_free(&summary);
 	if (cg >= 0)
 		close(cg);
 	return status;

@@ -13,6 +13,7 @@
 #define CWD_MAX		  3584	      /* bytes of the working directory captured */
 #define CWD_DEPTH_MAX	  256	      /* its components and mount points walked */
 #define NAME_MAX_	  255	      /* one component */
+#define ANCESTORS_MAX	  8	      /* ancestors looked at for the nearest one seen exec'ing */
 
 /* event.flags */
 #define EV_TRUNCATED   (1U << 0) /* arguments were cut at ARGS_MAX */
@@ -38,12 +39,22 @@ struct event_hdr {
 	__u64 start_ns;	       /* the process's start, CLOCK_BOOTTIME: with pid, its identity */
 	__u64 parent_start_ns; /* the parent's */
 	__u64 cgroup_id;       /* cgroup v2 */
-	__u64 exec_ts;	       /* EV_EXIT: the time of its last exec seen */
-	__u64 cpu_ns;	       /* EV_EXIT: CPU time of all its threads */
-	__u32 tid;	       /* the thread that called exec */
-	__u32 ns_pid;	       /* pid in its own pid namespace */
-	__u32 pidns;	       /* pid namespace inode */
-	__u32 mntns;	       /* mount namespace inode */
+	union {
+		__u64 exec_ts;	    /* EV_EXIT: the time of its last exec seen */
+		__u64 anc_start_ns; /* an exec, with want_ancestor: the start of anc_pid */
+	};
+	union {
+		__u64 cpu_ns; /* EV_EXIT: CPU time of all its threads */
+		/*
+		 * An exec, with want_ancestor: the nearest ancestor whose exec was
+		 * reported, skipping those that only forked; 0: none is known.
+		 */
+		__u64 anc_pid;
+	};
+	__u32 tid;    /* the thread that called exec */
+	__u32 ns_pid; /* pid in its own pid namespace */
+	__u32 pidns;  /* pid namespace inode */
+	__u32 mntns;  /* mount namespace inode */
 	__u32 pid;
 	__u32 ppid;
 	__u32 uid;

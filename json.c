@@ -35,8 +35,7 @@ static size_t str_len(const char *s, size_t n)
 	return z ? (size_t)(z - s) : n;
 }
 
-/* RFC 3339 in UTC, with nanoseconds. */
-static size_t put_time(char *d, struct json_ctx *c, __u64 ts)
+size_t json_time(char *d, struct json_ctx *c, __u64 ts)
 {
 	/* unsigned: a record's time is whatever the kernel wrote, and must not overflow */
 	__u64 ns = ts + (__u64)c->wall_offset_ns;
@@ -134,7 +133,7 @@ static char *put_common(char *d, struct json_ctx *c, const struct record *r, con
 	d = stpcpy(stpcpy(stpcpy(d, "{\"type\":\""), type), "\",\"version\":");
 	d = put_u64(d, JSON_VERSION);
 	d = stpcpy(d, ",\"time\":");
-	d += put_time(d, c, h->ts);
+	d += json_time(d, c, h->ts);
 	d = put_key_u64(d, ",\"ts_ns\":", h->ts);
 	d = put_key_u64(d, ",\"pid\":", h->pid);
 	d = put_key_u64(d, ",\"tid\":", h->tid);

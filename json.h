@@ -31,6 +31,9 @@ struct json_ctx {
  */
 size_t json_bytes(char *dst, const char *s, size_t n);
 
+/* Writes CLOCK_BOOTTIME ts as a JSON string: RFC 3339 in UTC, with nanoseconds. */
+size_t json_time(char *d, struct json_ctx *c, __u64 ts);
+
 /* Writes one exec object and a newline; buf holds JSON_MAX_LEN bytes. Returns its length. */
 size_t json_exec(char *buf, struct json_ctx *c, const struct record *r, const struct words *w);
 

@@ -14,11 +14,24 @@
 #define EXECSNOOP_VERSION "1.0.0"
 #endif
 
-enum { OPT_MAX_ARGS = 1000, OPT_PRIORITY, OPT_RING_SIZE, OPT_CONTAINER, OPT_CWD, OPT_RUN_AS };
+enum {
+	OPT_MAX_ARGS = 1000,
+	OPT_PRIORITY,
+	OPT_RING_SIZE,
+	OPT_CONTAINER,
+	OPT_CWD,
+	OPT_RUN_AS,
+	OPT_TREE,
+	OPT_INTERVAL,
+	OPT_QUIET,
+	OPT_KEEP_ROOT,
+};
 
 static const char usage[] =
 	"Usage: execsnoop [OPTION...]\n"
-	"Trace exec() calls system-wide, as they happen.\n"
+	"       execsnoop [OPTION...] -- COMMAND [ARG...]\n"
+	"Trace exec() calls system-wide, as they happen; or those of COMMAND and all its\n"
+	"descendants, ending with COMMAND's exit status.\n"
 	"\n"
 	"  -t, --timestamp      print seconds since start (of the exec, in kernel time)\n"
 	"  -T, --time           print wall-clock time HH:MM:SS (not with -t)\n"
@@ -36,6 +49,13 @@ static const char usage[] =
 	"      --container      a CONTAINER column: the container id in the cgroup path, or\n"
 	"                       the cgroup's last component\n"
 	"      --cwd            a CWD column before ARGS: the working directory, quoted\n"
+	"  -p, --pid=PID        only PID and all its descendants, those it starts later too\n"
+	"      --tree           indent ARGS by ancestry: children under their parent\n"
+	"  -s, --summary        at exit, a table of the top spawners and commands\n"
+	"      --interval=N     the summary every N seconds too (implies --summary)\n"
+	"      --quiet          no lines: the summary only (with --summary)\n"
+	"      --keep-root      under sudo, run COMMAND as root (default: as the user who\n"
+	"                       ran sudo, with their groups)\n"
 	"      --max-args=N     print at most N arguments (default: all captured)\n"
 	"      --priority=P     boost (default: SCHED_FIFO 1, or nice -20 where that is\n"
 	"                       not allowed), realtime (SCHED_FIFO 1, or a warning) or\n"
@@ -52,7 +72,11 @@ static const char usage[] =
 	"  execsnoop            trace all successful execs\n"
 	"  execsnoop -t -x      with timestamps, including failed execs\n"
 	"  execsnoop -u 1000    only execs by uid 1000\n"
-	"  execsnoop -q > log   record quoted arguments to a file\n";
+	"  execsnoop -q > log   record quoted arguments to a file\n"
+	"  execsnoop --tree -- make -j8\n"
+	"                       what a build runs, as a tree\n"
+	"  execsnoop -s --quiet --interval 5\n"
+	"                       who is spawning, every 5 seconds\n";
 
 static const struct option longopts[] = {
 	{ "timestamp", no_argument, NULL, 't' },
@@ -69,6 +93,12 @@ static const struct option longopts[] = {
 	{ "line", required_argument, NULL, 'l' },
 	{ "ppid", required_argument, NULL, 'P' },
 	{ "cgroup", required_argument, NULL, 'c' },
+	{ "pid", required_argument, NULL, 'p' },
+	{ "tree", no_argument, NULL, OPT_TREE },
+	{ "summary", no_argument, NULL, 's' },
+	{ "interval", required_argument, NULL, OPT_INTERVAL },
+	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "keep-root", no_argument, NULL, OPT_KEEP_ROOT },
 	{ "max-args", required_argument, NULL, OPT_MAX_ARGS },
 	{ "priority", required_argument, NULL, OPT_PRIORITY },
 	{ "ring-size", required_argument, NULL, OPT_RING_SIZE },
@@ -191,19 +221,23 @@ unsigned long ring_size(const struct options *o, int ncpu)
 enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 {
 	char sv[SHOWN_SIZE], opt[2] = "";
-	bool relative = false, wall = false;
+	bool relative = false, wall = false, dashes = false;
 	unsigned long v;
 	__u32 gid;
-	int c;
+	int c, at;
 
 	memset(o, 0, sizeof(*o));
 	o->uid = NO_UID;
 	o->ppid = NO_PPID;
 	o->run_uid = NO_UID;
-	optind = 0; /* 0, not 1: also forgets a scan cut short by an earlier call */
+	/* 0: getopt starts afresh, also reading the + of optstring again */
+	optind = 0;
 	opterr = 0;
 
-	while ((c = getopt_long(argc, argv, ":tTxu:Uqjen:l:P:c:vhV", longopts, NULL)) != -1) {
+	/* '+': options stop at the first word that is not one, and at -- */
+	for (at = 1;
+	     (c = getopt_long(argc, argv, "+:tTxu:Uqjen:l:P:c:p:svhV", longopts, NULL)) != -1;
+	     at = optind) {
 		switch (c) {
 		case 't':
 			o->time = TIME_RELATIVE;
@@ -258,6 +292,37 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 			break;
 		case 'c':
 			o->cgroup = optarg;
+			break;
+		case 'p':
+			if (parse_ulong(optarg, 1, INT_MAX, &v)) {
+				fprintf(err,
+					"execsnoop: invalid pid '%s': expected a number from 1 to %d\n",
+					shown_value(sv, optarg), INT_MAX);
+				return PARSE_ERROR;
+			}
+			o->pid = v;
+			break;
+		case OPT_TREE:
+			o->tree = true;
+			break;
+		case 's':
+			o->summary = true;
+			break;
+		case OPT_INTERVAL:
+			if (parse_ulong(optarg, 1, INTERVAL_MAX, &v)) {
+				fprintf(err,
+					"execsnoop: invalid --interval '%s': expected seconds from 1 to %d\n",
+					shown_value(sv, optarg), INTERVAL_MAX);
+				return PARSE_ERROR;
+			}
+			o->interval = v;
+			o->summary = true;
+			break;
+		case OPT_QUIET:
+			o->quiet = true;
+			break;
+		case OPT_KEEP_ROOT:
+			o->keep_root = true;
 			break;
 		case OPT_MAX_ARGS:
 			if (parse_ulong(optarg, 1, ARGS_MAX, &v)) {
@@ -323,14 +388,42 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 			return PARSE_ERROR;
 		}
 	}
-	if (optind < argc) {
-		fprintf(err, "execsnoop: unexpected argument '%s'; try --help\n",
+	/* getopt stepped over a -- of its own, not over an option's value */
+	dashes = at < argc && optind == at + 1 && !strcmp(argv[at], "--");
+	if (dashes && optind == argc) {
+		fprintf(err, "execsnoop: no command after --; try --help\n");
+		return PARSE_ERROR;
+	}
+	if (dashes) {
+		o->command = argv + optind;
+	} else if (optind < argc) {
+		fprintf(err,
+			"execsnoop: unexpected argument '%s'; to run a command and trace it, put it after --\n",
 			shown_value(sv, argv[optind]));
 		return PARSE_ERROR;
 	}
 	if (relative && wall) {
 		fprintf(err,
 			"execsnoop: -t and -T cannot be used together: choose seconds since start (-t) or the wall clock (-T)\n");
+		return PARSE_ERROR;
+	}
+	if (o->pid && o->command) {
+		fprintf(err,
+			"execsnoop: -p and a command cannot be used together: trace a process that runs (-p) or start one (--)\n");
+		return PARSE_ERROR;
+	}
+	if (o->tree && o->json) {
+		fprintf(err,
+			"execsnoop: --tree is a text view, not with -j: JSON objects carry id and parent_id\n");
+		return PARSE_ERROR;
+	}
+	if (o->quiet && !o->summary) {
+		fprintf(err,
+			"execsnoop: --quiet prints no lines, only the summary: add --summary\n");
+		return PARSE_ERROR;
+	}
+	if (o->keep_root && !o->command) {
+		fprintf(err, "execsnoop: --keep-root is about a command run after --\n");
 		return PARSE_ERROR;
 	}
 	return PARSE_OK;

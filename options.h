@@ -14,6 +14,8 @@
 #define RING_DEFAULT_MIN (256UL << 10)
 #define RING_DEFAULT_MAX (8UL << 20)
 
+#define INTERVAL_MAX 86400 /* seconds: a day */
+
 #define SHOWN_MAX  64				/* bytes of a value that a message shows */
 #define SHOWN_SIZE (ESCAPED_MAX(SHOWN_MAX) + 4) /* a value as shown, "..." and NUL */
 
@@ -39,6 +41,13 @@ struct options {
 	bool exits;
 	bool container;
 	bool cwd;
+	bool tree;	       /* --tree: ARGS indented by ancestry */
+	bool summary;	       /* -s: a table of spawners and commands */
+	bool quiet;	       /* --quiet: no lines, the summary only */
+	bool keep_root;	       /* --keep-root: the command keeps root under sudo */
+	unsigned int interval; /* seconds between summaries; 0: at exit only */
+	__u32 pid;	       /* -p: the process whose subtree is traced; 0: none */
+	char **command;	       /* after --: the command to run, NULL-terminated; NULL: none */
 	__u32 uid;	       /* NO_UID: any */
 	__u32 ppid;	       /* NO_PPID: any */
 	unsigned int max_args; /* 0: no limit */

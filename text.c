@@ -154,6 +154,12 @@ size_t text_exit(char *buf, struct fmt *f, const struct record *r)
 
 size_t text_line(char *buf, struct fmt *f, const struct record *r, const struct words *w)
 {
+	return text_tree_line(buf, f, r, w, 0);
+}
+
+size_t text_tree_line(char *buf, struct fmt *f, const struct record *r, const struct words *w,
+		      unsigned int depth)
+{
 	size_t n = columns(buf, f, r);
 	size_t off = 0, len;
 	unsigned int shown = 0;
@@ -165,6 +171,12 @@ size_t text_line(char *buf, struct fmt *f, const struct record *r, const struct 
 		n += sprintf(buf + n, "%3s ", ret);
 	else
 		n += sprintf(buf + n, "%3d ", r->h.ret);
+	for (unsigned int i = 0; i < depth && i < TREE_INDENT_MAX; i++) {
+		buf[n++] = ' ';
+		buf[n++] = ' ';
+	}
+	if (depth > TREE_INDENT_MAX)
+		n += sprintf(buf + n, "+%u ", depth - TREE_INDENT_MAX);
 
 	if (f->cwd) {
 		if (w->has_cwd)

@@ -10,8 +10,10 @@
 #include "options.h"
 #include "record.h"
 
-/* Room for the longest line: every byte escaped, plus quotes, spaces and columns. */
-#define LINE_MAX_LEN (2 * ESCAPED_MAX(FNAME_MAX + 64 + ARGS_MAX) + 128)
+#define TREE_INDENT_MAX 32 /* --tree: levels shown by indentation, two spaces each */
+
+/* Room for the longest line: every byte escaped, plus quotes, spaces, columns and indentation. */
+#define LINE_MAX_LEN (2 * ESCAPED_MAX(FNAME_MAX + 64 + ARGS_MAX) + 128 + 2 * TREE_INDENT_MAX)
 
 struct fmt {
 	enum time_mode time;
@@ -42,6 +44,13 @@ size_t text_header(char *buf, const struct fmt *f);
 
 /* Writes one line, newline included; buf holds LINE_MAX_LEN bytes. Returns its length. */
 size_t text_line(char *buf, struct fmt *f, const struct record *r, const struct words *w);
+
+/*
+ * The same with ARGS indented by two spaces a level of depth (--tree), up
+ * to TREE_INDENT_MAX levels; deeper lines show their depth as "+N " there.
+ */
+size_t text_tree_line(char *buf, struct fmt *f, const struct record *r, const struct words *w,
+		      unsigned int depth);
 
 /*
  * Writes the line of a process's end (an EV_EXIT record): the same columns,

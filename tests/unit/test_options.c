@@ -316,6 +316,100 @@ static void test_run_as(void **state)
 	assert_one_line_error("needs a value");
 }
 
+static void test_command_after_dashes(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("-t", "--", "make", "-j8", NULL), PARSE_OK);
+	assert_non_null(o.command);
+	assert_string_equal(o.command[0], "make");
+	assert_string_equal(o.command[1], "-j8");
+	assert_null(o.command[2]);
+	assert_int_equal(o.time, TIME_RELATIVE);
+	/* options stop at --: what follows is the command's */
+	assert_int_equal(parse("--", "ls", "-x", "--", "-t", NULL), PARSE_OK);
+	assert_string_equal(o.command[1], "-x");
+	assert_string_equal(o.command[3], "-t");
+	assert_false(o.fails);
+	assert_int_equal(o.time, TIME_NONE);
+	/* a -- that is an option's value is no separator */
+	assert_int_equal(parse("-n", "--", NULL), PARSE_OK);
+	assert_string_equal(o.name, "--");
+	assert_null(o.command);
+	assert_int_equal(parse("-n", "--", "ls", NULL), PARSE_ERROR);
+	assert_one_line_error("unexpected argument 'ls'");
+	assert_int_equal(parse("-n", "--", "--", "ls", NULL), PARSE_OK);
+	assert_string_equal(o.command[0], "ls");
+	assert_int_equal(parse(NULL), PARSE_OK);
+	assert_null(o.command);
+}
+
+static void test_command_errors(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("--", NULL), PARSE_ERROR);
+	assert_one_line_error("no command after --");
+	assert_int_equal(parse("-t", "--", NULL), PARSE_ERROR);
+	assert_one_line_error("no command after --");
+	/* a command without -- is refused, with the way to run it */
+	assert_int_equal(parse("-t", "make", NULL), PARSE_ERROR);
+	assert_one_line_error(
+		"unexpected argument 'make'; to run a command and trace it, put it after --");
+	assert_int_equal(parse("-p", "1", "--", "ls", NULL), PARSE_ERROR);
+	assert_one_line_error("-p and a command cannot be used together");
+	assert_int_equal(parse("--keep-root", NULL), PARSE_ERROR);
+	assert_one_line_error("--keep-root is about a command run after --");
+	assert_int_equal(parse("--keep-root", "--", "id", NULL), PARSE_OK);
+	assert_true(o.keep_root);
+}
+
+static void test_pid(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("-p", "42", NULL), PARSE_OK);
+	assert_int_equal(o.pid, 42);
+	assert_int_equal(parse("--pid=2147483647", NULL), PARSE_OK);
+	assert_int_equal(o.pid, 2147483647);
+	assert_int_equal(parse(NULL), PARSE_OK);
+	assert_int_equal(o.pid, 0);
+	assert_int_equal(parse("-p", "0", NULL), PARSE_ERROR);
+	assert_one_line_error("invalid pid '0': expected a number from 1 to 2147483647");
+	assert_int_equal(parse("--pid", "2147483648", NULL), PARSE_ERROR);
+	assert_one_line_error("invalid pid '2147483648'");
+	assert_int_equal(parse("-p", "12x", NULL), PARSE_ERROR);
+	assert_one_line_error("invalid pid '12x'");
+	assert_int_equal(parse("-p", "-1", NULL), PARSE_ERROR);
+	assert_one_line_error("invalid pid '-1'");
+	assert_int_equal(parse("-p", NULL), PARSE_ERROR);
+	assert_one_line_error("option '-p' needs a value");
+}
+
+static void test_tree_and_summary(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("--tree", "-s", NULL), PARSE_OK);
+	assert_true(o.tree && o.summary);
+	assert_false(o.quiet);
+	assert_int_equal(o.interval, 0);
+	assert_int_equal(parse("--summary", "--quiet", "--interval", "5", NULL), PARSE_OK);
+	assert_true(o.summary && o.quiet);
+	assert_int_equal(o.interval, 5);
+	/* an interval implies the summary */
+	assert_int_equal(parse("--interval=1", NULL), PARSE_OK);
+	assert_true(o.summary);
+	assert_int_equal(parse("-s", "-j", NULL), PARSE_OK);
+	assert_true(o.summary && o.json);
+	assert_int_equal(parse("--interval", "0", NULL), PARSE_ERROR);
+	assert_one_line_error("invalid --interval '0': expected seconds from 1 to 86400");
+	assert_int_equal(parse("--interval", "86401", NULL), PARSE_ERROR);
+	assert_one_line_error("invalid --interval '86401'");
+	assert_int_equal(parse("--interval", "1.5", NULL), PARSE_ERROR);
+	assert_one_line_error("invalid --interval '1.5'");
+	assert_int_equal(parse("--quiet", NULL), PARSE_ERROR);
+	assert_one_line_error("--quiet prints no lines, only the summary: add --summary");
+	assert_int_equal(parse("--tree", "-j", NULL), PARSE_ERROR);
+	assert_one_line_error("--tree is a text view, not with -j");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -334,6 +428,10 @@ int main(void)
 		cmocka_unit_test(test_values_echoed_safely),
 		cmocka_unit_test(test_ring_fit),
 		cmocka_unit_test(test_run_as),
+		cmocka_unit_test(test_command_after_dashes),
+		cmocka_unit_test(test_command_errors),
+		cmocka_unit_test(test_pid),
+		cmocka_unit_test(test_tree_and_summary),
 	};
 
 	return cmocka_run_group_tests_name("options", tests, NULL, NULL);

@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include "launch.h"
+#include "options.h"
+
+/* What the command's process reports when it cannot exec. */
+struct failure {
+	int stage; /* STAGE_* */
+	int err;
+};
+
+enum { STAGE_CREDS = 1, STAGE_EXEC };
+
+/* Who the command runs as, when not as execsnoop does. */
+struct creds {
+	bool drop;
+	uid_t uid;
+	gid_t gid;
+	gid_t *groups;
+	size_t ngroups;
+	char *name; /* NULL when unknown */
+	char *home;
+};
+
+/* A whole decimal id from the environment variable var; -ENOENT when unset. */
+static int env_id(const char *var, unsigned long *v)
+{
+	const char *s = getenv(var);
+	char sv[SHOWN_SIZE];
+	char *end;
+
+	if (!s)
+		return -ENOENT;
+	errno = 0;
+	*v = strtoul(s, &end, 10);
+	if (*s < '0' || *s > '9' || errno || *end || *v >= (uid_t)-1) {
+		fprintf(stderr,
+			"execsnoop: invalid %s '%s': expected a number; --keep-root runs the command as root\n",
+			var, shown_value(sv, s));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The user's name and home from /etc/passwd (read directly: no NSS in a static binary). */
+static void find_user(struct creds *c)
+{
+	struct passwd *pw;
+	FILE *f = fopen("/etc/passwd", "re");
+
+	if (!f)
+		return;
+	while ((pw = fgetpwent(f))) {
+		if (pw->pw_uid == c->uid) {
+			c->name = strdup(pw->pw_name);
+			c->home = strdup(pw->pw_dir);
+			break;
+		}
+	}
+	fclose(f);
+}
+
+static int add_group(struct creds *c, gid_t g, size_t *cap)
+{
+	for (size_t i = 0; i < c->ngroups; i++) {
+		if (c->groups[i] == g)
+			return 0;
+	}
+	if (c->ngroups == *cap) {
+		gid_t *more = realloc(c->groups, (*cap = *cap ? 2 * *cap : 16) * sizeof(*more));
+
+		if (!more)
+			return -ENOMEM;
+		c->groups = more;
+	}
+	c->groups[c->ngroups++] = g;
+	return 0;
+}
+
+/* The primary group, then every group of /etc/group that lists the user, as initgroups does. */
+static int find_groups(struct creds *c)
+{
+	struct group *gr;
+	size_t cap = 0;
+	FILE *f;
+	int err;
+
+	err = add_group(c, c->gid, &cap);
+	if (err || !c->name)
+		return err;
+	f = fopen("/etc/group", "re");
+	if (!f) {
+		fprintf(stderr,
+			"execsnoop: warning: cannot read /etc/group: %s: the command runs with group %u only\n",
+			strerror(errno), (unsigned int)c->gid);
+		return 0;
+	}
+	while (!err && (gr = fgetgrent(f))) {
+		for (char **m = gr->gr_mem; *m; m++) {
+			if (!strcmp(*m, c->name)) {
+				err = add_group(c, gr->gr_gid, &cap);
+				break;
+			}
+		}
+	}
+	fclose(f);
+	return err;
+}
+
+/* Under sudo, as root: the user who ran sudo, unless keep_root. 0 or -1 after an error. */
+static int sudo_creds(struct creds *c, bool keep_root)
+{
+	unsigned long uid, gid;
+	const char *user;
+	int err;
+
+	memset(c, 0, sizeof(*c));
+	if (keep_root || getuid() != 0)
+		return 0;
+	err = env_id("SUDO_UID", &uid);
+	if (err == -ENOENT || (!err && uid == 0))
+		return 0;
+	if (err)
+		return -1;
+	c->uid = uid;
+	find_user(c);
+	user = getenv("SUDO_USER");
+	if (!c->name && user && *user)
+		c->name = strdup(user);
+	err = env_id("SUDO_GID", &gid);
+	if (err == -EINVAL)
+		return -1;
+	if (err) {
+		fprintf(stderr,
+			"execsnoop: SUDO_UID is set but not SUDO_GID: cannot tell the command's group; --keep-root runs it as root\n");
+		return -1;
+	}
+	c->gid = gid;
+	if (find_groups(c)) {
+		fprintf(stderr, "execsnoop: listing the groups of uid %lu: %s\n", uid,
+			strerror(ENOMEM));
+		return -1;
+	}
+	c->drop = true;
+	return 0;
+}
+
+static void free_creds(struct creds *c)
+{
+	free(c->groups);
+	free(c->name);
+	free(c->home);
+}
+
+/* The command's process: waits at the gate, becomes the user, execs. */
+static void __attribute__((noreturn)) run(int gate, int report, char **argv, const struct creds *c)
+{
+	struct failure f = {};
+	ssize_t n;
+	char go;
+
+	do
+		n = read(gate, &go, 1);
+	while (n < 0 && errno == EINTR);
+	/* execsnoop could not start tracing, or died: leave without a word */
+	if (n != 1)
+		_exit(127);
+	if (c->drop) {
+		if (setgroups(c->ngroups, c->groups) || setgid(c->gid) || setuid(c->uid)) {
+			f.stage = STAGE_CREDS;
+			goto fail;
+		}
+		if (c->name) {
+			setenv("USER", c->name, 1);
+			setenv("LOGNAME", c->name, 1);
+		}
+		if (c->home)
+			setenv("HOME", c->home, 1);
+	}
+	execvp(argv[0], argv);
+	f.stage = STAGE_EXEC;
+fail:
+	f.err = errno;
+	if (write(report, &f, sizeof(f)) < 0)
+		_exit(126);
+	_exit(f.stage == STAGE_EXEC && f.err == ENOENT ? 127 : 126);
+}
+
+int launch_prepare(struct launch *l, char **argv, bool keep_root)
+{
+	int gate[2], report[2];
+	struct creds c;
+
+	memset(l, 0, sizeof(*l));
+	l->argv0 = argv[0];
+	l->gate = l->report = l->pidfd = -1;
+	if (sudo_creds(&c, keep_root)) {
+		free_creds(&c);
+		return -1;
+	}
+	if (pipe2(gate, O_CLOEXEC)) {
+		fprintf(stderr, "execsnoop: creating a pipe: %s\n", strerror(errno));
+		free_creds(&c);
+		return -1;
+	}
+	if (pipe2(report, O_CLOEXEC)) {
+		fprintf(stderr, "execsnoop: creating a pipe: %s\n", strerror(errno));
+		close(gate[0]);
+		close(gate[1]);
+		free_creds(&c);
+		return -1;
+	}
+	fflush(NULL);
+	l->pid = fork();
+	if (l->pid == 0) {
+		close(gate[1]);
+		close(report[0]);
+		run(gate[0], report[1], argv, &c);
+	}
+	close(gate[0]);
+	close(report[1]);
+	free_creds(&c);
+	l->gate = gate[1];
+	l->report = report[0];
+	if (l->pid < 0) {
+		fprintf(stderr, "execsnoop: starting the command: %s\n", strerror(errno));
+		l->pid = 0;
+		launch_close(l);
+		return -1;
+	}
+	l->pidfd = syscall(SYS_pidfd_open, l->pid, 0);
+	if (l->pidfd < 0) {
+		fprintf(stderr, "execsnoop: opening a pidfd of the command: %s\n", strerror(errno));
+		launch_close(l);
+		return -1;
+	}
+	return 0;
+}
+
+int launch_start(struct launch *l)
+{
+	struct failure f;
+	char sv[SHOWN_SIZE];
+	const char *what;
+	ssize_t n;
+
+	n = write(l->gate, "x", 1);
+	close(l->gate);
+	l->gate = -1;
+	if (n != 1) {
+		fprintf(stderr, "execsnoop: starting the command: %s\n", strerror(errno));
+		l->status = launch_wait(l);
+		return -1;
+	}
+	/* the report's end closes at the exec; a failure comes before */
+	do
+		n = read(l->report, &f, sizeof(f));
+	while (n < 0 && errno == EINTR);
+	close(l->report);
+	l->report = -1;
+	if (n != sizeof(f))
+		return 0;
+	what = f.stage == STAGE_CREDS ? "cannot become the user who ran sudo for" : "cannot run";
+	l->status = launch_wait(l);
+	/* shells' statuses: not found, or found and not executable */
+	fprintf(stderr, "execsnoop: %s '%s': %s\n", what, shown_value(sv, l->argv0),
+		strerror(f.err));
+	return -1;
+}
+
+void launch_signal(struct launch *l, int sig)
+{
+	if (l->pid && !l->reaped)
+		kill(l->pid, sig);
+}
+
+int launch_wait(struct launch *l)
+{
+	int st;
+
+	if (!l->pid || l->reaped)
+		return l->status;
+	while (waitpid(l->pid, &st, 0) < 0) {
+		if (errno != EINTR) {
+			l->reaped = true;
+			l->status = 1;
+			return l->status;
+		}
+	}
+	l->reaped = true;
+	if (WIFEXITED(st))
+		l->status = WEXITSTATUS(st);
+	else if (WIFSIGNALED(st))
+		l->status = 128 + WTERMSIG(st);
+	else
+		l->status = 1;
+	return l->status;
+}
+
+void launch_close(struct launch *l)
+{
+	if (l->gate >= 0) {
+		/* never let go: it leaves as it reads the end of the gate */
+		close(l->gate);
+		l->gate = -1;
+	}
+	launch_wait(l);
+	if (l->report >= 0)
+		close(l->report);
+	if (l->pidfd >= 0)
+		close(l->pidfd);
+	l->report = l->pidfd = -1;
+}

@@ -1,0 +1,128 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+# -p/--pid PID: the execs of PID and all its descendants, those it already
+# has and those it creates later (through parents that only fork, daemons
+# that double-fork away, threads that exec), and nothing else. The filter is
+# in the kernel, and its fork hook is loaded only when asked for.
+
+load helpers
+
+FAMILY=$E2E_ROOT/.output/tests/family
+
+setup() {
+	e2e_setup
+	[[ -x $FAMILY ]] || make -s -C "$E2E_ROOT" .output/tests/family >&2 ||
+		fail "could not build the family helper"
+	agent_start
+	# the markers are execs of the agent's children: in the subtree
+	MARKER_RUNNER=(agent_run)
+}
+
+# ARGS of the record lines, markers left out, sorted.
+subtree_args() {
+	untraced subtree_args_ "$@"
+}
+
+subtree_args_() {
+	local line
+	while IFS= read -r line; do
+		parse_line "$line" "" || continue
+		[[ $P_ARGS == *"ready-$TAG-"* || $P_ARGS == *"sync-$TAG-"* ]] && continue
+		printf '%s\n' "$P_ARGS"
+	done <"$TOOL_OUT"
+	return 0
+}
+
+# Execs outside the subtree, in the background, until stop_noise.
+start_noise() {
+	(while :; do "$NOOP" "$TAG-outside"; done) 3>&- &
+	NOISE_PID=$!
+}
+
+stop_noise() {
+	kill "$NOISE_PID" 2>/dev/null || true
+	wait "$NOISE_PID" 2>/dev/null || true
+}
+
+@test "-p PID: every exec of the processes it creates, and nothing else" {
+	tool_start -p "$AGENT_PID"
+	start_noise
+	agent_run "$FAMILY" -o "$WORK/caused" "$NOOP" "$TAG" || fail "family failed"
+	stop_noise
+	tool_sync
+	tool_stop
+	{
+		cat "$WORK/caused"
+		echo "$FAMILY -o $WORK/caused $NOOP $TAG"
+	} | sort >"$WORK/expected"
+	subtree_args | sort >"$WORK/seen"
+	diff -u "$WORK/expected" "$WORK/seen" >&2 ||
+		fail "the lines differ from the subtree's execs (- expected, + seen)"
+	assert_eq "" "$(cat "$TOOL_ERR")" "stderr"
+}
+
+@test "-p PID: descendants it had before the start are traced too" {
+	local fam="" pre="" grand="" reply i
+	# family is a background job of the agent; it forks a child and a
+	# grandchild, which wait until $WORK/go exists, then exec
+	printf '%q -o %q -w %q %q %q &\n' "$FAMILY" "$WORK/caused" "$WORK/go" "$NOOP" "$TAG" \
+		>&"$AGENT_IN"
+	read -r -t 10 -u "$AGENT_OUT" reply || fail "the agent did not answer"
+	for ((i = 0; i < 100; i++)); do
+		fam=$(pgrep -P "$AGENT_PID" -x family || true)
+		[[ -n $fam ]] && pre=$(pgrep -P "$fam" || true)
+		[[ -n $pre ]] && grand=$(pgrep -P "$pre" || true)
+		[[ -n $grand ]] && break
+		sleep 0.05
+	done
+	[[ -n $grand ]] || fail "family's child and grandchild did not start"
+	tool_start -p "$AGENT_PID"
+	touch "$WORK/go"
+	for ((i = 0; i < 200; i++)); do
+		[[ -e /proc/$fam ]] || break
+		sleep 0.05
+	done
+	tool_sync
+	tool_stop
+	# family's own exec came before the start
+	sort "$WORK/caused" >"$WORK/expected"
+	subtree_args | sort >"$WORK/seen"
+	diff -u "$WORK/expected" "$WORK/seen" >&2 ||
+		fail "the lines differ from the subtree's execs (- expected, + seen)"
+}
+
+@test "-p with -x: the failed execs of the subtree, and only those" {
+	tool_start -x -p "$AGENT_PID"
+	agent_run "$EXECER" -o "$WORK/in.exp" exec "$WORK/missing" "$TAG-in" || true
+	"$EXECER" -o "$WORK/out.exp" exec "$WORK/missing" "$TAG-out" || true
+	tool_sync
+	tool_stop
+	grep -qE "^execer +[0-9]+ +[0-9]+ +-2 $WORK/missing $TAG-in\$" "$TOOL_OUT" ||
+		fail "no line for the subtree's failed exec:" "$(grep -- "$TAG" "$TOOL_OUT")"
+	if grep -q -- "$TAG-out" "$TOOL_OUT"; then
+		fail "a failed exec outside the subtree was printed:" "$(grep -- "$TAG-out" "$TOOL_OUT")"
+	fi
+}
+
+@test "-p of a process that does not exist: a one-line error" {
+	local pid=$((0x3ffff0))
+	while [[ -e /proc/$pid ]]; do pid=$((pid + 1)); done
+	run_split "$EXECSNOOP" -p "$pid"
+	assert_one_line_error "-p $pid" "^execsnoop: no process with pid $pid\$"
+	assert_eq 2 "$STATUS" "status"
+	run_split "$EXECSNOOP" --pid=abc
+	assert_one_line_error "--pid=abc" "invalid pid 'abc': expected a number from 1 to"
+}
+
+@test "the fork hook is loaded only with -p or a command" {
+	local names
+	tool_start
+	names=$(for id in $(bpf_ids "$TOOL_PID"); do bpftool prog show id "$id"; done)
+	tool_stop
+	[[ $names == *sched_process_e* ]] || fail "no exec program seen; bpftool says:" "$names"
+	[[ $names != *sched_process_f* ]] || fail "a fork program is loaded without -p:" "$names"
+	tool_start -p "$AGENT_PID"
+	names=$(for id in $(bpf_ids "$TOOL_PID"); do bpftool prog show id "$id"; done)
+	tool_stop
+	[[ $names == *sched_process_f* ]] || fail "no fork program with -p:" "$names"
+}

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* -s/--summary: counting by spawner and command, and the tables. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "summary.h"
+
+#define SEC 1000000000ULL
+
+static struct event ev;
+static struct record rec;
+static struct words w;
+static char buf[SUMMARY_MAX_LEN];
+static int described;
+
+static __u32 anc_pid;
+static __u64 anc_start;
+
+/* One exec by pid (parent ppid@pstart) of path with NUL-separated args; ret < 0: failed. */
+static void add(struct summary *s, __u32 pid, __u32 ppid, __u64 pstart, const char *comm,
+		const char *path, const char *args, size_t args_len, int ret)
+{
+	size_t plen = strlen(path) + 1;
+
+	memset(&ev.h, 0, sizeof(ev.h));
+	ev.h.pid = pid;
+	ev.h.start_ns = pid * 10ULL;
+	ev.h.ppid = ppid;
+	ev.h.parent_start_ns = pstart;
+	ev.h.ret = ret;
+	ev.h.fd = -100;
+	ev.h.anc_pid = anc_pid;
+	ev.h.anc_start_ns = anc_start;
+	strncpy(ev.h.comm, comm, sizeof(ev.h.comm) - 1);
+	memcpy(ev.data, path, plen);
+	memcpy(ev.data + plen, args, args_len);
+	ev.h.fname_len = plen;
+	ev.h.args_len = args_len;
+	assert_int_equal(record_decode(&rec, &ev, EVENT_HDR_LEN + plen + args_len), 0);
+	record_words(&rec, &w);
+	summary_add(s, &rec, &w);
+}
+
+/* A spawner known only to /proc: pid 7 started at 70 is "cron", "/usr/sbin/cron -f". */
+static int describe(__u32 pid, __u64 start_ns, char *comm, size_t comm_size, char *cmdline,
+		    size_t size, size_t *len)
+{
+	static const char line[] = "/usr/sbin/cron\0-f";
+
+	described++;
+	if (pid == 2 && start_ns == 20) {
+		/* a kernel thread: no command line */
+		snprintf(comm, comm_size, "kthreadd");
+		*len = 0;
+		return 0;
+	}
+	if (pid != 7 || start_ns != 70)
+		return -1;
+	snprintf(comm, comm_size, "cron");
+	assert_true(size > sizeof(line));
+	memcpy(cmdline, line, sizeof(line));
+	*len = sizeof(line); /* /proc ends the last word with a NUL */
+	return 0;
+}
+
+static size_t text(struct summary *s, bool final, __u64 now)
+{
+	struct summary_view v = { .final = final, .now_ns = now };
+
+	size_t n = summary_text(buf, s, &v);
+
+	if (getenv("SUMMARY_DUMP"))
+		fputs(buf, stderr);
+	return n;
+}
+
+static void test_counts_and_table(void **state)
+{
+	struct summary s;
+
+	(void)state;
+	assert_int_equal(summary_init(&s, 0, describe), 0);
+	/* make (pid 100, started at 1000) runs; its exec was seen */
+	add(&s, 100, 1, 10, "make", "/usr/bin/make", "-j8", 4, 0);
+	/* make spawns three cc and a missing tool; cron spawns two sh */
+	for (int i = 0; i < 3; i++)
+		add(&s, 200 + i, 100, 1000, "cc", "/usr/bin/cc", "-c\0a.c", 7, 0);
+	add(&s, 210, 100, 1000, "make", "no-such-tool", "", 0, -2);
+	add(&s, 300, 7, 70, "sh", "/bin/sh", "-c\0backup", 10, 0);
+	add(&s, 301, 7, 70, "sh", "/bin/sh", "-c\0backup", 10, 0);
+	assert_int_equal(s.total.execs, 7);
+	assert_int_equal(s.total.failed, 1);
+
+	text(&s, true, 2 * SEC);
+	assert_non_null(strstr(buf, "in total 2.0 s: 7 execs, 1 failed, 3.5 execs/s\n"));
+	assert_non_null(
+		strstr(buf, "   PPID COMM               EXECS  FAILED   EXECS/S SPAWNER\n"
+			    "    100 make                   4       1       2.0 /usr/bin/make -j8\n"
+			    "      7 cron                   2       0       1.0 /usr/sbin/cron -f\n"
+			    "      1 ?                      1       0       0.5 ?\n"));
+	assert_non_null(strstr(buf, "  EXECS  FAILED   EXECS/S COMMAND\n"
+				    "      3       0       1.5 /usr/bin/cc\n"
+				    "      2       0       1.0 /bin/sh\n"
+				    "      1       1       0.5 no-such-tool\n"
+				    "      1       0       0.5 /usr/bin/make\n"));
+	assert_null(strstr(buf, "more)"));
+	/* cron and pid 1 were looked up once each, make never: its exec was seen */
+	assert_int_equal(described, 2);
+	summary_free(&s);
+}
+
+static void test_interval_and_total(void **state)
+{
+	struct summary s;
+
+	(void)state;
+	assert_int_equal(summary_init(&s, 10 * SEC, NULL), 0);
+	add(&s, 500, 40, 4, "a", "/bin/a", "", 0, 0);
+	add(&s, 501, 40, 4, "a", "/bin/a", "", 0, 0);
+	text(&s, false, 15 * SEC);
+	assert_non_null(strstr(buf, "last 5.0 s: 2 execs, 0 failed, 0.4 execs/s\n"));
+	summary_next(&s, 15 * SEC);
+	add(&s, 502, 41, 4, "b", "/bin/b", "", 0, 0);
+	text(&s, false, 20 * SEC);
+	assert_non_null(strstr(buf, "last 5.0 s: 1 execs, 0 failed, 0.2 execs/s\n"));
+	assert_non_null(strstr(buf, "     41 ?                      1       0       0.2 ?\n"));
+	assert_null(strstr(buf, "/bin/a"));
+	/* the total has both intervals */
+	text(&s, true, 20 * SEC);
+	assert_non_null(strstr(buf, "in total 10.0 s: 3 execs, 0 failed, 0.3 execs/s\n"));
+	assert_non_null(strstr(buf, "      2       0       0.2 /bin/a\n"));
+	/* an interval without execs */
+	summary_next(&s, 20 * SEC);
+	text(&s, false, 21 * SEC);
+	assert_non_null(strstr(buf, "last 1.0 s: 0 execs, 0 failed, 0.0 execs/s\n"));
+	assert_null(strstr(buf, "PPID"));
+	summary_free(&s);
+}
+
+static void test_top_and_others(void **state)
+{
+	struct summary s;
+	char want[128];
+
+	(void)state;
+	assert_int_equal(summary_init(&s, 0, NULL), 0);
+	/* spawner k makes k execs of /bin/pk, for k = 1..15 */
+	for (int k = 1; k <= 15; k++) {
+		char path[32];
+
+		snprintf(path, sizeof(path), "/bin/p%d", k);
+		for (int i = 0; i < k; i++)
+			add(&s, 1000 + k * 100 + i, k, k, "x", path, "", 0, i == 0 ? -13 : 0);
+	}
+	text(&s, true, SEC);
+	/* the top ten: 15 down to 6; the other five made 1+2+3+4+5 */
+	assert_non_null(strstr(buf, "\n     15 ?                     15       1      15.0 ?\n"));
+	assert_non_null(strstr(buf, "\n      6 ?                      6       1       6.0 ?\n"));
+	assert_null(strstr(buf, "\n      5 ?"));
+	snprintf(want, sizeof(want), "\n%7s %-16s %7d %7d %9.1f\n", "-", "(5 more)", 15, 5, 15.0);
+	assert_non_null(strstr(buf, want));
+	assert_non_null(strstr(buf, "\n     15       5      15.0 (5 more)\n"));
+	summary_free(&s);
+}
+
+static void test_escaping_and_cuts(void **state)
+{
+	struct summary s;
+	char args[600];
+
+	(void)state;
+	assert_int_equal(summary_init(&s, 0, NULL), 0);
+	/* a spawner with a terminal escape in its name and long arguments */
+	memset(args, 'a', sizeof(args));
+	args[sizeof(args) - 1] = '\0';
+	add(&s, 60, 1, 1, "ev\x1bil", "/bin/ev\nil", args, sizeof(args), 0);
+	add(&s, 61, 60, 600, "c", "/bin/c", "", 0, 0);
+	text(&s, true, SEC);
+	assert_non_null(strstr(buf, "     60 ev\\x1bil "));
+	assert_non_null(strstr(buf, " /bin/ev\\nil aaaa"));
+	assert_non_null(strstr(buf, "aaa ...\n"));
+	assert_null(strchr(buf, '\x1b'));
+
+	summary_json(buf, &s,
+		     &(struct summary_view){
+			     .final = true, .now_ns = SEC, .json = &(struct json_ctx){} });
+	assert_non_null(
+		strstr(buf, "\"comm\":\"ev\\u001bil\",\"cmdline\":[\"/bin/ev\\nil\",\"aaa"));
+	assert_non_null(strstr(buf, "\"cmdline_cut\":true"));
+	summary_free(&s);
+}
+
+static void test_json(void **state)
+{
+	struct summary s;
+	struct json_ctx jc = { .wall_offset_ns = 1700000000LL * SEC };
+	struct summary_view v = { .final = false, .now_ns = 4 * SEC, .lost = 3, .json = &jc };
+
+	(void)state;
+	assert_int_equal(summary_init(&s, 2 * SEC, describe), 0);
+	add(&s, 300, 7, 70, "sh", "/bin/sh", "-c\0x", 5, 0);
+	add(&s, 301, 7, 70, "sh", "/bin/\xff", "", 0, -2);
+	summary_json(buf, &s, &v);
+	assert_string_equal(
+		buf,
+		"{\"type\":\"summary\",\"version\":1,\"time\":\"2023-11-14T22:13:24.000000000Z\","
+		"\"final\":false,\"span_ns\":2000000000,\"execs\":2,\"failed\":1,\"per_second\":1.000,"
+		"\"lost\":3,\"spawners\":[{\"pid\":7,\"id\":\"7@70\",\"comm\":\"cron\","
+		"\"cmdline\":[\"/usr/sbin/cron\",\"-f\"],\"cmdline_cut\":false,\"execs\":2,\"failed\":1,"
+		"\"per_second\":1.000}],\"other_spawners\":{\"count\":0,\"execs\":0,\"failed\":0},"
+		"\"commands\":[{\"path\":{\"hex\":\"2f62696e2fff\"},\"execs\":1,\"failed\":1,"
+		"\"per_second\":0.500},{\"path\":\"/bin/sh\",\"execs\":1,\"failed\":0,"
+		"\"per_second\":0.500}],\"other_commands\":{\"count\":0,\"execs\":0,\"failed\":0}}\n");
+	summary_free(&s);
+}
+
+static void test_bounded_keys(void **state)
+{
+	struct summary s;
+
+	(void)state;
+	assert_int_equal(summary_init(&s, 0, NULL), 0);
+	/* more spawners than are counted apart: the rest are others, the totals exact */
+	for (__u32 i = 0; i < SUMMARY_KEYS_MAX + 100; i++)
+		add(&s, 100000 + i, 10 + i, i, "x", "/bin/x", "", 0, 0);
+	assert_int_equal(s.total.spawners.len, SUMMARY_KEYS_MAX);
+	assert_int_equal(s.total.other_spawners[0], 100);
+	assert_int_equal(s.total.execs, SUMMARY_KEYS_MAX + 100);
+	text(&s, true, SEC);
+	assert_non_null(strstr(buf, "\n      - (32758+ more)      32858       0   32858.0\n"));
+	summary_free(&s);
+}
+
+static void test_unknown_path(void **state)
+{
+	struct summary s;
+
+	(void)state;
+	assert_int_equal(summary_init(&s, 0, NULL), 0);
+	memset(&ev.h, 0, sizeof(ev.h));
+	ev.h.pid = 9;
+	ev.h.ppid = 8;
+	ev.h.ret = -2;
+	ev.h.flags = EV_NO_STASH | EV_FNAME_FAULT;
+	ev.data[0] = '\0';
+	ev.h.fname_len = 1;
+	assert_int_equal(record_decode(&rec, &ev, EVENT_HDR_LEN + 1), 0);
+	record_words(&rec, &w);
+	summary_add(&s, &rec, &w);
+	summary_add(&s, &rec, &w);
+	text(&s, true, SEC);
+	assert_non_null(strstr(buf, "      2       2       2.0 ?\n"));
+	summary_free(&s);
+}
+
+static void test_named_after_the_ancestor_it_forked_from(void **state)
+{
+	struct summary s;
+
+	(void)state;
+	assert_int_equal(summary_init(&s, 0, describe), 0);
+	/* spawn (pid 50) execs; its worker 55 only forks, and is gone when its child's exec is read */
+	add(&s, 50, 1, 10, "spawn", "/bin/spawn",
+	    "-j\0"
+	    "2",
+	    5, 0);
+	anc_pid = 50;
+	anc_start = 500;
+	add(&s, 60, 55, 550, "noop", "/bin/noop", "", 0, 0);
+	/* a kernel thread, named as ps names it */
+	add(&s, 62, 2, 20, "modprobe", "/sbin/modprobe", "-q", 3, 0);
+	/* a spawner with no known ancestor stays unnamed */
+	anc_pid = 0;
+	anc_start = 0;
+	add(&s, 61, 56, 560, "noop", "/bin/noop", "", 0, 0);
+	text(&s, true, SEC);
+	assert_non_null(strstr(
+		buf, "\n     55 spawn                  1       0       1.0 /bin/spawn -j 2\n"));
+	assert_non_null(strstr(buf, "\n     56 ?                      1       0       1.0 ?\n"));
+	assert_non_null(
+		strstr(buf, "\n      2 kthreadd               1       0       1.0 [kthreadd]\n"));
+	summary_free(&s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_counts_and_table),
+		cmocka_unit_test(test_interval_and_total),
+		cmocka_unit_test(test_top_and_others),
+		cmocka_unit_test(test_escaping_and_cuts),
+		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_bounded_keys),
+		cmocka_unit_test(test_unknown_path),
+		cmocka_unit_test(test_named_after_the_ancestor_it_forked_from),
+	};
+
+	return cmocka_run_group_tests_name("summary", tests, NULL, NULL);
+}
