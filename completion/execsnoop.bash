@@ -8,6 +8,7 @@
 
 _execsnoop_options='-t --timestamp -T --time -x --fails -u --uid= -U --print-uid -q --quote
 	-j --json -e --exits -n --name= -l --line= -P --ppid= -c --cgroup= --container --cwd
+	-p --pid= --tree -s --summary --interval= --quiet --keep-root
 	--max-args= --priority= --ring-size=
 	--run-as= -v --verbose -h --help -V --version'
 
@@ -15,6 +16,7 @@ _execsnoop_options='-t --timestamp -T --time -x --fails -u --uid= -U --print-uid
 _execsnoop_takes_value() {
 	case $1 in
 	-u | --uid | -n | --name | -l | --line | -P | --ppid | -c | --cgroup | --max-args | \
+		-p | --pid | --interval | \
 		--priority | --ring-size | --run-as) return 0 ;;
 	esac
 	return 1
@@ -49,7 +51,7 @@ _execsnoop_values() {
 	-u | --uid | --run-as)
 		mapfile -t COMPREPLY < <(compgen -u -- "$cur")
 		;;
-	-P | --ppid)
+	-P | --ppid | -p | --pid)
 		mapfile -t COMPREPLY < <(compgen -W "$(cd /proc 2>/dev/null && printf '%s ' [1-9]*)" -- "$cur")
 		;;
 	-c | --cgroup)
