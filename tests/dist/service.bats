@@ -30,6 +30,12 @@ teardown_file() {
 	[[ -z ${PREFIX_DIR:-} ]] || rm -rf "$PREFIX_DIR" "$PREFIX_DIR.log"
 }
 
+teardown() {
+	# execsnoop under strace: a kill of strace alone would leave it tracing
+	[[ -z ${STRACED:-} ]] || kill -KILL "$STRACED" 2>/dev/null || true
+	e2e_teardown
+}
+
 unit_value() { # KEY
 	sed -n "s/^$1=//p" "$UNIT_IN"
 }
@@ -119,10 +125,11 @@ SH
 	TOOL_WRAP=(strace -f -qq -o "$WORK/strace")
 	# shellcheck disable=SC2086
 	tool_start $opts
+	STRACED=$(pgrep -P "$TOOL_PID")
 	run_execer -R -2 exec "$WORK/missing" "$TAG"
 	tool_sync
 	# the signal goes to execsnoop, strace's child; strace exits with it
-	kill -TERM "$(pgrep -P "$TOOL_PID")"
+	kill -TERM "$STRACED"
 	tool_wait_exit TERM
 	assert_eq 0 "$TOOL_STATUS" "exit status under strace"
 	calls=$(sed -n 's/^[0-9]* *\([a-z0-9_]*\)(.*/\1/p' "$WORK/strace" | sort -u)
