@@ -110,7 +110,8 @@ SH
 	tool_sync
 	tool_stop TERM
 	check_records
-	assert_eq "" "$(cat "$TOOL_ERR")" "stderr"
+	# loss reports may come from execs of others on a busy machine; nothing else may
+	assert_eq "" "$(grep -v -E '^execsnoop: (so far|in total): ' "$TOOL_ERR")" "stderr, loss reports aside"
 }
 
 @test "every system call it makes is in the unit's SystemCallFilter" {
