@@ -125,14 +125,14 @@ complete_zsh() {
 @test "zsh: every option --help lists, and no other" {
 	command -v zsh >/dev/null || skip "no zsh"
 	local seen
-	seen=$(timeout 20 bash -c "$(declare -f complete_zsh); ZSH_DIR=$ZSH_DIR complete_zsh 'execsnoop -'" | sort -u)
+	seen=$(timeout 60 bash -c "$(declare -f complete_zsh); ZSH_DIR=$ZSH_DIR complete_zsh 'execsnoop -'" | sort -u)
 	assert_eq "$(help_options)" "$seen" "options of --help (expected) and completed by zsh after - (seen)"
 }
 
 @test "zsh: values and the command after --" {
 	command -v zsh >/dev/null || skip "no zsh"
 	local z
-	z() { timeout 20 bash -c "$(declare -f complete_zsh); ZSH_DIR=$ZSH_DIR complete_zsh '$1'"; }
+	z() { timeout 60 bash -c "$(declare -f complete_zsh); ZSH_DIR=$ZSH_DIR complete_zsh '$1'"; }
 	assert_eq $'boost\nrealtime\nnone' "$(z 'execsnoop --priority=')" "zsh: --priority=<TAB>"
 	z "execsnoop -u $(id -un | cut -c1-2)" | grep -qx "$(id -un)" || fail "zsh: -u does not offer $(id -un)"
 	z 'execsnoop -x -- bas' | grep -qx bash || fail "zsh: -- bas<TAB> does not offer bash"

@@ -30,6 +30,12 @@ teardown_file() {
 	[[ -z ${PREFIX_DIR:-} ]] || rm -rf "$PREFIX_DIR" "$PREFIX_DIR.log"
 }
 
+teardown() {
+	# execsnoop under strace: a kill of strace alone would leave it tracing
+	[[ -z ${STRACED:-} ]] || kill -KILL "$STRACED" 2>/dev/null || true
+	e2e_teardown
+}
+
 unit_value() { # KEY
 	sed -n "s/^$1=//p" "$UNIT_IN"
 }
@@ -104,7 +110,8 @@ SH
 	tool_sync
 	tool_stop TERM
 	check_records
-	assert_eq "" "$(cat "$TOOL_ERR")" "stderr"
+	# loss reports may come from execs of others on a busy machine; nothing else may
+	assert_eq "" "$(grep -v -E '^execsnoop: (so far|in total): ' "$TOOL_ERR")" "stderr, loss reports aside"
 }
 
 @test "every system call it makes is in the unit's SystemCallFilter" {
@@ -119,10 +126,11 @@ SH
 	TOOL_WRAP=(strace -f -qq -o "$WORK/strace")
 	# shellcheck disable=SC2086
 	tool_start $opts
+	STRACED=$(pgrep -P "$TOOL_PID")
 	run_execer -R -2 exec "$WORK/missing" "$TAG"
 	tool_sync
 	# the signal goes to execsnoop, strace's child; strace exits with it
-	kill -TERM "$(pgrep -P "$TOOL_PID")"
+	kill -TERM "$STRACED"
 	tool_wait_exit TERM
 	assert_eq 0 "$TOOL_STATUS" "exit status under strace"
 	calls=$(sed -n 's/^[0-9]* *\([a-z0-9_]*\)(.*/\1/p' "$WORK/strace" | sort -u)
@@ -206,5 +214,6 @@ SH
 		fail "the failed exec is not in the journal:" "$r"
 	grep -qx 'Result=success' <<<"$r" && grep -qx 'ExecMainStatus=0' <<<"$r" ||
 		fail "the stop was not clean:" "$r"
-	! grep -q '^journal: execsnoop:' <<<"$r" || fail "execsnoop reported a problem:" "$r"
+	! grep -v -E '^journal: execsnoop: (so far|in total): ' <<<"$r" | grep -q '^journal: execsnoop:' ||
+		fail "execsnoop reported a problem:" "$r"
 }
