@@ -715,7 +715,8 @@ int main(int argc, char **argv)
 	}
 
 cleanup:
-	if (opts.command)
+	/* a command never started leaves as its gate closes */
+	if (cmd.pid)
 		launch_close(&cmd);
 	stream_close(stream);
 	execsnoop_bpf__destroy(skel);

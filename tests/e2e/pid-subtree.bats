@@ -61,18 +61,21 @@ stop_noise() {
 	assert_eq "" "$(cat "$TOOL_ERR")" "stderr"
 }
 
-@test "-p PID: descendants it had before the start are traced too" {
+@test "-p PID: descendants it had before the start are traced too, and their threads" {
 	local fam="" pre="" grand="" reply i
 	# family is a background job of the agent; it forks a child and a
-	# grandchild, which wait until $WORK/go exists, then exec
+	# grandchild, and a child whose second thread will exec; they wait until
+	# $WORK/go exists, then exec
 	printf '%q -o %q -w %q %q %q &\n' "$FAMILY" "$WORK/caused" "$WORK/go" "$NOOP" "$TAG" \
 		>&"$AGENT_IN"
 	read -r -t 10 -u "$AGENT_OUT" reply || fail "the agent did not answer"
 	for ((i = 0; i < 100; i++)); do
 		fam=$(pgrep -P "$AGENT_PID" -x family || true)
-		[[ -n $fam ]] && pre=$(pgrep -P "$fam" || true)
+		[[ -n $fam ]] && pre=$(pgrep -P "$fam" | head -1 || true)
 		[[ -n $pre ]] && grand=$(pgrep -P "$pre" || true)
-		[[ -n $grand ]] && break
+		# the threaded child: two tasks
+		[[ -n $grand && $(pgrep -P "$fam" | wc -l) == 2 ]] &&
+			[[ $(ls "/proc/$(pgrep -P "$fam" | tail -1)/task" | wc -l) == 2 ]] && break
 		sleep 0.05
 	done
 	[[ -n $grand ]] || fail "family's child and grandchild did not start"

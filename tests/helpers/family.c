@@ -8,9 +8,10 @@
  *	family [-o OUT] [-w FILE] [-x STATUS] NOOP TAG
  *
  * -o OUT: the ARGS go to OUT rather than stdout.
- * -w FILE: first, a child and a grandchild are forked; all three wait until
- * FILE exists (so that a tracer can start in between), then the child and
- * the grandchild exec NOOP TAG-pre-child and TAG-pre-grandchild.
+ * -w FILE: first, a child and a grandchild are forked, and a child with a
+ * second thread; they all wait until FILE exists (so that a tracer can start
+ * in between), then the child and the grandchild exec NOOP TAG-pre-child and
+ * TAG-pre-grandchild, and the second thread NOOP TAG-pre-thread.
  * Then, each in turn: a child's exec; a grandchild's through a parent that
  * only forked; a daemon (double fork and setsid, reparented away) that execs
  * family itself, which execs NOOP TAG-daemon-child from a child; a thread's
@@ -82,6 +83,14 @@ static void *thread_exec(void *what)
 	exec_noop(what);
 }
 
+static const char *gate;
+
+static void *thread_wait_exec(void *what)
+{
+	wait_for(gate);
+	exec_noop(what);
+}
+
 /* The daemon's part: its own child's exec, then the end of the pipe. */
 static int daemon_part(void)
 {
@@ -97,9 +106,8 @@ static int daemon_part(void)
 
 int main(int argc, char **argv)
 {
-	const char *gate = NULL;
 	int opt, status = 0, done[2];
-	pid_t pid, pre = 0;
+	pid_t pid, pre = 0, pre_thread = 0;
 	char buf[1];
 	char *sh;
 
@@ -142,6 +150,18 @@ int main(int argc, char **argv)
 				exec_noop("pre-grandchild");
 			reap(pid);
 			exec_noop("pre-child");
+		}
+		expect("pre-thread");
+		pre_thread = fork();
+		if (pre_thread < 0)
+			die("fork");
+		if (!pre_thread) {
+			pthread_t t;
+
+			if (pthread_create(&t, NULL, thread_wait_exec, "pre-thread"))
+				die("pthread_create");
+			for (;;)
+				pause();
 		}
 		wait_for(gate);
 	}
@@ -244,5 +264,7 @@ int main(int argc, char **argv)
 
 	if (pre)
 		reap(pre);
+	if (pre_thread)
+		reap(pre_thread);
 	return status;
 }
