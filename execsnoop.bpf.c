@@ -30,6 +30,8 @@ const volatile __u64 ring_reserve = 0;	 /* kept free of full records, for path-o
 const volatile bool want_detail = false; /* what only --json shows: the comm before the exec */
 const volatile bool trace_exits = false;
 const volatile bool want_cwd = false;	    /* the working directory of each exec */
+const volatile bool want_ids = false;	    /* start times: identities (-j, -e, --tree, -s) */
+const volatile bool want_cgroup = false;    /* the cgroup id (-j, --container) */
 const volatile bool filter_subtree = false; /* -p or a command: only the tasks marked in subtree */
 /* --tree, --summary: records name their nearest reported ancestor */
 const volatile bool want_ancestor = false;
@@ -208,12 +210,23 @@ static __always_inline void fill_header(struct event *e, struct task_struct *tas
 	e->h.pid = id >> 32;
 	e->h.tid = (__u32)id;
 	e->h.ppid = BPF_CORE_READ(task, real_parent, tgid);
-	e->h.start_ns = BPF_CORE_READ(task, group_leader, start_boottime);
-	/* the parent process's start, also when a thread of it forked: its identity */
-	e->h.parent_start_ns = BPF_CORE_READ(task, real_parent, group_leader, start_boottime);
-	e->h.cgroup_id = bpf_get_current_cgroup_id();
-	e->h.mntns = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
-	own_pid(task, &e->h.ns_pid, &e->h.pidns);
+	e->h.start_ns = 0;
+	e->h.parent_start_ns = 0;
+	e->h.cgroup_id = 0;
+	e->h.mntns = e->h.ns_pid = e->h.pidns = 0;
+	/* what only some options show costs nothing without them */
+	if (want_ids) {
+		e->h.start_ns = BPF_CORE_READ(task, group_leader, start_boottime);
+		/* the parent process's start, also when a thread of it forked: its identity */
+		e->h.parent_start_ns =
+			BPF_CORE_READ(task, real_parent, group_leader, start_boottime);
+	}
+	if (want_cgroup)
+		e->h.cgroup_id = bpf_get_current_cgroup_id();
+	if (want_detail) {
+		e->h.mntns = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+		own_pid(task, &e->h.ns_pid, &e->h.pidns);
+	}
 	e->h.uid = uid;
 	e->h.fd = AT_FDCWD;
 	e->h.flags = 0;

@@ -497,6 +497,8 @@ static void configure(struct execsnoop_bpf *skel, int ncpu, size_t ring)
 	skel->rodata->want_detail = opts.json;
 	skel->rodata->trace_exits = opts.exits;
 	skel->rodata->want_cwd = opts.json || opts.cwd;
+	skel->rodata->want_ids = opts.json || opts.exits || opts.tree || opts.summary;
+	skel->rodata->want_cgroup = opts.json || opts.container;
 	skel->rodata->filter_subtree = opts.pid || opts.command;
 	skel->rodata->want_ancestor = opts.tree || opts.summary;
 	bpf_program__set_autoload(skel->progs.sched_process_exit, opts.exits);
