@@ -87,6 +87,19 @@ static size_t utf8_len(const unsigned char *s, size_t n, unsigned int *cp)
 
 static const char hex[] = "0123456789abcdef";
 
+/* The two-byte escapes both forms share: \" \\ \n \t \r. Returns 2, or 0 for another byte. */
+static size_t escape_short(char *d, unsigned char c)
+{
+	static const char from[] = "\"\\\n\t\r", to[] = "\"\\ntr";
+	const char *p = c ? memchr(from, c, sizeof(from) - 1) : NULL;
+
+	if (!p)
+		return 0;
+	d[0] = '\\';
+	d[1] = to[p - from];
+	return 2;
+}
+
 size_t escape(char *dst, const char *src, size_t n, bool quote)
 {
 	const unsigned char *s = (const unsigned char *)src;
@@ -104,15 +117,9 @@ size_t escape(char *dst, const char *src, size_t n, bool quote)
 			i += k;
 			continue;
 		}
-		if (c == '"' || c == '\\') {
-			*d++ = '\\';
-			*d++ = c;
-			i++;
-			continue;
-		}
-		if (c == '\n' || c == '\t' || c == '\r') {
-			*d++ = '\\';
-			*d++ = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
+		k = escape_short(d, c);
+		if (k) {
+			d += k;
 			i++;
 			continue;
 		}
@@ -151,15 +158,9 @@ size_t escape_json(char *dst, const char *src, size_t n)
 			i += k;
 			continue;
 		}
-		if (c == '"' || c == '\\') {
-			*d++ = '\\';
-			*d++ = c;
-			i++;
-			continue;
-		}
-		if (c == '\n' || c == '\t' || c == '\r') {
-			*d++ = '\\';
-			*d++ = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
+		k = escape_short(d, c);
+		if (k) {
+			d += k;
 			i++;
 			continue;
 		}
