@@ -27,14 +27,6 @@ size_t json_bytes(char *dst, const char *s, size_t n)
 	return stpcpy(d, "\"}") - dst;
 }
 
-/* Length of the NUL-terminated string at s, at most n. */
-static size_t str_len(const char *s, size_t n)
-{
-	const char *z = memchr(s, '\0', n);
-
-	return z ? (size_t)(z - s) : n;
-}
-
 size_t json_time(char *d, struct json_ctx *c, __u64 ts)
 {
 	/* unsigned: a record's time is whatever the kernel wrote, and must not overflow */

@@ -30,14 +30,6 @@ int record_decode(struct record *r, const void *raw, size_t size)
 	return 0;
 }
 
-/* Length of the NUL-terminated string at s, at most n. */
-static size_t str_len(const char *s, size_t n)
-{
-	const char *z = memchr(s, '\0', n);
-
-	return z ? (size_t)(z - s) : n;
-}
-
 /* Offset just past the first k strings of a NUL-separated area. */
 static size_t skip_strings(const char *s, size_t n, unsigned int k)
 {

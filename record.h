@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 #include <linux/types.h>
 #include "execsnoop.h"
 
@@ -32,6 +33,14 @@ struct words {
 	size_t exe_len;
 	char exe[CWD_MAX + 2];
 };
+
+/* Length of the NUL-terminated string at s, at most n: record strings need not end. */
+static inline size_t str_len(const char *s, size_t n)
+{
+	const char *z = memchr(s, '\0', n);
+
+	return z ? (size_t)(z - s) : n;
+}
 
 /* Checks that size bytes at raw hold a whole record and decodes it; 0 or -EINVAL. */
 int record_decode(struct record *r, const void *raw, size_t size);

@@ -30,14 +30,6 @@ static size_t format_time(char *buf, struct fmt *f, __u64 ts)
 	}
 }
 
-/* Length of the NUL-terminated string at s, at most n. */
-static size_t str_len(const char *s, size_t n)
-{
-	const char *z = memchr(s, '\0', n);
-
-	return z ? (size_t)(z - s) : n;
-}
-
 size_t text_header(char *buf, const struct fmt *f)
 {
 	size_t n = 0;
