@@ -94,9 +94,16 @@ static void scan(void)
 
 static const char *find(__u64 id)
 {
+	/* execs come in runs from one cgroup: try the last one found first */
+	static size_t last;
+
+	if (last < nentries && entries[last].id == id)
+		return entries[last].path;
 	for (size_t i = 0; i < nentries; i++) {
-		if (entries[i].id == id)
+		if (entries[i].id == id) {
+			last = i;
 			return entries[i].path;
+		}
 	}
 	return NULL;
 }

@@ -3,50 +3,41 @@
 #include <string.h>
 #include "escape.h"
 
-#define ONES  0x0101010101010101ULL
-#define HIGHS 0x8080808080808080ULL
-
-/* Any byte of x below n (n <= 128). */
-static inline uint64_t has_less(uint64_t x, unsigned int n)
-{
-	return (x - ONES * n) & ~x & HIGHS;
-}
-
-/* Any byte of x above n (n <= 127). */
-static inline uint64_t has_more(uint64_t x, unsigned int n)
-{
-	return ((x + ONES * (127 - n)) | x) & HIGHS;
-}
-
-/* Any byte of x equal to c. */
-static inline uint64_t has_byte(uint64_t x, unsigned char c)
-{
-	return has_less(x ^ (ONES * c), 1);
-}
+/* Bytes safe to copy as they are: bit 1, printable ASCII; bit 2, also not " or \\. */
+static const unsigned char plain_bytes[256] = {
+	[0x20 ... 0x21] = 3, ['"'] = 1, [0x23 ... 0x5b] = 3, ['\\'] = 1, [0x5d ... 0x7e] = 3,
+};
 
 /* Printable ASCII, safe to copy as it is (quote: also not " or \\). */
 static inline bool plain(unsigned char c, bool quote)
 {
-	return c >= 0x20 && c < 0x7f && !(quote && (c == '"' || c == '\\'));
+	return plain_bytes[c] & (quote ? 2 : 1);
 }
 
-/*
- * Copies the run of plain bytes at s to d, eight at a time while it lasts
- * (d has room for eight more than the run); returns its length.
- */
+/* Sixteen bytes, compared all at once where the compiler has vector instructions. */
+typedef unsigned char bytes16 __attribute__((vector_size(16)));
+
+/* Any of the sixteen bytes at s that is not plain. */
+static inline bool any_special(const unsigned char *s, bool quote)
+{
+	bytes16 x, bad;
+	uint64_t half[2];
+
+	memcpy(&x, s, 16);
+	bad = (bytes16)((x < 0x20) | (x > 0x7e));
+	if (quote)
+		bad |= (bytes16)((x == '"') | (x == '\\'));
+	memcpy(half, &bad, 16);
+	return half[0] | half[1];
+}
+
+/* Copies the run of plain bytes at s to d, sixteen at a time while it lasts; returns its length. */
 static size_t copy_plain(char *d, const unsigned char *s, size_t n, bool quote)
 {
 	size_t k = 0;
-	uint64_t x;
 
-	for (; k + 8 <= n; k += 8) {
-		memcpy(&x, s + k, 8);
-		if (has_less(x, 0x20) | has_more(x, 0x7e))
-			break;
-		if (quote && (has_byte(x, '"') | has_byte(x, '\\')))
-			break;
-		memcpy(d + k, &x, 8);
-	}
+	for (; k + 16 <= n && !any_special(s + k, quote); k += 16)
+		memcpy(d + k, s + k, 16);
 	for (; k < n && plain(s[k], quote); k++)
 		d[k] = s[k];
 	return k;

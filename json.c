@@ -27,6 +27,73 @@ size_t json_bytes(char *dst, const char *s, size_t n)
 	return stpcpy(d, "\"}") - dst;
 }
 
+/* "00" to "99", for writing numbers two digits at a time */
+static const char pairs[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* Exactly eight digits of v < 10^8, in two independent halves. */
+static void put_8(char *d, __u32 v)
+{
+	__u32 hi = v / 10000, lo = v % 10000;
+
+	memcpy(d, pairs + hi / 100 * 2, 2);
+	memcpy(d + 2, pairs + hi % 100 * 2, 2);
+	memcpy(d + 4, pairs + lo / 100 * 2, 2);
+	memcpy(d + 6, pairs + lo % 100 * 2, 2);
+}
+
+/* v < 10^8 in as many digits as it has. */
+static char *put_small(char *d, __u32 v)
+{
+	unsigned int n = v < 10		? 1
+			 : v < 100	? 2
+			 : v < 1000	? 3
+			 : v < 10000	? 4
+			 : v < 100000	? 5
+			 : v < 1000000	? 6
+			 : v < 10000000 ? 7
+					: 8;
+	char *p = d + n;
+
+	for (; v >= 100; v /= 100) {
+		p -= 2;
+		memcpy(p, pairs + v % 100 * 2, 2);
+	}
+	if (v >= 10)
+		memcpy(p - 2, pairs + v * 2, 2);
+	else
+		p[-1] = '0' + v;
+	return d + n;
+}
+
+/* A decimal number, without sprintf: this runs for every field of every object. */
+static char *put_u64(char *d, __u64 v)
+{
+	const __u64 e8 = 100000000;
+
+	if (v < e8)
+		return put_small(d, v);
+	if (v < e8 * e8) {
+		d = put_small(d, v / e8);
+	} else {
+		d = put_small(d, v / (e8 * e8));
+		put_8(d, v / e8 % e8);
+		d += 8;
+	}
+	put_8(d, v % e8);
+	return d + 8;
+}
+
+static char *put_s64(char *d, __s64 v)
+{
+	if (v >= 0)
+		return put_u64(d, v);
+	*d++ = '-';
+	return put_u64(d, -(__u64)v);
+}
+
 size_t json_time(char *d, struct json_ctx *c, __u64 ts)
 {
 	/* unsigned: a record's time is whatever the kernel wrote, and must not overflow */
@@ -43,34 +110,20 @@ size_t json_time(char *d, struct json_ctx *c, __u64 ts)
 			t = 0;
 			gmtime_r(&t, &tm);
 		}
-		strftime(c->date, sizeof(c->date), "%Y-%m-%dT%H:%M:%S", &tm);
+		c->date_len = strftime(c->date, sizeof(c->date), "%Y-%m-%dT%H:%M:%S", &tm);
 		c->secs = secs;
 	}
 
 	*p++ = '"';
-	p = stpcpy(p, c->date);
+	memcpy(p, c->date, c->date_len);
+	p += c->date_len;
 	*p++ = '.';
-	for (int i = 8; i >= 0; i--, frac /= 10)
-		p[i] = '0' + frac % 10;
-	p += 9;
+	*p++ = '0' + frac / 100000000;
+	put_8(p, frac % 100000000);
+	p += 8;
 	*p++ = 'Z';
 	*p++ = '"';
 	return p - d;
-}
-
-/* A decimal number, without sprintf: this runs for every field of every object. */
-static char *put_u64(char *d, __u64 v)
-{
-	char tmp[20];
-	int n = 0;
-
-	do {
-		tmp[n++] = '0' + v % 10;
-		v /= 10;
-	} while (v);
-	while (n)
-		*d++ = tmp[--n];
-	return d;
 }
 
 /* ,"key":value */
@@ -171,7 +224,7 @@ size_t json_exec(char *buf, struct json_ctx *c, const struct record *r, const st
 	unsigned int shown = 0;
 	bool more = false;
 	char *d = put_common(buf, c, r, "exec");
-	const char *cg;
+	const char *cg, *name;
 
 	/* a failed exec changes nothing: the comm before it is the comm */
 	d = stpcpy(d, ",\"comm_before\":");
@@ -210,13 +263,19 @@ size_t json_exec(char *buf, struct json_ctx *c, const struct record *r, const st
 		shown++;
 	}
 	*d++ = ']';
-	d += sprintf(d, ",\"ret\":%d,\"killed\":%s,\"errno\":", h->ret,
-		     h->flags & EV_KILLED ? "true" : "false");
+	d = put_s64(stpcpy(d, ",\"ret\":"), h->ret);
+	d = stpcpy(d, h->flags & EV_KILLED ? ",\"killed\":true,\"errno\":"
+					   : ",\"killed\":false,\"errno\":");
 	/* an errno is at most 4095; anything else from a record is no errno */
-	if (h->ret < 0 && h->ret > -4096 && !(h->flags & EV_KILLED) && strerrorname_np(-h->ret))
-		d += sprintf(d, "\"%s\"", strerrorname_np(-h->ret));
-	else
+	name = h->ret < 0 && h->ret > -4096 && !(h->flags & EV_KILLED) ? strerrorname_np(-h->ret)
+								       : NULL;
+	if (name) {
+		*d++ = '"';
+		d = stpcpy(d, name);
+		*d++ = '"';
+	} else {
 		d = stpcpy(d, "null");
+	}
 	cg = c->cgroup_path ? c->cgroup_path(h->cgroup_id) : NULL;
 	d = stpcpy(put_key_u64(d, ",\"cgroup_id\":", h->cgroup_id), ",\"cgroup\":");
 	if (cg)

@@ -23,6 +23,7 @@ struct json_ctx {
 	/* the last second formatted, to skip gmtime for objects within it */
 	__s64 secs;
 	char date[24];
+	size_t date_len;
 };
 
 /*

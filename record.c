@@ -52,12 +52,13 @@ static bool nth_is(const char *s, size_t n, unsigned int k, const char *str, siz
 static size_t assemble(const char *s, size_t n, char *out, size_t cap)
 {
 	size_t end = n, start, len, k = 0;
+	const char *nul;
 
 	/* from the end of the area backwards: the first component is last */
 	while (end > 0) {
-		start = end - 1; /* the NUL ending this component */
-		while (start > 0 && s[start - 1])
-			start--;
+		/* after the NUL that ends the component before it, if any */
+		nul = end > 1 ? memrchr(s, '\0', end - 1) : NULL;
+		start = nul ? (size_t)(nul - s) + 1 : 0;
 		len = end - 1 - start;
 		if (k + 1 + len > cap - 1)
 			break;

@@ -361,6 +361,20 @@ TIME_RE = re.compile(rb"(\d+\.\d+) +")
 BT_PREFIX_RE = re.compile(rb" *(\d+) +(\d+) ")
 
 
+def json_record(line):
+    """(time, pid, arguments) of an exec object of execsnoop -j, the arguments joined as the
+    text line shows them, ending in " ..." when something was cut; None for other lines."""
+    try:
+        o = json.loads(line)
+    except ValueError:
+        return None
+    if o.get("type") != "exec":
+        return None
+    as_bytes = lambda v: bytes.fromhex(v["hex"]) if isinstance(v, dict) else v.encode()
+    args = b" ".join(as_bytes(v) for v in [o["path"] or ""] + o["args"])
+    return o["ts_ns"] / 1e9, o["pid"], args + b" ..." if o["cut"] else args
+
+
 def records(path, kind, timed):
     """(time or None, pid, arguments) of each line of a tracer's output that parses."""
     try:
@@ -380,6 +394,11 @@ def records(path, kind, timed):
                     pos = m.end()
                 for i, (ms, pid) in enumerate(heads):
                     yield ms / 1e3, pid, line[pos:].strip() if i == len(heads) - 1 else b""
+                continue
+            if line.startswith(b"{"):
+                rec = json_record(line)
+                if rec:
+                    yield (rec[0] if timed else None,) + rec[1:]
                 continue
             t, pos = None, 0
             if timed:

@@ -112,6 +112,53 @@ static void test_exec_failed_and_cut(void **state)
 	assert_non_null(strstr(out, "\"cut\":[\"unreadable\",\"max-args\"]"));
 }
 
+/* Numbers at every digit-count boundary, written without printf, read back as printf writes them. */
+static void test_exec_numbers(void **state)
+{
+	struct json_ctx c = {};
+	char want[64];
+	__u64 v = 1;
+
+	(void)state;
+	make("/bin/true", "", 0, 0);
+	for (int digits = 1; digits <= 20; digits++, v *= 10) {
+		const __u64 vals[] = { v - 1, v, v + 1, v * 9 + (v - 1) };
+
+		for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+			rec.h.cgroup_id = vals[i];
+			out[json_exec(out, &c, &rec, &w)] = '\0';
+			snprintf(want, sizeof(want), "\"cgroup_id\":%llu,",
+				 (unsigned long long)vals[i]);
+			assert_non_null(strstr(out, want));
+		}
+		if (v > UINT64_MAX / 10)
+			break;
+	}
+	rec.h.cgroup_id = UINT64_MAX;
+	out[json_exec(out, &c, &rec, &w)] = '\0';
+	assert_non_null(strstr(out, "\"cgroup_id\":18446744073709551615,"));
+	rec.h.ret = INT32_MIN;
+	out[json_exec(out, &c, &rec, &w)] = '\0';
+	assert_non_null(strstr(out, "\"ret\":-2147483648,"));
+}
+
+/* The nanoseconds of the time: nine digits, leading zeros kept. */
+static void test_time_fraction(void **state)
+{
+	struct json_ctx c = {};
+	char d[64];
+
+	(void)state;
+	d[json_time(d, &c, 0)] = '\0';
+	assert_string_equal(d, "\"1970-01-01T00:00:00.000000000Z\"");
+	d[json_time(d, &c, 61000000007ULL)] = '\0';
+	assert_string_equal(d, "\"1970-01-01T00:01:01.000000007Z\"");
+	d[json_time(d, &c, 61999999999ULL)] = '\0';
+	assert_string_equal(d, "\"1970-01-01T00:01:01.999999999Z\"");
+	d[json_time(d, &c, 62100000000ULL)] = '\0';
+	assert_string_equal(d, "\"1970-01-01T00:01:02.100000000Z\"");
+}
+
 static void test_exit_object(void **state)
 {
 	struct json_ctx c = {};
@@ -139,6 +186,8 @@ int main(void)
 		cmocka_unit_test(test_bytes_invalid_utf8_is_hex),
 		cmocka_unit_test(test_exec_object),
 		cmocka_unit_test(test_exec_failed_and_cut),
+		cmocka_unit_test(test_exec_numbers),
+		cmocka_unit_test(test_time_fraction),
 		cmocka_unit_test(test_exit_object),
 	};
 

@@ -385,6 +385,51 @@ static void test_args_lost_is_marked(void **state)
 			    "...");
 }
 
+/*
+ * Runs of plain bytes are copied many at a time: a byte to escape is found
+ * at every offset of a long run, in the terminal form (with and without -q)
+ * and in JSON's.
+ */
+static void test_escape_found_at_every_offset(void **state)
+{
+	static const struct {
+		char c;
+		const char *text, *quoted, *json;
+	} cases[] = {
+		{ '\n', "\\n", "\\n", "\\n" },
+		{ 0x1f, "\\x1f", "\\x1f", "\\u001f" },
+		{ 0x7f, "\\x7f", "\\x7f", "\\u007f" },
+		{ '"', "\"", "\\\"", "\\\"" },
+		{ '\\', "\\", "\\\\", "\\\\" },
+		{ ' ', " ", " ", " " },
+		{ '~', "~", "~", "~" },
+	};
+	char in[48], want[128], got[256];
+	size_t n;
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		for (size_t at = 0; at < sizeof(in); at++) {
+			const char *forms[] = { cases[k].text, cases[k].quoted, cases[k].json };
+
+			memset(in, 'a', sizeof(in));
+			in[at] = cases[k].c;
+			for (int f = 0; f < 3; f++) {
+				snprintf(want, sizeof(want), "%.*s%s%.*s", (int)at, in, forms[f],
+					 (int)(sizeof(in) - at - 1), in + at + 1);
+				n = f == 2 ? escape_json(got, in, sizeof(in))
+					   : escape(got, in, sizeof(in), f == 1);
+				got[n] = '\0';
+				assert_string_equal(got, want);
+			}
+		}
+		/* a byte that is not UTF-8 makes the JSON form hex, wherever it is */
+		memset(in, 'a', sizeof(in));
+		in[k * 6] = '\x80';
+		assert_int_equal(escape_json(got, in, sizeof(in)), ESCAPE_INVALID);
+	}
+}
+
 static void test_comm_is_escaped_and_padded(void **state)
 {
 	struct fmt f = {};
@@ -430,6 +475,7 @@ int main(void)
 		cmocka_unit_test(test_cut_short_execs_say_so),
 		cmocka_unit_test(test_escapes_control_and_invalid),
 		cmocka_unit_test(test_utf8_kept_c1_escaped),
+		cmocka_unit_test(test_escape_found_at_every_offset),
 		cmocka_unit_test(test_utf8_cut_sequence),
 		cmocka_unit_test(test_quote),
 		cmocka_unit_test(test_quote_empty_and_plain_backslash),
