@@ -7,6 +7,10 @@
 
 static const char hex[] = "0123456789abcdef";
 
+#define STRING(x)    #x
+#define STRING_OF(x) STRING(x)
+#define VERSION	     STRING_OF(JSON_VERSION)
+
 size_t json_bytes(char *dst, const char *s, size_t n)
 {
 	char *d = dst;
@@ -169,23 +173,39 @@ static char *put_cut(char *d, const struct record *r, bool max_args)
 	return stpcpy(d, "]");
 }
 
-/* What exec and exit objects share: type, time, the process and its parent, user, comm. */
-static char *put_common(char *d, struct json_ctx *c, const struct record *r, const char *type)
+/* Copies the n bytes at s to d; returns the end. */
+static char *put_copy(char *d, const char *s, size_t n)
+{
+	memcpy(d, s, n);
+	return d + n;
+}
+
+/*
+ * What exec and exit objects share, after their head ({"type":...,"version":N):
+ * time, the process and its parent, user, comm.
+ */
+static char *put_common(char *d, struct json_ctx *c, const struct record *r)
 {
 	const struct event_hdr *h = &r->h;
 	const char *user = c->user_name ? c->user_name(h->uid) : NULL;
+	char *pid, *ppid;
+	size_t pid_len, ppid_len;
 
-	d = stpcpy(stpcpy(stpcpy(d, "{\"type\":\""), type), "\",\"version\":");
-	d = put_u64(d, JSON_VERSION);
 	d = stpcpy(d, ",\"time\":");
 	d += json_time(d, c, h->ts);
 	d = put_key_u64(d, ",\"ts_ns\":", h->ts);
-	d = put_key_u64(d, ",\"pid\":", h->pid);
-	d = put_key_u64(d, ",\"tid\":", h->tid);
-	d = put_key_u64(d, ",\"ppid\":", h->ppid);
-	d = put_key_u64(d, ",\"id\":\"", h->pid);
+	/* pid and ppid are written once, then copied */
+	pid = d = stpcpy(d, ",\"pid\":");
+	d = put_u64(d, h->pid);
+	pid_len = d - pid;
+	d = stpcpy(d, ",\"tid\":");
+	d = h->tid == h->pid ? put_copy(d, pid, pid_len) : put_u64(d, h->tid);
+	ppid = d = stpcpy(d, ",\"ppid\":");
+	d = put_u64(d, h->ppid);
+	ppid_len = d - ppid;
+	d = put_copy(stpcpy(d, ",\"id\":\""), pid, pid_len);
 	d = put_key_u64(d, "@", h->start_ns);
-	d = put_key_u64(d, "\",\"parent_id\":\"", h->ppid);
+	d = put_copy(stpcpy(d, "\",\"parent_id\":\""), ppid, ppid_len);
 	d = put_key_u64(d, "@", h->parent_start_ns);
 	d = put_key_u64(d, "\",\"uid\":", h->uid);
 	d = stpcpy(d, ",\"user\":");
@@ -200,7 +220,7 @@ size_t json_exit(char *buf, struct json_ctx *c, const struct record *r)
 {
 	int status = r->h.ret, sig = status & 0x7f;
 	const char *name = signal_name(sig);
-	char *d = put_common(buf, c, r, "exit");
+	char *d = put_common(stpcpy(buf, "{\"type\":\"exit\",\"version\":" VERSION), c, r);
 
 	if (!sig)
 		d += sprintf(d, ",\"code\":%d,\"signal\":null,\"core\":false",
@@ -223,7 +243,7 @@ size_t json_exec(char *buf, struct json_ctx *c, const struct record *r, const st
 	size_t off = 0, len;
 	unsigned int shown = 0;
 	bool more = false;
-	char *d = put_common(buf, c, r, "exec");
+	char *d = put_common(stpcpy(buf, "{\"type\":\"exec\",\"version\":" VERSION), c, r);
 	const char *cg, *name;
 
 	/* a failed exec changes nothing: the comm before it is the comm */
