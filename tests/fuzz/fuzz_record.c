@@ -190,7 +190,7 @@ static void check_text(const char *line, size_t n, struct fmt *f, const struct r
 /*
  * The output formats: each writes one line for the record into buf, which
  * holds LINE_MAX_LEN bytes; check, if any, looks at the line. A new format
- * (such as JSON Lines) is one more entry: { "json", json_line, check_json }.
+ * is one more entry in formats[].
  */
 static const char *no_name(__u32 uid)
 {
