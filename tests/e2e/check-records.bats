@@ -114,3 +114,17 @@ set_field() { # L N VALUE
 	must_fail "in text mode with a record that is not plain ASCII" "record 1 is not plain ASCII: check it with -j"
 	tool_stop
 }
+
+@test "with -j, check_records fails on a line that is not JSON of the schema" {
+	tool_start -j
+	run_execer exec "$NOOP" "$TAG"
+	tool_sync
+	tool_stop
+	check_records
+	cp "$TOOL_OUT" "$WORK/saved"
+	echo '{"type":"exec","pid":1}' >>"$TOOL_OUT"
+	must_fail "with an exec object that lacks fields" "line [0-9]+ does not validate"
+	cp "$WORK/saved" "$TOOL_OUT"
+	echo 'noop 1 1 0 /bin/noop' >>"$TOOL_OUT"
+	must_fail "with a text line among the JSON" "line [0-9]+ is not JSON"
+}
