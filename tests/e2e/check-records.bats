@@ -122,7 +122,7 @@ set_field() { # L N VALUE
 	tool_stop
 	check_records
 	cp "$TOOL_OUT" "$WORK/saved"
-	echo '{"type":"exec","pid":1}' >>"$TOOL_OUT"
+	echo '{"type":"exec","pid":'"$(record_field "$EXP" 1 5)"',"comm":"noop"}' >>"$TOOL_OUT"
 	must_fail "with an exec object that lacks fields" "line [0-9]+ does not validate"
 	cp "$WORK/saved" "$TOOL_OUT"
 	echo 'noop 1 1 0 /bin/noop' >>"$TOOL_OUT"

@@ -8,8 +8,8 @@
     check_records.py [--quote] --plain RECORDS
 
 The records (tests/helpers/execer.c says what they hold) are bytes. --json
-compares them with the bytes of execsnoop -j's exec objects, every line of
-which must validate against the schema. --text checks text output, for
+compares them with the bytes of execsnoop -j's exec objects, whose lines
+must validate against the schema. --text checks text output, for
 records that need no escaping only: printable ASCII, and with --quote (the
 tool ran with -q) no quote or backslash; the REs are the regular expressions
 of the prefix columns, of the columns after them (COMM PID PPID RET ARGS) and
@@ -24,8 +24,8 @@ Problems go to stderr; the status is 1 when there is any.
 import argparse
 import json
 import re
+import os
 import sys
-import zlib
 
 from jsonschema.exceptions import best_match
 
@@ -34,6 +34,7 @@ from json_check import as_bytes, validator
 SHOWN = 10  # mismatches described in full
 # reasons in "cut" about what the records do not hold (the resolved path, the cwd)
 CUT_ELSEWHERE = {"path-resolved-limit", "cwd-limit"}
+PID = re.compile(rb'"pid":([0-9]+),')  # the first is the pid of an exec or exit object
 
 
 class Bad(Exception):
@@ -139,46 +140,42 @@ def prefix_bytes(seen, want):
 
 # JSON output
 
-def read_json(path, problems):
-    """Exec objects by pid, as (line number, object); bad lines go to problems.
+def lines_until_now(f):
+    """(line number, line) of F as it is now: execs of other programs go on
+    being written while the lines of the test are checked."""
+    size, pos = os.fstat(f.fileno()).st_size, 0
+    for n, raw in enumerate(f, 1):
+        if pos >= size:
+            break
+        pos += len(raw)
+        yield n, raw
 
-    Every line is validated against the schema, once: the checks of a test
-    file share the output of one execsnoop, which only grows, and PATH.valid
-    keeps how many bytes of it were found valid, and their CRC-32."""
+
+def read_json(path, pids, problems):
+    """Exec objects of PIDS by pid, as (line number, object). Their lines, and
+    any line that names no pid, must be JSON valid against the schema; the
+    lines of other pids (other programs; millions on a busy machine) are
+    left alone. Bad lines go to problems."""
     check, by_pid, bad = validator(), {}, []
-    try:
-        with open(path + ".valid") as f:
-            valid, crc = map(int, f.read().split())
-    except (OSError, ValueError):
-        valid = crc = 0
-    pos = valid_to = run = 0
     with open(path, "rb") as f:
-        if zlib.crc32(f.read(valid)) != crc:
-            valid = 0
-        f.seek(0)
-        for n, raw in enumerate(f, 1):
-            start, pos = pos, pos + len(raw)
+        for n, raw in lines_until_now(f):
+            m = PID.search(raw)
+            if m and int(m.group(1)) not in pids:
+                continue
             try:
                 o = json.loads(raw)
             except ValueError as e:
                 bad.append("line %d is not JSON (%s): %r" % (n, e, raw[:200]))
                 continue
-            err = best_match(check.iter_errors(o)) if pos > valid else None
+            err = best_match(check.iter_errors(o))
             if err is not None and err.context:
                 # which of exec, exit and summary: the error deepest in the line
                 err = max(err.context, key=lambda e: len(e.absolute_path))
             if err is not None:
                 bad.append("line %d does not validate, at %s: %s: %r"
                            % (n, err.json_path, err.message[:200], raw[:200]))
-                continue
-            if valid_to == start and raw.endswith(b"\n"):
-                valid_to = pos
-                run = zlib.crc32(raw, run)
-            if o["type"] == "exec":
+            elif o["type"] == "exec" and o["pid"] in pids:
                 by_pid.setdefault(o["pid"], []).append((n, o))
-    if valid_to > valid:
-        with open(path + ".valid", "w") as f:
-            f.write("%d %d\n" % (valid_to, run))
     if bad:
         problems.append("execsnoop printed %d line(s) that are not valid JSON of the schema:\n  %s"
                         % (len(bad), "\n  ".join(bad[:5])))
@@ -291,28 +288,31 @@ class Line:
 
     def __init__(self, raw, m):
         self.raw = raw
-        self.comm, pid, ppid, self.ret, self.args = m.groups()
+        self.comm, pid, ppid, self.ret, self.args = (g.decode("latin-1") for g in m.groups())
         self.pid, self.ppid = int(pid), int(ppid)
 
 
-def read_text(path, prefix, line_re, header, problems):
-    """Lines by pid, as (line number, Line); lines that are neither the header
-    nor an exec go to problems."""
-    by_pid, bad = {}, []
-    prefix, line_re, header = re.compile(prefix), re.compile(line_re), re.compile(header)
+def read_text(path, pids, prefix, line_re, header, problems):
+    """Lines of PIDS by pid, as (line number, Line); lines that are neither the
+    header nor an exec go to problems."""
+    by_pid, bad, nbad = {}, [], 0
+    prefix, line_re, header = (re.compile(r.encode()) for r in (prefix, line_re, header))
     with open(path, "rb") as f:
-        for n, raw in enumerate(f, 1):
-            s = raw.rstrip(b"\n").decode("latin-1")
-            p = prefix.match(s)
-            m = p and line_re.match(s[p.end():])
+        for n, raw in lines_until_now(f):
+            raw = raw.rstrip(b"\n")
+            p = prefix.match(raw)
+            m = p and line_re.match(raw[p.end():])
             if m:
-                line = Line(s, m)
-                by_pid.setdefault(line.pid, []).append((n, line))
-            elif not header.search(s):
-                bad.append(s[:400])
-    if bad:
+                if int(m.group(2)) in pids:
+                    line = Line(raw.decode("latin-1"), m)
+                    by_pid.setdefault(line.pid, []).append((n, line))
+            elif not header.search(raw):
+                nbad += 1
+                bad.append(raw[:400].decode("latin-1"))
+                del bad[5:]
+    if nbad:
         problems.append("execsnoop printed %d line(s) that are neither the header nor a record:\n  %s"
-                        % (len(bad), "\n  ".join(bad[:5])))
+                        % (nbad, "\n  ".join(bad)))
     return by_pid
 
 
@@ -431,14 +431,15 @@ def main():
                                           r.ppid, r.ret, text_args(r, a.quote)))))
             return 0
         if a.json:
-            by_pid = read_json(a.output, problems)
+            by_pid = read_json(a.output, {r.pid for r in records}, problems)
             problems += check(records, by_pid, a.fails_hidden, Json)
         else:
             for r in records:
                 why = text_ready(r, a.quote)
                 if why and not (a.fails_hidden and r.failed()):
                     raise Bad(why)
-            by_pid = read_text(a.output, a.prefix, a.line, a.header, problems)
+            by_pid = read_text(a.output, {r.pid for r in records}, a.prefix, a.line, a.header,
+                               problems)
             problems += check(records, by_pid, a.fails_hidden, Text(a.quote))
     except Bad as e:
         problems.append(str(e))
