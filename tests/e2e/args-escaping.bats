@@ -1,35 +1,37 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-# Every exec is one line whatever its arguments hold: control bytes and bytes
-# that are not UTF-8 are escaped (\n \t \r \xHH), valid UTF-8 is kept as is.
+# Argument bytes come back exactly through JSON (-j), whatever they hold:
+# spaces, control bytes, bytes that are not UTF-8, quotes, empty arguments.
+# The text output escapes them; its rules are unit-tested (tests/unit/
+# test_escape.c, test_text.c), and one line of it is checked here.
 
 load helpers
 
 setup_file() {
-	shared_tool_start
+	shared_tool_start -j
 }
 
-@test "spaces, newlines, tabs and carriage returns stay on one line" {
+@test "spaces, newlines, tabs and carriage returns" {
 	run_execer exec "$NOOP" "$TAG" "a b" $'new\nline' $'tab\there' $'cr\rlf\n' \
 		"  two leading" "two trailing  " $'\n\n\t'
 	tool_sync
 	check_records
 }
 
-@test "other control bytes are \\xHH" {
+@test "other control bytes" {
 	run_execer exec "$NOOP" "$TAG" $'\x01\x02' $'\e[31mred\e[0m' $'del\x7f' $'\v\f\b\a' $'\x1f'
 	tool_sync
 	check_records
 }
 
-@test "bytes that are not UTF-8 are \\xHH, valid UTF-8 is printed as is" {
+@test "bytes that are not UTF-8, and valid UTF-8" {
 	run_execer exec "$NOOP" "$TAG" $'\xff' $'\xfe\xfd' $'lone\x80cont' $'cut\xc3' \
 		"héllo" "日本語" "😀" $'\xc2\xa0nbsp' "Ünïcödé mixed "$'\xff'
 	tool_sync
 	check_records
 }
 
-@test "malformed UTF-8 sequences are escaped byte by byte" {
+@test "malformed UTF-8 sequences" {
 	run_execer exec "$NOOP" "$TAG" $'over\xc0\xaflong' $'\xe0\x80\xaf' $'sur\xed\xa0\x80rogate' \
 		$'big\xf4\x90\x80\x80' $'\xf5\x80\x80\x80' $'trunc\xe2\x82A' $'\xe2\xe2\x82\xac' \
 		$'\xf0\x9f\x98' $'\xed\x9f\xbf-last-before-surrogates'
@@ -37,13 +39,13 @@ setup_file() {
 	check_records
 }
 
-@test "C1 controls (U+0080..U+009F) are escaped, U+00A0 and up are not" {
+@test "C1 controls (U+0080..U+009F), and U+00A0 and up" {
 	run_execer exec "$NOOP" "$TAG" $'\xc2\x80' $'csi\xc2\x9b2J' $'\xc2\x9f' $'\xc2\xa0' $'\xc2\xa9'
 	tool_sync
 	check_records
 }
 
-@test "quotes and backslashes are printed as they are without -q" {
+@test "quotes and backslashes" {
 	run_execer exec "$NOOP" "$TAG" '"double"' "'single'" 'back\slash' 'a\nb' '\x41' '\' '"'
 	tool_sync
 	check_records
@@ -57,7 +59,7 @@ setup_file() {
 	check_records
 }
 
-@test "a path with spaces, newlines and non-UTF-8 bytes is escaped" {
+@test "a path with spaces, newlines and non-UTF-8 bytes" {
 	local dir=$WORK/$'dir with space/new\nline/\xff\xc3\xa9'
 	mkdir -p "$dir"
 	cp "$NOOP" "$dir/prog"
@@ -66,7 +68,7 @@ setup_file() {
 	check_records
 }
 
-@test "PCOMM is escaped too, and cut to 15 bytes as the kernel does" {
+@test "the comm too, cut to 15 bytes as the kernel does" {
 	cp "$NOOP" "$WORK/"$'n\tm\xff'
 	cp "$NOOP" "$WORK/abcdefghijklmné-long"
 	cp "$NOOP" "$WORK/"$'\x1b[1mbold'
@@ -77,9 +79,19 @@ setup_file() {
 	check_records
 }
 
-@test "argv[0] is not printed: ARGS starts with the path" {
+@test "argv[0] is not reported: the path, then argv[1..]" {
 	run_execer -0 "argv0-$TAG" exec "$NOOP" "one-$TAG"
 	run_execer -0 "" exec "$NOOP" "two-$TAG"
 	tool_sync
 	check_records
+}
+
+@test "the text output escapes control and invalid bytes and keeps printable UTF-8" {
+	tool_start
+	"$NOOP" "$TAG" $'a\nb' $'\x1b[31m' $'\xff' 'é' $'\xc2\x9b'
+	tool_sync
+	tool_stop
+	local line
+	line=$(tool_lines_with " $TAG ")
+	assert_eq "$NOOP $TAG "'a\nb \x1b[31m \xff é \xc2\x9b' "${line#* * * * }" "ARGS of the exec"
 }

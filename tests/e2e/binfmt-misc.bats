@@ -9,7 +9,7 @@ load helpers
 BINFMT=/proc/sys/fs/binfmt_misc
 
 setup_file() {
-	shared_tool_start -x
+	shared_tool_start -j -x
 }
 
 setup() {

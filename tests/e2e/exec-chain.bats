@@ -5,7 +5,7 @@
 load helpers
 
 @test "a chain of four execs in one process" {
-	tool_start
+	tool_start -j
 	run_execer -R 0 chain 3 "$NOOP" "$TAG" end
 	tool_sync
 	tool_stop
@@ -16,7 +16,7 @@ load helpers
 @test "a chain started from a thread, in a pid namespace, ending in a script" {
 	printf '#!/bin/sh\nexit 0\n' >"$WORK/end.sh"
 	chmod +x "$WORK/end.sh"
-	tool_start
+	tool_start -j
 	run_execer -R 0 -w thread chain 2 "$NOOP" "$TAG" thread
 	run_execer -R 0 -w pidns chain 2 "$WORK/end.sh" "$TAG" pidns
 	tool_sync

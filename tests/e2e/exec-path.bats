@@ -6,7 +6,7 @@
 load helpers
 
 setup_file() {
-	shared_tool_start -x
+	shared_tool_start -j -x
 }
 
 setup() {

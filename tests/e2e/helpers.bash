@@ -12,7 +12,11 @@ NOOP=${NOOP:-$E2E_ROOT/.output/tests/noop}
 SPAWN=${SPAWN:-$E2E_ROOT/.output/tests/spawn}
 CHAIN=${CHAIN:-$E2E_ROOT/.output/tests/chain}
 ENDER=${ENDER:-$E2E_ROOT/.output/tests/ender}
+CHECK_RECORDS=$E2E_ROOT/tests/helpers/check_records.py
 HEADER_RE='(^| )PCOMM +PID +PPID +RET +(CWD +)?ARGS$'
+# A text line after the prefix columns: COMM PID PPID RET ARGS; RET is a
+# number, or a word for an exec cut short (killed, intr)
+LINE_RE='^([^ ]+) +(-?[0-9]+) +(-?[0-9]+) +(-?[0-9]+|[a-z]+) (.*)$'
 
 # Prints its arguments, one per line, on stderr (shown when a test fails); returns 1.
 fail() {
@@ -150,6 +154,7 @@ tool_start() {
 	TOOL_OUT=$WORK/tool.out
 	TOOL_ERR=$WORK/tool.err
 	TOOL_ARGS=("$@")
+	TOOL_ARGS_STR="$*"
 	"${TOOL_WRAP[@]}" "$EXECSNOOP" "$@" >"$TOOL_OUT" 2>"$TOOL_ERR" 3>&- &
 	TOOL_PID=$!
 	tool_ready
@@ -162,6 +167,7 @@ pipe_start() {
 	TOOL_OUT=$WORK/piped.out
 	TOOL_ERR=$WORK/tool.err
 	TOOL_ARGS=("$@")
+	TOOL_ARGS_STR="$*"
 	{
 		"$EXECSNOOP" "$@" 2>"$TOOL_ERR" &
 		echo $! >"$WORK/tool.pid"
@@ -189,8 +195,8 @@ tool_ready() {
 			return 1
 		fi
 		marker "ready-$TAG-$i"
-		if { [[ " ${TOOL_ARGS[*]} " == *" -j "* || " ${TOOL_ARGS[*]} " == *" --json "* ]] ||
-			grep -qE -- "$HEADER_RE" "$TOOL_OUT"; } && grep -qF -- "ready-$TAG-" "$TOOL_OUT"; then
+		if { tool_has -j --json || grep -qE -- "$HEADER_RE" "$TOOL_OUT"; } &&
+			grep -qF -- "ready-$TAG-" "$TOOL_OUT"; then
 			return 0
 		fi
 		sleep 0.1
@@ -265,18 +271,32 @@ run_execer() {
 	fail "execer $* failed with status $status:" "$(cat "$err")"
 }
 
+# True when execsnoop (this test's, or the file's shared one) was started with
+# one of the options OPT..., each given as a word of its own.
+tool_has() { # OPT...
+	local a o
+	local -a args
+	read -r -a args <<<"${TOOL_ARGS_STR:-}"
+	for a in "${args[@]}"; do
+		for o in "$@"; do
+			[[ $a == "$o" ]] && return 0
+		done
+	done
+	return 1
+}
+
 # The prefix columns execsnoop was asked for, as a regular expression.
 prefix_re() {
 	local re='^' a
-	# shellcheck disable=SC2206
-	((${#TOOL_ARGS[@]})) || TOOL_ARGS=(${TOOL_ARGS_STR:-})
-	for a in "${TOOL_ARGS[@]}"; do
+	local -a args
+	read -r -a args <<<"${TOOL_ARGS_STR:-}"
+	for a in "${args[@]}"; do
 		case $a in
 		-t | --timestamp) re+='[0-9]+\.[0-9]{3} +' ;;
 		-T | --time) re+='[0-9]{2}:[0-9]{2}:[0-9]{2} +' ;;
 		esac
 	done
-	for a in "${TOOL_ARGS[@]}"; do
+	for a in "${args[@]}"; do
 		case $a in
 		-U | --print-uid) re+='[0-9]+ +' ;;
 		esac
@@ -291,8 +311,7 @@ parse_line() { # LINE PREFIX-RE
 		[[ $l =~ $2 ]] || return 1
 		l=${l:${#BASH_REMATCH[0]}}
 	fi
-	# RET is a number, or a word for an exec cut short (killed, intr)
-	[[ $l =~ ^([^ ]+)\ +(-?[0-9]+)\ +(-?[0-9]+)\ +(-?[0-9]+|[a-z]+)\ (.*)$ ]] || return 1
+	[[ $l =~ $LINE_RE ]] || return 1
 	P_COMM=${BASH_REMATCH[1]}
 	P_PID=${BASH_REMATCH[2]}
 	P_PPID=${BASH_REMATCH[3]}
@@ -300,139 +319,36 @@ parse_line() { # LINE PREFIX-RE
 	P_ARGS=${BASH_REMATCH[5]}
 }
 
-# True when SEEN is a proper prefix of BASE (at least MIN bytes) followed by " ...".
-cut_ok() { # SEEN BASE MIN
-	local s=$1 base=$2 p
-	if [[ $s == "..." || $s == " ..." ]]; then
-		p=
-	elif [[ $s == *" ..." ]]; then
-		p=${s% ...}
-	else
-		return 1
-	fi
-	((${#p} >= $3 && ${#p} < ${#base})) && [[ ${base:0:${#p}} == "$p" ]]
-}
-
-# Where two strings first differ, to point at the wrong byte.
-first_diff() {
-	local a=$1 b=$2 i=0 n=${#1}
-	((${#2} < n)) && n=${#2}
-	while ((i < n)) && [[ ${a:i:1} == "${b:i:1}" ]]; do
-		i=$((i + 1))
-	done
-	printf 'byte %d: expected |%s|, seen |%s|' "$i" "${a:i:24}" "${b:i:24}"
-}
-
-# Checks execsnoop's output against execer's records in FILE (default $EXP):
-# each record must be printed as described, once, and no other line may carry
-# the PID of one of them. --fails-hidden: failed execs must not be printed
+# Checks execsnoop's output against execer's records in FILE (default $EXP)
+# with tests/helpers/check_records.py: each exec must be reported as its
+# record says, once, and no other exec of its process. With -j the bytes are
+# compared exactly; text output can be checked only for records that print as
+# they are (plain ASCII). --fails-hidden: failed execs must not be reported
 # (execsnoop ran without -x).
-check_records() {
-	untraced check_records_ "$@"
-}
-
-check_records_() {
-	local exp=$EXP hidden=0 re line n=0 errors=0 i ok pid desc count
-	local mode cut minlen comm ppid ret args base
-	local -a L_RAW=() L_COMM=() L_PPID=() L_RET=() L_ARGS=() bad=() idx=()
-	local -A by_pid=() want=()
+check_records() { # [--fails-hidden] [FILE]
+	local exp=$EXP status=0
+	local -a opts=()
 	while (($#)); do
 		case $1 in
-		--fails-hidden) hidden=1 ;;
+		--fails-hidden) opts+=(--fails-hidden) ;;
 		*) exp=$1 ;;
 		esac
 		shift
 	done
-	# fail's status is not seen here (set +e): return it
-	[[ -s $exp ]] || {
-		fail "execer wrote no records to $exp"
-		return 1
-	}
-	re=$(prefix_re)
-	while IFS= read -r line; do
-		if parse_line "$line" "$re"; then
-			L_RAW[n]=$line
-			L_COMM[n]=$P_COMM
-			L_PPID[n]=$P_PPID
-			L_RET[n]=$P_RET
-			L_ARGS[n]=$P_ARGS
-			by_pid[$P_PID]+="$n "
-			((++n))
-		elif ! [[ $line =~ $HEADER_RE ]]; then
-			bad+=("$line")
-		fi
-	done <"$TOOL_OUT"
-	if ((${#bad[@]})); then
-		fail "execsnoop printed ${#bad[@]} line(s) that are neither the header nor a record:" \
-			"${bad[@]:0:5}" || ((++errors))
+	if tool_has -j --json; then
+		opts+=(--json)
+	else
+		tool_has -q --quote && opts+=(--quote)
+		opts+=(--text --prefix "$(prefix_re)" --line "$LINE_RE" --header "$HEADER_RE")
 	fi
-	while IFS=$'\t' read -r mode cut minlen comm pid ppid ret args; do
-		if ((hidden)) && [[ $ret != 0 ]]; then
-			# without -x, no failed exec of this pid may be printed
-			for i in ${by_pid[$pid]:-}; do
-				[[ ${L_RET[i]} != 0 ]] || continue
-				((++errors))
-				echo "a failed exec was printed without -x: |${L_RAW[i]:0:400}|" >&2
-			done
-			continue
-		fi
-		want[$pid]=$((${want[$pid]:-0} + 1))
-		base=$args
-		[[ $cut == 1 ]] && base=${args% ...}
-		ok=0
-		for i in ${by_pid[$pid]:-}; do
-			[[ ${L_COMM[i]} == "$comm" && ${L_PPID[i]} == "$ppid" &&
-				${L_RET[i]} == "$ret" ]] || continue
-			if [[ $mode != + && ${L_ARGS[i]} == "$args" ]]; then
-				ok=1
-			elif [[ $mode == "~" ]] && cut_ok "${L_ARGS[i]}" "$base" "$minlen"; then
-				ok=1
-			elif [[ $mode == + ]] && cut_ok "${L_ARGS[i]}" "$args" "$minlen"; then
-				ok=1
-			fi
-			((ok)) && break
-		done
-		((ok)) && continue
-		((++errors))
-		((errors <= 10)) || continue
-		printf -v desc '%-16s %-7s %-7s %3s %s' "$comm" "$pid" "$ppid" "$ret" "$args"
-		{
-			echo "no matching line for this exec:"
-			echo "  expected: |${desc:0:400}|$( ((${#desc} > 400)) && echo " (${#desc} bytes)")"
-			case $mode in
-			"~") echo "  (or its ARGS cut to a prefix of at least $minlen bytes + \" ...\": arguments not readable)" ;;
-			+) echo "  (with ARGS cut to a proper prefix of at least $minlen bytes + \" ...\")" ;;
-			esac
-			echo "  seen with PID $pid:"
-			[[ -n ${by_pid[$pid]:-} ]] || echo "    (none)"
-			for i in ${by_pid[$pid]:-}; do
-				echo "    |${L_RAW[i]:0:400}|$( ((${#L_RAW[i]} > 400)) && echo " (${#L_RAW[i]} bytes)")"
-				[[ ${L_COMM[i]} == "$comm" ]] &&
-					echo "      ARGS differ at $(first_diff "$args" "${L_ARGS[i]}")"
-			done
-		} >&2
-	done <"$exp"
-	for pid in "${!want[@]}"; do
-		read -r -a idx <<<"${by_pid[$pid]:-}"
-		count=${#idx[@]}
-		if ((count > ${want[$pid]})); then
-			((++errors))
-			{
-				echo "PID $pid: expected ${want[$pid]} line(s), seen $count:"
-				for i in ${by_pid[$pid]}; do
-					echo "    |${L_RAW[i]:0:400}|"
-				done
-			} >&2
-		fi
-	done
-	((errors <= 10)) || echo "... $((errors - 10)) more executions not matched" >&2
+	/usr/bin/python3 -B "$CHECK_RECORDS" "${opts[@]}" "$exp" "$TOOL_OUT" || status=$?
 	if grep -qi lost "$TOOL_ERR" 2>/dev/null; then
 		echo "note: execsnoop reported lost events: $(grep -i lost "$TOOL_ERR" | head -3)" >&2
 	fi
-	((errors == 0))
+	return "$status"
 }
 
-# The records' field N (1: MODE ... 5: PID, 8: ARGS) of line L of FILE.
+# The records' field N (1: MODE ... 5: PID, 8: PATH in hex) of line L of FILE.
 record_field() { # FILE L N
 	sed -n "${2}p" "$1" | cut -f "$3"
 }
@@ -444,6 +360,10 @@ tool_lines_with() { # TAG
 
 tool_lines_with_() {
 	local line re
+	if tool_has -j --json; then
+		echo "tool_lines_with reads text lines: execsnoop ran with -j" >&2
+		return 1
+	fi
 	re=$(prefix_re)
 	while IFS= read -r line; do
 		parse_line "$line" "$re" || continue

@@ -41,9 +41,19 @@ teardown() {
 
 @test "a core_pattern pipe helper that is a script is reported with its arguments" {
 	local i pattern helper=$WORK/core-helper.sh
-	# its own record: comm, pid, parent, RET 0, then the script and its arguments
-	printf '#!/bin/sh\nprintf "=\\t0\\t0\\t%%s\\t%%s\\t%%s\\t0\\t%%s\\n" core-helper.sh $$ $PPID "$0 $*" >>%s\n' \
-		"$EXP" >"$helper"
+	# it writes its own record (tests/helpers/execer.c): comm, pid, parent,
+	# RET 0, then the script and its arguments, the bytes in hex
+	{
+		printf '#!/bin/sh\nexp=%s\n' "$EXP"
+		cat <<'EOF'
+hex() { printf '%s' "$1" | od -An -v -tx1 | tr -d ' \n'; }
+rec=$(printf '=\t0\t0\t%s\t%s\t%s\t0\t%s' "$(hex core-helper.sh)" $$ $PPID "$(hex "$0")")
+for a; do
+	rec=$(printf '%s\t%s' "$rec" "$(hex "$a")")
+done
+printf '%s\n' "$rec" >>"$exp"
+EOF
+	} >"$helper"
 	chmod +x "$helper"
 	tool_start -x
 	printf -v pattern '|%s %s %%p' "$helper" "$TAG"

@@ -7,19 +7,18 @@
 
 load helpers
 
-setup_file() {
-	shared_tool_start -x
-}
-
 @test "an exec killed while the kernel reads its arguments says killed" {
+	tool_start -j -x
 	# 30 million arguments keep the kernel counting them for about a second
 	run_execer kill-in-exec "$NOOP" 30000000 100 "$TAG"
 	tool_sync
+	tool_stop
 	check_records
 }
 
 @test "threads losing an exec race say killed" {
 	local round lines losers=0 bad
+	tool_start -x
 	# a loser shows up when it was in its exec call when the winner killed it
 	for ((round = 0; round < 10 && losers == 0; round++)); do
 		run_execer -r 20 race 8 "$NOOP" "$TAG-$round"

@@ -60,7 +60,7 @@ setup() {
 
 @test "-l matches raw argument bytes (a tab, a non-UTF-8 byte)" {
 	MARKER=("$NOOP" $'\t'"$LINE"$'\xff')
-	tool_start -l $'\t'"$LINE"$'\xff'
+	tool_start -j -l $'\t'"$LINE"$'\xff'
 	run_execer exec "$NOOP" "$TAG" $'a\t'"$LINE"$'\xffb'
 	run_execer -o "$WORK/other.exp" exec "$NOOP" "$TAG" "$LINE"
 	tool_sync

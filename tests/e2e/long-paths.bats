@@ -2,12 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 # Paths at and beyond PATH_MAX: the path the kernel resolves is shown whole,
 # however long ("/dev/fd/N/" in front of a name of up to 4095 bytes); a path
-# longer than execsnoop captures is cut, and the line then ends in " ...".
+# longer than execsnoop captures is cut, and the exec is marked as cut.
 
 load helpers
 
 setup_file() {
-	shared_tool_start -x
+	shared_tool_start -j -x
 }
 
 # A string of N bytes: PREFIX, then 'a's.
@@ -41,7 +41,7 @@ deep_name() { # DIR N
 	check_records
 }
 
-@test "a failed exec of a path longer than is captured shows its start and ends in ..." {
+@test "a failed exec of a path longer than is captured shows its start, marked as cut" {
 	local path
 	path=$(long_name "$WORK/$TAG-" 5000)
 	run_execer -R -36 exec "$path" "$TAG" arg
@@ -61,7 +61,7 @@ deep_name() { # DIR N
 	check_records
 }
 
-@test "execveat with a name longer than PATH_MAX (ENAMETOOLONG) ends in ..." {
+@test "execveat with a name longer than PATH_MAX (ENAMETOOLONG) is marked as cut" {
 	run_execer -R -36 execveat "$WORK" "$(long_name "$TAG-" 4200)" "$TAG"
 	tool_sync
 	check_records

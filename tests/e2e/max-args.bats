@@ -19,8 +19,8 @@ load helpers
 
 @test "--max-args=1 with -q" {
 	tool_start -q --max-args=1
-	run_execer -q -m 1 exec "$NOOP" "$TAG" "two words"
-	run_execer -q -m 1 exec "$NOOP" "$TAG"
+	run_execer -m 1 exec "$NOOP" "$TAG" "two words"
+	run_execer -m 1 exec "$NOOP" "$TAG"
 	tool_sync
 	tool_stop
 	check_records

@@ -19,11 +19,15 @@ load helpers
 	tool_sync
 	tool_stop
 	local mode cut min comm pid ppid ret args want
+	# the records with ARGS as text (they are plain ASCII)
+	/usr/bin/python3 -B "$CHECK_RECORDS" --plain "$EXP" >"$WORK/plain" ||
+		fail "the records could not be shown as text"
 	while IFS=$'\t' read -r mode cut min comm pid ppid ret args; do
 		printf -v want '%-16s %-6d %-6d %3d %s' "$comm" "$pid" "$ppid" "$ret" "$args"
 		grep -qxF -- "$want" "$TOOL_OUT" ||
 			fail "expected the line: |$want|" "seen:              |$(grep -E -- "^[^ ]+ +$pid " "$TOOL_OUT")|"
-	done <"$EXP"
+	done <"$WORK/plain"
+	assert_eq 2 "$(grep -c . "$WORK/plain")" "records"
 }
 
 @test "the header comes first and only once" {

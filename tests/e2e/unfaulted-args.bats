@@ -5,12 +5,12 @@
 # into its page tables) and strings in a fresh private file mapping. execer
 # checks in /proc/self/pagemap that they really are not resident, and after a
 # failed exec which of them the kernel faulted in: those must be shown; the
-# rest may be cut with " ...", never silently left out.
+# rest may be left out with the exec marked as cut, never silently.
 
 load helpers
 
 setup_file() {
-	shared_tool_start -x
+	shared_tool_start -j -x
 }
 
 @test "string literals untouched since fork: successful exec" {

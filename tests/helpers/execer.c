@@ -1,23 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /*
  * execer: performs the exec scenarios of the end-to-end tests and writes, for
- * every exec it made, what execsnoop must print for it.
+ * every exec it made, what execsnoop must report for it.
  *
  * Build: cc -O2 -Wall -Wextra -Werror -pthread tests/helpers/execer.c -o .output/tests/execer
  *
  * Each exec becomes one tab-separated record:
- *	MODE CUT MINLEN COMM PID PPID RET ARGS
- * COMM PID PPID RET ARGS are execsnoop's columns: PID and PPID as the host
- * sees them, COMM and ARGS escaped the way execsnoop escapes them.
- *	MODE '=': the line must be exactly that.
+ *	MODE CUT MIN COMM PID PPID RET PATH [ARG...]
+ * COMM, PATH and each ARG are bytes, written as lowercase hex digits with no
+ * other change (an empty argument is an empty field): the comm, the path as
+ * execsnoop shows it (at most FNAME_MAX - 1 bytes of it) and argv[1..] (at
+ * most -m N of them). PID and PPID are as the host sees them.
+ *	MODE '=': exactly that.
  *	MODE '~': the exec failed before the kernel read some of the argument
- *		  pages, so they were not readable: ARGS exactly, or a prefix of
- *		  it at least MINLEN bytes long followed by " ...".
+ *		  pages, so they were not readable: exactly that, or the path and
+ *		  a prefix of the arguments (the last one possibly partial) marked
+ *		  as cut, holding at least MIN bytes of argument data (a whole
+ *		  argument counts its length + 1); the path may be missing only
+ *		  when MIN is 0.
  *	MODE '+': more arguments than are captured (set by -e, and for an exec
- *		  killed part-way): a proper prefix of ARGS, at least MINLEN
- *		  bytes long, followed by " ...".
- *	CUT is 1 when ARGS ends in the " ..." mark (bad pointer, --max-args,
- *	a path longer than execsnoop captures).
+ *		  killed part-way): a proper prefix of the arguments, at least MIN
+ *		  bytes as above, marked as cut.
+ *	CUT is 1 when execsnoop must mark the exec as cut (a bad pointer, -m,
+ *	a path longer than execsnoop captures), 0 when it must not.
  *	RET is 0, a negative errno, or "killed" (the exec was cut short by the
  *	process being killed).
  */
@@ -104,7 +109,6 @@ enum { MSG_TRY = 1, MSG_FAIL };
 
 static struct {
 	const char *out;
-	bool quote;
 	long max_args; /* -1: no limit */
 	enum where where;
 	char *argv0;
@@ -191,7 +195,7 @@ static long number(const char *s, long min, long max)
 	return v;
 }
 
-/* Growing text buffer. */
+/* Growing byte buffer. */
 struct buf {
 	char *p;
 	size_t len, cap;
@@ -208,127 +212,6 @@ static void put(struct buf *b, const void *s, size_t n)
 	memcpy(b->p + b->len, s, n);
 	b->len += n;
 	b->p[b->len] = '\0';
-}
-
-static void puts_(struct buf *b, const char *s)
-{
-	put(b, s, strlen(s));
-}
-
-/* Length of the printable UTF-8 character at s, 0 when it is not one. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t need, i;
-
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		need = 1;
-	else if (s[0] == 0xe0)
-		need = 2, lo = 0xa0;
-	else if (s[0] == 0xed)
-		need = 2, hi = 0x9f;
-	else if (s[0] >= 0xe1 && s[0] <= 0xef)
-		need = 2;
-	else if (s[0] == 0xf0)
-		need = 3, lo = 0x90;
-	else if (s[0] == 0xf4)
-		need = 3, hi = 0x8f;
-	else if (s[0] >= 0xf1 && s[0] <= 0xf3)
-		need = 3;
-	else
-		return 0;
-	if (n < need + 1 || s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i <= need; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	if (s[0] == 0xc2 && s[1] <= 0x9f)
-		return 0; /* C1 control, U+0080..U+009F */
-	return need + 1;
-}
-
-/* Escapes as execsnoop does: control and invalid bytes; with quote, " and \ too. */
-static void escape(struct buf *b, const char *str, size_t n, bool quote)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	char hex[8];
-	size_t i = 0, k;
-
-	while (i < n) {
-		unsigned char c = s[i];
-
-		if (c == '\n') {
-			puts_(b, "\\n");
-		} else if (c == '\t') {
-			puts_(b, "\\t");
-		} else if (c == '\r') {
-			puts_(b, "\\r");
-		} else if (c < 0x20 || c == 0x7f) {
-			snprintf(hex, sizeof(hex), "\\x%02x", c);
-			puts_(b, hex);
-		} else if (quote && (c == '"' || c == '\\')) {
-			put(b, "\\", 1);
-			put(b, &c, 1);
-		} else if (c < 0x80) {
-			put(b, &c, 1);
-		} else if ((k = utf8_len(s + i, n - i))) {
-			put(b, s + i, k);
-			i += k;
-			continue;
-		} else {
-			snprintf(hex, sizeof(hex), "\\x%02x", c);
-			puts_(b, hex);
-		}
-		i++;
-	}
-}
-
-static void word_n(struct buf *b, const char *s, size_t n)
-{
-	if (opt.quote)
-		put(b, "\"", 1);
-	escape(b, s, n, opt.quote);
-	if (opt.quote)
-		put(b, "\"", 1);
-}
-
-static void word(struct buf *b, const char *s)
-{
-	word_n(b, s, strlen(s));
-}
-
-/*
- * ARGS for an attempt: the shown path, then the words, one space apart.
- * *prefix_len gets the length of the text of the first PREFIX words (path = 1).
- */
-static void args_text(struct buf *b, const struct attempt *a, int prefix, size_t *prefix_len,
-		      bool *cut)
-{
-	int n = a->nwords, i;
-
-	*cut = a->cut;
-	if (opt.max_args >= 0 && n > opt.max_args) {
-		n = opt.max_args;
-		*cut = true;
-	}
-	*prefix_len = 0;
-	/* execsnoop captures FNAME_MAX - 1 bytes of a path */
-	if (strlen(a->shown) > FNAME_MAX - 1) {
-		word_n(b, a->shown, FNAME_MAX - 1);
-		*cut = true;
-	} else {
-		word(b, a->shown);
-	}
-	if (prefix >= 1)
-		*prefix_len = b->len;
-	for (i = 0; i < n; i++) {
-		put(b, " ", 1);
-		word(b, a->words[i]);
-		if (prefix >= i + 2)
-			*prefix_len = b->len;
-	}
-	if (*cut)
-		puts_(b, " ...");
 }
 
 static const char *base_name(const char *p)
@@ -772,40 +655,62 @@ static const char *errname(int e)
 	return s;
 }
 
+/* Writes N bytes of S as lowercase hex digits. */
+static void put_hex(FILE *out, const char *s, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		putc(digits[(unsigned char)s[i] >> 4], out);
+		putc(digits[(unsigned char)s[i] & 0xf], out);
+	}
+}
+
 /* Writes the record for one exec call. */
 static void record(FILE *out, const struct attempt *a, const struct msg *try,
 		   const struct msg *failed)
 {
-	struct buf comm = {}, args = {};
 	int prefix = failed ? failed->prefix : a->killed ? 2 : -1;
 	const char *caller = failed || a->killed ? try->comm : a->comm_ok;
-	int shown = a->nwords;
-	size_t prefix_len;
+	size_t path_len = strlen(a->shown), min = 0;
 	char mode = '=', ret[16] = "killed";
-	bool cut;
+	int shown = a->nwords, i;
+	bool cut = a->cut;
 
-	if (opt.max_args >= 0 && shown > opt.max_args)
+	if (opt.max_args >= 0 && shown > opt.max_args) {
 		shown = opt.max_args;
-
-	escape(&comm, caller, strnlen(caller, COMM_LEN - 1), false);
-	args_text(&args, a, prefix, &prefix_len, &cut);
+		cut = true;
+	}
+	/* execsnoop captures FNAME_MAX - 1 bytes of a path */
+	if (path_len > FNAME_MAX - 1) {
+		path_len = FNAME_MAX - 1;
+		cut = true;
+	}
 	/* words that are not all resident after a failure could not be read */
 	if (failed && prefix >= 0 && prefix < 1 + shown)
 		mode = '~';
 	else if (a->killed)
-		mode = '+'; /* the path, the first word, then as many as are captured */
-	else
-		prefix_len = 0;
+		mode = '+'; /* the first word, then as many as are captured */
+	/* what must come whole: the words resident after the path, the first of a killed exec */
+	if (mode != '=')
+		for (i = 0; i < prefix - 1 && i < shown; i++)
+			min += strlen(a->words[i]) + 1;
 	if (opt.mode) {
 		mode = opt.mode;
-		prefix_len = opt.min;
+		min = opt.min;
 	}
 	if (!a->killed)
 		snprintf(ret, sizeof(ret), "%d", failed ? -failed->err : 0);
-	fprintf(out, "%c\t%d\t%zu\t%s\t%d\t%d\t%s\t%s\n", mode, cut, prefix_len, comm.p, try->pid,
-		try->ppid, ret, args.p);
-	free(comm.p);
-	free(args.p);
+	fprintf(out, "%c\t%d\t%zu\t", mode, cut, min);
+	put_hex(out, caller, strnlen(caller, COMM_LEN - 1));
+	fprintf(out, "\t%d\t%d\t%s\t", try->pid, try->ppid, ret);
+	put_hex(out, a->shown, path_len);
+	for (i = 0; i < shown; i++) {
+		putc('\t', out);
+		put_hex(out, a->words[i], strlen(a->words[i]));
+	}
+	putc('\n', out);
 }
 
 static bool read_msg(int fd, struct msg *m)
@@ -1089,8 +994,7 @@ static void usage(void)
 	fputs("usage: execer [options] SCENARIO [ARG...]\n"
 	      "options:\n"
 	      "  -o FILE     append the records to FILE (default: stdout)\n"
-	      "  -q          ARGS as printed with --quote\n"
-	      "  -m N        ARGS as printed with --max-args N\n"
+	      "  -m N        the arguments execsnoop --max-args N reports\n"
 	      "  -w WHERE    exec from: child (default), thread, orphan-thread (the leader\n"
 	      "              has exited), pidns (pid 1 of a new pid namespace), pidns-child\n"
 	      "  -0 ARGV0    argv[0] to pass (never shown)\n"
@@ -1098,7 +1002,7 @@ static void usage(void)
 	      "  -N COMM     set the comm of the exec'ing thread first\n"
 	      "  -p          open the fd of execveat/fexecve with O_PATH\n"
 	      "  -F FD       use this number for that fd\n"
-	      "  -e MODE:MIN override every record's MODE and MINLEN\n"
+	      "  -e MODE:MIN override every record's MODE and MIN (bytes of arguments)\n"
 	      "  -R RET      fail (status 4) unless the last exec returned RET\n"
 	      "  -v          tell on stderr which argument pages were resident\n"
 	      "  -I          make the exec calls through int $0x80 (the i386 entry)\n"
@@ -1229,7 +1133,7 @@ static void build(struct plan *pl, int argc, char **argv)
 	} else if (!strcmp(sc, "unfaulted-map") || !strcmp(sc, "unfaulted-map-bad-arg")) {
 		char **w = xmalloc((argc - 2) * sizeof(char *) + 1);
 
-		/* the parent's copies, for the expected text */
+		/* the parent's copies, for the records */
 		for (i = 2; i < argc; i++)
 			w[i - 2] = argv[i];
 		a = add(pl);
@@ -1387,13 +1291,10 @@ int main(int argc, char **argv)
 	if (getenv("EXECER_NOOP"))
 		return 0;
 
-	while ((c = getopt(argc, argv, "+o:qm:w:0:r:N:pF:e:R:vIh")) != -1) {
+	while ((c = getopt(argc, argv, "+o:m:w:0:r:N:pF:e:R:vIh")) != -1) {
 		switch (c) {
 		case 'o':
 			opt.out = optarg;
-			break;
-		case 'q':
-			opt.quote = true;
 			break;
 		case 'm':
 			opt.max_args = number(optarg, 0, INT_MAX);

@@ -3,7 +3,8 @@
 """Validates every line of FILE... against docs/execsnoop.schema.json.
 
 Prints one line per invalid line (file, line number, why) and exits 1 when
-there is any; lines that are not JSON count as invalid.
+there is any; lines that are not JSON count as invalid. Other helpers import
+validator() and as_bytes().
 """
 import json
 import os
@@ -14,10 +15,19 @@ import jsonschema
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def main():
+def validator():
+    """A validator of one line's object against the schema."""
     with open(os.path.join(ROOT, "docs", "execsnoop.schema.json")) as f:
-        schema = json.load(f)
-    validator = jsonschema.Draft202012Validator(schema)
+        return jsonschema.Draft202012Validator(json.load(f))
+
+
+def as_bytes(v):
+    """Bytes as the JSON gives them (docs/json.md): a string or {"hex": ...}."""
+    return bytes.fromhex(v["hex"]) if isinstance(v, dict) else v.encode()
+
+
+def main():
+    check = validator()
     bad = total = 0
     for path in sys.argv[1:]:
         with open(path, "rb") as f:
@@ -29,7 +39,7 @@ def main():
                     print("%s:%d: not JSON: %s" % (path, n, e))
                     bad += 1
                     continue
-                errors = list(validator.iter_errors(obj))
+                errors = list(check.iter_errors(obj))
                 if errors:
                     bad += 1
                     print("%s:%d: %s" % (path, n, errors[0].message[:300]))
