@@ -128,3 +128,19 @@ set_field() { # L N VALUE
 	echo 'noop 1 1 0 /bin/noop' >>"$TOOL_OUT"
 	must_fail "with a text line among the JSON" "line [0-9]+ is not JSON"
 }
+
+@test "with -j, tool_stop fails when any line, of any process, is not JSON of the schema" {
+	tool_start -j
+	"$NOOP" "$TAG"
+	tool_sync
+	kill -INT "$TOOL_PID"
+	tool_wait_exit INT
+	check_output_schema
+	# a line of a pid no record names: check_records leaves it to this check
+	echo '{"type":"exec","pid":1,"comm":"init"}' >>"$TOOL_OUT"
+	if check_output_schema 2>"$WORK/why"; then
+		fail "the whole-output check passed with an exec object that lacks fields"
+	fi
+	grep -q "not JSON valid against the schema" "$WORK/why" ||
+		fail "no reason given:" "$(cat "$WORK/why")"
+}

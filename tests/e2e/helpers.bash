@@ -254,13 +254,23 @@ tool_wait_exit() { # SIG
 }
 
 # Stops execsnoop with SIG (default INT) and checks it exited with status 0.
+# With -j, every line it printed must then be JSON valid against the schema.
 tool_stop() {
 	local sig=${1:-INT}
 	kill -s "$sig" "$TOOL_PID" 2>/dev/null || true
 	tool_wait_exit "$sig" || return 1
 	[[ $TOOL_STATUS -eq 0 ]] ||
 		fail "execsnoop exited with status $TOOL_STATUS after SIG$sig (expected 0); stderr:" \
-			"$(cat "$TOOL_ERR")"
+			"$(cat "$TOOL_ERR")" || return 1
+	check_output_schema
+}
+
+# Validates every line of $TOOL_OUT against the schema when execsnoop ran with -j.
+check_output_schema() {
+	tool_has -j --json || return 0
+	/usr/bin/python3 "$E2E_ROOT/tests/helpers/json_check.py" "$TOOL_OUT" >"$WORK/schema.out" 2>&1 ||
+		fail "execsnoop ${TOOL_ARGS[*]} printed lines that are not JSON valid against the schema:" \
+			"$(head -5 "$WORK/schema.out")"
 }
 
 # Runs execer with the records going to $EXP (or -o FILE given first).

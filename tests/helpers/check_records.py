@@ -155,7 +155,8 @@ def read_json(path, pids, problems):
     """Exec objects of PIDS by pid, as (line number, object). Their lines, and
     any line that names no pid, must be JSON valid against the schema; the
     lines of other pids (other programs; millions on a busy machine) are
-    left alone. Bad lines go to problems."""
+    left to tool_stop, which validates every line once execsnoop has
+    stopped. Bad lines go to problems."""
     check, by_pid, bad = validator(), {}, []
     with open(path, "rb") as f:
         for n, raw in lines_until_now(f):
