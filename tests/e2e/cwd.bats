@@ -13,13 +13,15 @@ teardown() {
 
 # The cwd of the exec whose last argument is ARG, from the JSON output.
 cwd_of() { # ARG
-	OUT=$TOOL_OUT ARG=$1 /usr/bin/python3 -c '
-import json, os
+	HELPERS=$E2E_ROOT/tests/helpers OUT=$TOOL_OUT ARG=$1 /usr/bin/python3 -c '
+import json, os, sys
+sys.path.insert(0, os.environ["HELPERS"])
+from json_check import as_bytes
 for line in open(os.environ["OUT"], "rb"):
     o = json.loads(line)
     if o["type"] == "exec" and o["comm"] == "noop" and o["args"] and o["args"][-1] == os.environ["ARG"]:
         c = o["cwd"]
-        print(bytes.fromhex(c["hex"]).decode("latin-1") if isinstance(c, dict) else c,
+        print(as_bytes(c).decode("latin-1") if isinstance(c, dict) else c,
               " ".join(o["cut"] or []))
 '
 }

@@ -16,11 +16,11 @@ check_schema() {
 
 # Runs python3 CODE with the objects carrying TAG in obj (a list) and TAG set.
 py_check() { # CODE
-	TAG=$TAG OUT=$TOOL_OUT /usr/bin/python3 -c '
+	HELPERS=$E2E_ROOT/tests/helpers TAG=$TAG OUT=$TOOL_OUT /usr/bin/python3 -c '
 import json, os, sys
+sys.path.insert(0, os.environ["HELPERS"])
+from json_check import as_bytes as b
 tag = os.environ["TAG"].encode()
-def b(v):
-    return bytes.fromhex(v["hex"]) if isinstance(v, dict) else v.encode()
 objs = []
 for line in open(os.environ["OUT"], "rb"):
     o = json.loads(line)

@@ -14,6 +14,8 @@ import json
 import re
 import sys
 
+from json_check import as_bytes
+
 CALL = re.compile(rb'^execve\("((?:[^"\\]|\\.)*)", \[')
 STRING = re.compile(rb'"((?:[^"\\]|\\.)*)"(, |\])')
 RESULT = re.compile(rb'.*\)\s+=\s+(-?\d+)')
@@ -79,11 +81,6 @@ def key(path, args):
     return (path, tuple(TEMP.sub(b"/tmp/ccXXXXXX.", a) for a in args))
 
 
-def value(v):
-    """A bytes value of execsnoop's JSON, back to bytes."""
-    return bytes.fromhex(v["hex"]) if isinstance(v, dict) else v.encode()
-
-
 def execsnoop_execs(path):
     execs = collections.Counter()
     for raw in open(path, "rb"):
@@ -92,7 +89,7 @@ def execsnoop_execs(path):
             continue
         o = json.loads(raw)
         if o["type"] == "exec" and o["ret"] == 0:
-            execs[key(value(o["path"]), [value(a) for a in o["args"]])] += 1
+            execs[key(as_bytes(o["path"]), [as_bytes(a) for a in o["args"]])] += 1
     return execs
 
 
