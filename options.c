@@ -220,7 +220,8 @@ unsigned long ring_size(const struct options *o, int ncpu)
 
 enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 {
-	char sv[SHOWN_SIZE], opt[2] = "";
+	char sv[SHOWN_SIZE], opt[2] = "", name[64];
+	const char *eq;
 	bool relative = false, wall = false, dashes = false;
 	unsigned long v;
 	__u32 gid;
@@ -377,7 +378,14 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 				shown_value(sv, argv[optind - 1]));
 			return PARSE_ERROR;
 		default:
-			if (optopt) {
+			eq = strchr(argv[optind - 1], '=');
+			if (optopt && !strncmp(argv[optind - 1], "--", 2) && eq) {
+				/* --json=1: a long option that takes no value */
+				snprintf(name, sizeof(name), "%.*s", (int)(eq - argv[optind - 1]),
+					 argv[optind - 1]);
+				fprintf(err, "execsnoop: option '%s' takes no value; try --help\n",
+					shown_value(sv, name));
+			} else if (optopt) {
 				opt[0] = optopt;
 				fprintf(err, "execsnoop: unknown option '-%s'; try --help\n",
 					shown_value(sv, opt));

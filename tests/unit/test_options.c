@@ -130,6 +130,11 @@ static void test_unknown_and_missing(void **state)
 	assert_one_line_error("unknown option '-z'");
 	assert_int_equal(parse("--bogus", NULL), PARSE_ERROR);
 	assert_one_line_error("unknown option '--bogus'");
+	/* a value given to an option that takes none names that option, not its short form */
+	assert_int_equal(parse("--json=1", NULL), PARSE_ERROR);
+	assert_one_line_error("option '--json' takes no value");
+	assert_int_equal(parse("--fails=yes", NULL), PARSE_ERROR);
+	assert_one_line_error("option '--fails' takes no value");
 	assert_int_equal(parse("-u", NULL), PARSE_ERROR);
 	assert_one_line_error("needs a value");
 	assert_int_equal(parse("stray", NULL), PARSE_ERROR);
