@@ -142,6 +142,12 @@ static char *put_key_bytes(char *d, const char *key, const char *s, size_t n)
 	return d + json_bytes(d, s, n);
 }
 
+/* ,"key":bytes, or ,"key":null when there are none */
+static char *put_key_maybe(char *d, const char *key, const char *s, size_t n, bool has)
+{
+	return has ? put_key_bytes(d, key, s, n) : stpcpy(stpcpy(d, key), "null");
+}
+
 /* What is missing from the record, and why; "cut":null when nothing is. */
 static char *put_cut(char *d, const struct record *r, bool max_args)
 {
@@ -208,11 +214,7 @@ static char *put_common(char *d, struct json_ctx *c, const struct record *r)
 	d = put_copy(stpcpy(d, "\",\"parent_id\":\""), ppid, ppid_len);
 	d = put_key_u64(d, "@", h->parent_start_ns);
 	d = put_key_u64(d, "\",\"uid\":", h->uid);
-	d = stpcpy(d, ",\"user\":");
-	if (user)
-		d += json_bytes(d, user, strlen(user));
-	else
-		d = stpcpy(d, "null");
+	d = put_key_maybe(d, ",\"user\":", user, user ? strlen(user) : 0, user);
 	return put_key_bytes(d, ",\"comm\":", h->comm, str_len(h->comm, sizeof(h->comm)));
 }
 
@@ -254,21 +256,9 @@ size_t json_exec(char *buf, struct json_ctx *c, const struct record *r, const st
 		d += json_bytes(d, h->comm, str_len(h->comm, sizeof(h->comm)));
 	else
 		d = stpcpy(d, "null");
-	d = stpcpy(d, ",\"path\":");
-	if (w->has_path)
-		d += json_bytes(d, w->path, w->path_len);
-	else
-		d = stpcpy(d, "null");
-	d = stpcpy(d, ",\"path_resolved\":");
-	if (w->has_exe)
-		d += json_bytes(d, w->exe, w->exe_len);
-	else
-		d = stpcpy(d, "null");
-	d = stpcpy(d, ",\"cwd\":");
-	if (w->has_cwd)
-		d += json_bytes(d, w->cwd, w->cwd_len);
-	else
-		d = stpcpy(d, "null");
+	d = put_key_maybe(d, ",\"path\":", w->path, w->path_len, w->has_path);
+	d = put_key_maybe(d, ",\"path_resolved\":", w->exe, w->exe_len, w->has_exe);
+	d = put_key_maybe(d, ",\"cwd\":", w->cwd, w->cwd_len, w->has_cwd);
 	d = stpcpy(d, ",\"args\":[");
 	while (off < w->args_len) {
 		if (c->max_args && shown == c->max_args) {
@@ -297,11 +287,8 @@ size_t json_exec(char *buf, struct json_ctx *c, const struct record *r, const st
 		d = stpcpy(d, "null");
 	}
 	cg = c->cgroup_path ? c->cgroup_path(h->cgroup_id) : NULL;
-	d = stpcpy(put_key_u64(d, ",\"cgroup_id\":", h->cgroup_id), ",\"cgroup\":");
-	if (cg)
-		d += json_bytes(d, cg, strlen(cg));
-	else
-		d = stpcpy(d, "null");
+	d = put_key_u64(d, ",\"cgroup_id\":", h->cgroup_id);
+	d = put_key_maybe(d, ",\"cgroup\":", cg, cg ? strlen(cg) : 0, cg);
 	d = put_key_u64(d, ",\"pidns\":", h->pidns);
 	d = put_key_u64(d, ",\"ns_pid\":", h->ns_pid);
 	d = put_key_u64(d, ",\"mntns\":", h->mntns);
