@@ -14,19 +14,12 @@ setup() {
 	cp "$CORE_PATTERN" "$WORK/core_pattern.saved"
 }
 
-# The machine's core_pattern comes back, also when the test fails.
-teardown() {
-	[[ ! -s ${WORK:-}/core_pattern.saved ]] || cat "$WORK/core_pattern.saved" >"$CORE_PATTERN"
-	e2e_teardown
-}
-
-@test "a core_pattern pipe helper started by the kernel is reported" {
-	local i pattern
-	tool_start -x
-	# the helper writes the record of its own exec: the kernel chose its pid
-	printf -v pattern '|%s report-self %s %s %%p %%e' "$EXECER" "$EXP" "$TAG"
-	((${#pattern} < 128)) || skip "the core_pattern would be too long: $pattern"
-	echo "$pattern" >"$CORE_PATTERN"
+# Crashes a shell with core_pattern set to PATTERN, and waits for the pipe
+# helper the kernel starts to write its record to $EXP.
+crash_into() { # PATTERN
+	local i
+	((${#1} < 128)) || skip "the core_pattern would be too long: $1"
+	echo "$1" >"$CORE_PATTERN"
 	bash -c 'kill -SEGV $$' 3>&- || true
 	for ((i = 0; i < 100; i++)); do
 		[[ -s $EXP ]] && break
@@ -34,13 +27,27 @@ teardown() {
 	done
 	cat "$WORK/core_pattern.saved" >"$CORE_PATTERN"
 	[[ -s $EXP ]] || fail "the core_pattern helper did not run within 10 s"
+}
+
+# The machine's core_pattern comes back, also when the test fails.
+teardown() {
+	[[ ! -s ${WORK:-}/core_pattern.saved ]] || cat "$WORK/core_pattern.saved" >"$CORE_PATTERN"
+	e2e_teardown
+}
+
+@test "a core_pattern pipe helper started by the kernel is reported" {
+	local pattern
+	tool_start -x
+	# the helper writes the record of its own exec: the kernel chose its pid
+	printf -v pattern '|%s report-self %s %s %%p %%e' "$EXECER" "$EXP" "$TAG"
+	crash_into "$pattern"
 	tool_sync
 	tool_stop
 	check_records
 }
 
 @test "a core_pattern pipe helper that is a script is reported with its arguments" {
-	local i pattern helper=$WORK/core-helper.sh
+	local pattern helper=$WORK/core-helper.sh
 	# it writes its own record (tests/helpers/execer.c): comm, pid, parent,
 	# RET 0, then the script and its arguments, the bytes in hex
 	{
@@ -57,15 +64,7 @@ EOF
 	chmod +x "$helper"
 	tool_start -x
 	printf -v pattern '|%s %s %%p' "$helper" "$TAG"
-	((${#pattern} < 128)) || skip "the core_pattern would be too long: $pattern"
-	echo "$pattern" >"$CORE_PATTERN"
-	bash -c 'kill -SEGV $$' 3>&- || true
-	for ((i = 0; i < 100; i++)); do
-		[[ -s $EXP ]] && break
-		sleep 0.1
-	done
-	cat "$WORK/core_pattern.saved" >"$CORE_PATTERN"
-	[[ -s $EXP ]] || fail "the core_pattern helper did not run within 10 s"
+	crash_into "$pattern"
 	tool_sync
 	tool_stop
 	check_records
