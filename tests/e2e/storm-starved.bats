@@ -34,8 +34,31 @@ summary() { # WHAT
 	echo "${n:-0}"
 }
 
-# Sets GEN, FULL, CUT and MISSING from the storm's pids and execsnoop's lines.
+# Sets GEN, FULL, CUT and MISSING from the storm's pids and execsnoop's lines
+# (its exec objects with -j: cut when "cut" names a reason, which must be
+# ring-full, the only one a storm of whole arguments can have).
 count_lines() {
+	if tool_has -j; then
+		read -r GEN FULL CUT MISSING < <(/usr/bin/python3 - "$WORK/spawn.out" "$TOOL_OUT" <<'PY'
+import json, sys
+pids = {int(l.split()[1]) for l in list(open(sys.argv[1]))[1:]}
+full = cut = 0
+seen = set()
+for line in open(sys.argv[2], "rb"):
+    o = json.loads(line)
+    if o["type"] != "exec" or o["pid"] not in pids or o["pid"] in seen:
+        continue
+    seen.add(o["pid"])
+    if o["cut"]:
+        assert o["cut"] == ["ring-full"], o["cut"]
+        cut += 1
+    else:
+        full += 1
+print(len(pids), full, cut, len(pids - seen))
+PY
+)
+		return
+	fi
 	read -r GEN FULL CUT MISSING < <(awk '
 		FNR == NR { if (FNR > 1) pid[$2] = 1; next }
 		($2 in pid) && !($2 in seen) {
@@ -82,6 +105,19 @@ check_accounting() {
 	((MISSING == 0)) || fail "$MISSING execs were lost whole"
 	((CUT > 0)) || fail "nothing was cut: the rings held 4000 records of 30 KiB"
 	((FULL > 0)) || fail "no line kept its arguments"
+}
+
+@test "with -j, stopped for the whole storm: lines plus losses equal execs, cut objects say ring-full" {
+	MARKER=("${NOBODY[@]}" "$NOOP")
+	tool_start -j -u 65534
+	tool_sync
+	kill -STOP "$TOOL_PID"
+	storm 4 1000 250 120
+	kill -CONT "$TOOL_PID"
+	tool_stop
+	check_accounting
+	((MISSING == 0)) || fail "$MISSING execs were lost whole"
+	((CUT > 0)) || fail "nothing was cut: the rings held 4000 records of 30 KiB"
 }
 
 @test "with small rings, execs are lost whole and counted, exactly" {
