@@ -378,11 +378,12 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 				shown_value(sv, argv[optind - 1]));
 			return PARSE_ERROR;
 		default:
-			eq = strchr(argv[optind - 1], '=');
-			if (optopt && !strncmp(argv[optind - 1], "--", 2) && eq) {
-				/* --json=1: a long option that takes no value */
-				snprintf(name, sizeof(name), "%.*s", (int)(eq - argv[optind - 1]),
-					 argv[optind - 1]);
+			/* --json=1: a long option that takes no value (a word of its own) */
+			eq = optind == at + 1 && !strncmp(argv[at], "--", 2) ? strchr(argv[at], '=')
+									     : NULL;
+			if (optopt && eq) {
+				snprintf(name, sizeof(name), "%.*s", (int)(eq - argv[at]),
+					 argv[at]);
 				fprintf(err, "execsnoop: option '%s' takes no value; try --help\n",
 					shown_value(sv, name));
 			} else if (optopt) {

@@ -135,6 +135,9 @@ static void test_unknown_and_missing(void **state)
 	assert_one_line_error("option '--json' takes no value");
 	assert_int_equal(parse("--fails=yes", NULL), PARSE_ERROR);
 	assert_one_line_error("option '--fails' takes no value");
+	/* a bad letter inside a cluster after such a word is that letter */
+	assert_int_equal(parse("--ppid=1", "-Zx", NULL), PARSE_ERROR);
+	assert_one_line_error("unknown option '-Z'");
 	assert_int_equal(parse("-u", NULL), PARSE_ERROR);
 	assert_one_line_error("needs a value");
 	assert_int_equal(parse("stray", NULL), PARSE_ERROR);
