@@ -44,10 +44,9 @@ setup_file() {
 }
 
 @test "more arguments than are captured: a long prefix, marked as cut" {
-	# at least 1024 arguments (of 30 bytes, each + 1) must be shown
-	local min=$((1024 * 31))
-	run_execer -R 0 -e "+:$min" gen "$NOOP" 5000 30 "$TAG"
-	run_execer -R -2 -e "+:$min" gen "$WORK/missing" 5000 30 "$TAG"
+	# the path and at least 1024 arguments (of 30 bytes, each + 1) must be shown
+	run_execer -R 0 -e "+:$((${#NOOP} + 1 + 1024 * 31))" gen "$NOOP" 5000 30 "$TAG"
+	run_execer -R -2 -e "+:$((${#WORK} + 9 + 1024 * 31))" gen "$WORK/missing" 5000 30 "$TAG"
 	tool_sync
 	check_records
 }

@@ -88,8 +88,8 @@ set_field() { # L N VALUE
 	run_execer -e "+:$((1024 * 31))" gen "$NOOP" 5000 30 "$TAG"
 	tool_sync
 	check_records
-	set_field 1 3 $((32 * 1024 + 1))
-	must_fail "with more bytes of arguments expected than are captured" "only [0-9]+ bytes of arguments"
+	set_field 1 3 $((40 * 1024))
+	must_fail "with more bytes expected than are captured" "only [0-9]+ bytes of path and arguments"
 	tool_stop
 }
 

@@ -68,9 +68,10 @@ class Record:
     def describe(self):
         how = {
             "=": "",
-            "~": " (or, marked as cut, a prefix of the arguments of at least %d bytes: "
+            "~": " (or, marked as cut, a prefix of the path and arguments of at least %d bytes: "
             "arguments not readable)" % self.min,
-            "+": " (marked as cut, a proper prefix of the arguments of at least %d bytes)" % self.min,
+            "+": " (marked as cut, a proper prefix of the path and arguments of at least %d bytes)"
+            % self.min,
         }[self.mode]
         return ("record %d: comm %r pid %d ppid %d ret %s cut %d%s\n"
                 "    path %s\n    args %s" % (self.n, self.comm, self.pid, self.ppid, self.ret,
@@ -248,8 +249,10 @@ def json_mismatch(r, o):
     if got is None:
         return "the arguments are not a prefix of the expected ones: " + args_diff(r.args, args)
     size, proper = got
+    # the path counts as the arguments do: it must be there when they must
+    size += len(path) + 1 if path is not None else 0
     if size < r.min:
-        return "only %d bytes of arguments (%d arguments), expected at least %d" % (
+        return "only %d bytes of path and arguments (%d arguments), expected at least %d" % (
             size, len(args), r.min)
     if r.mode == "+" and not proper:
         return "all the arguments are there, expected a proper prefix (cut %s)" % json.dumps(cut)

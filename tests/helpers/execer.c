@@ -15,9 +15,9 @@
  *	MODE '~': the exec failed before the kernel read some of the argument
  *		  pages, so they were not readable: exactly that, or the path and
  *		  a prefix of the arguments (the last one possibly partial) marked
- *		  as cut, holding at least MIN bytes of argument data (a whole
- *		  argument counts its length + 1); the path may be missing only
- *		  when MIN is 0.
+ *		  as cut, holding at least MIN bytes of the path and argument
+ *		  data (the path and each whole argument count their length + 1:
+ *		  what was resident); the path may be missing only when MIN is 0.
  *	MODE '+': more arguments than are captured (set by -e, and for an exec
  *		  killed part-way): a proper prefix of the arguments, at least MIN
  *		  bytes as above, marked as cut.
@@ -692,10 +692,10 @@ static void record(FILE *out, const struct attempt *a, const struct msg *try,
 		mode = '~';
 	else if (a->killed)
 		mode = '+'; /* the first word, then as many as are captured */
-	/* what must come whole: the words resident after the path, the first of a killed exec */
+	/* what must come whole: the resident path and words; the path and first word of a killed exec */
 	if (mode != '=')
-		for (i = 0; i < prefix - 1 && i < shown; i++)
-			min += strlen(a->words[i]) + 1;
+		for (i = 0; i < prefix && i <= shown; i++)
+			min += (i ? strlen(a->words[i - 1]) : path_len) + 1;
 	if (opt.mode) {
 		mode = opt.mode;
 		min = opt.min;
@@ -1002,7 +1002,7 @@ static void usage(void)
 	      "  -N COMM     set the comm of the exec'ing thread first\n"
 	      "  -p          open the fd of execveat/fexecve with O_PATH\n"
 	      "  -F FD       use this number for that fd\n"
-	      "  -e MODE:MIN override every record's MODE and MIN (bytes of arguments)\n"
+	      "  -e MODE:MIN override every record's MODE and MIN (bytes of path and arguments)\n"
 	      "  -R RET      fail (status 4) unless the last exec returned RET\n"
 	      "  -v          tell on stderr which argument pages were resident\n"
 	      "  -I          make the exec calls through int $0x80 (the i386 entry)\n"
