@@ -3,7 +3,7 @@
 # Argument bytes come back exactly through JSON (-j), whatever they hold:
 # spaces, control bytes, bytes that are not UTF-8, quotes, empty arguments.
 # The text output escapes them; its rules are unit-tested (tests/unit/
-# test_escape.c, test_text.c), and one line of it is checked here.
+# test_record.c), and one line of it is checked here.
 
 load helpers
 

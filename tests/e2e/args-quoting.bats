@@ -3,7 +3,7 @@
 # -q/--quote wraps every word, the path included, in "...", escaping " and \
 # inside, so that the line can be parsed back into the exact argument bytes.
 # The lines expected are written out here: the escaping rules themselves are
-# unit-tested (tests/unit/test_escape.c).
+# unit-tested (tests/unit/test_record.c).
 
 load helpers
 

@@ -105,10 +105,12 @@ shared_tool_start() {
 
 shared_tool_stop() {
 	[[ -n ${SHARED_TOOL_PID:-} ]] || return 0
+	local status=0
 	TOOL_PID=$SHARED_TOOL_PID
 	WORK=$SHARED_WORK
-	tool_stop INT
+	tool_stop INT || status=$?
 	rm -rf "$SHARED_WORK"
+	return $status
 }
 
 e2e_teardown() {

@@ -91,6 +91,11 @@ static void test_exec_object(void **state)
 		"{\"type\":\"exec\",\"version\":1,\"time\":\"2023-11-14T22:13:25.000000123Z\","));
 	assert_non_null(strstr(
 		out, "\"pid\":42,\"tid\":43,\"ppid\":1,\"id\":\"42@7\",\"parent_id\":\"1@3\""));
+	/* an exec from the main thread: tid is pid */
+	ev.h.tid = ev.h.pid;
+	assert_int_equal(record_decode(&rec, &ev, EVENT_HDR_LEN + 8 + 5), 0);
+	out[json_exec(out, &c, &rec, &w)] = '\0';
+	assert_non_null(strstr(out, "\"pid\":42,\"tid\":42,\"ppid\":1,\"id\":\"42@7\""));
 	assert_non_null(strstr(out, "\"uid\":1000,\"user\":null,\"comm\":\"prog\""));
 	assert_non_null(strstr(out, "\"path\":\"/bin/ls\""));
 	assert_non_null(strstr(out, "\"args\":[\"-l\",{\"hex\":\"ff\"}]"));
@@ -122,7 +127,9 @@ static void test_exec_numbers(void **state)
 	(void)state;
 	make("/bin/true", "", 0, 0);
 	for (int digits = 1; digits <= 20; digits++, v *= 10) {
-		const __u64 vals[] = { v - 1, v, v + 1, v * 9 + (v - 1) };
+		/* and the largest number of that many digits, while it is one */
+		const __u64 vals[] = { v - 1, v, v + 1,
+				       v <= UINT64_MAX / 10 ? v * 9 + (v - 1) : UINT64_MAX };
 
 		for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
 			rec.h.cgroup_id = vals[i];

@@ -423,7 +423,7 @@ static void test_escape_found_at_every_offset(void **state)
 				assert_string_equal(got, want);
 			}
 		}
-		/* a byte that is not UTF-8 makes the JSON form hex, wherever it is */
+		/* a byte that is not UTF-8 is found wherever it is: JSON then writes hex */
 		memset(in, 'a', sizeof(in));
 		in[k * 6] = '\x80';
 		assert_int_equal(escape_json(got, in, sizeof(in)), ESCAPE_INVALID);
