@@ -506,7 +506,6 @@ static int fit_kernel(struct execsnoop_bpf *skel, const struct kernel_features *
 	struct bpf_map *per_task[] = { skel->maps.before, skel->maps.procs, skel->maps.subtree };
 	bool subtree = opts.pid || opts.command, ancestor = opts.tree || opts.summary;
 	bool exits = opts.exits || (!kf->task_storage && (subtree || ancestor));
-	int args;
 
 	skel->rodata->has_task_storage = kf->task_storage;
 	skel->rodata->has_loop = kf->loop;
@@ -518,23 +517,15 @@ static int fit_kernel(struct execsnoop_bpf *skel, const struct kernel_features *
 			bpf_map__set_max_entries(per_task[i], TASKS_MAX);
 		}
 	}
-	bpf_program__set_autoload(skel->progs.sched_process_exit, false);
-	bpf_program__set_autoload(skel->progs.sched_process_exit_task, false);
-	if (exits) {
-		args = preflight_tracepoint_args("sched_process_exit");
-		if (args < 1)
-			return preflight_needs(
-				needs_exit_hook(),
-				"the sched_process_exit tracepoint in the kernel's BTF");
-		bpf_program__set_autoload(args >= 2 ? skel->progs.sched_process_exit
-						    : skel->progs.sched_process_exit_task,
-					  true);
-	}
+	bpf_program__set_autoload(skel->progs.sched_process_exit, exits && kf->exit_group_dead);
+	bpf_program__set_autoload(skel->progs.sched_process_exit_task,
+				  exits && !kf->exit_group_dead);
+	if (exits && !kf->exit_hook)
+		return preflight_needs(needs_exit_hook(), "the tracepoint sched_process_exit");
 	/* only a traced subtree needs to follow forks */
 	bpf_program__set_autoload(skel->progs.sched_process_fork, subtree);
-	if (subtree && preflight_tracepoint_args("sched_process_fork") < 2)
-		return preflight_needs(opts.pid ? "-p" : "--",
-				       "the sched_process_fork tracepoint in the kernel's BTF");
+	if (subtree && !kf->fork_hook)
+		return preflight_needs(opts.pid ? "-p" : "--", "the tracepoint sched_process_fork");
 	return 0;
 }
 

@@ -200,6 +200,33 @@ static bool has_helper(enum bpf_func_id id)
 	return libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, id, NULL) == 1;
 }
 
+/*
+ * Whether a raw tracepoint program that reads argument arg of tracepoint
+ * name attaches: the kernel refuses one that reads past its arguments.
+ */
+static bool has_tracepoint_arg(const char *name, int arg)
+{
+	const struct bpf_insn prog[] = {
+		/* r0 = ((u64 *)ctx)[arg]; r0 = 0 */
+		{ .code = BPF_LDX | BPF_MEM | BPF_DW, .dst_reg = BPF_REG_0, .src_reg = BPF_REG_1,
+		  .off = arg * 8 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int fd = bpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, NULL, "GPL", prog,
+			       sizeof(prog) / sizeof(prog[0]), NULL);
+	int link;
+
+	if (fd < 0)
+		return false;
+	link = bpf_raw_tracepoint_open(name, fd);
+	close(fd);
+	if (link < 0)
+		return false;
+	close(link);
+	return true;
+}
+
 int preflight_features(struct kernel_features *f)
 {
 	const char *without = getenv("EXECSNOOP_WITHOUT");
@@ -212,6 +239,7 @@ int preflight_features(struct kernel_features *f)
 		{ "loop", &f->loop },
 		{ "atomics", &f->atomics },
 		{ "task_regs", &f->task_regs },
+		{ "exit_group_dead", &f->exit_group_dead },
 	};
 	size_t len;
 
@@ -220,6 +248,9 @@ int preflight_features(struct kernel_features *f)
 	f->loop = has_helper(BPF_FUNC_loop);
 	f->atomics = probe_atomics();
 	f->task_regs = has_helper(BPF_FUNC_task_pt_regs);
+	f->exit_hook = has_tracepoint_arg("sched_process_exit", 0);
+	f->exit_group_dead = has_tracepoint_arg("sched_process_exit", 1);
+	f->fork_hook = has_tracepoint_arg("sched_process_fork", 1);
 	/* a comma-separated list of features to do without, as an older kernel would */
 	for (const char *p = without; p && *p; p += len + (p[len] == ',')) {
 		size_t i = 0;
@@ -230,33 +261,11 @@ int preflight_features(struct kernel_features *f)
 			i++;
 		if (i == sizeof(names) / sizeof(names[0]))
 			return refuse(
-				"invalid EXECSNOOP_WITHOUT '%s': it names task_storage, loop, atomics and task_regs",
+				"invalid EXECSNOOP_WITHOUT '%s': it names task_storage, loop, atomics, task_regs and exit_group_dead",
 				shown_value(shown, without));
 		*names[i].has = false;
 	}
 	return 0;
-}
-
-int preflight_tracepoint_args(const char *name)
-{
-	char type[64];
-	struct btf *btf = btf__load_vmlinux_btf();
-	const struct btf_type *t;
-	int id, n = -1;
-
-	if (!btf)
-		return -1;
-	/* a tracepoint's BTF: typedef btf_trace_<name>, a pointer to (void *, args...) */
-	snprintf(type, sizeof(type), "btf_trace_%s", name);
-	id = btf__find_by_name_kind(btf, type, BTF_KIND_TYPEDEF);
-	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
-	t = t ? btf__type_by_id(btf, t->type) : NULL;
-	if (t && btf_is_ptr(t))
-		t = btf__type_by_id(btf, t->type);
-	if (t && btf_is_func_proto(t) && btf_vlen(t) > 0)
-		n = btf_vlen(t) - 1;
-	btf__free(btf);
-	return n;
 }
 
 int preflight_needs(const char *option, const char *what)

@@ -42,6 +42,9 @@ struct kernel_features {
 	bool loop;	   /* bpf_loop (5.17) */
 	bool atomics;	   /* BPF cmpxchg and xchg (5.12) */
 	bool task_regs;	   /* bpf_task_pt_regs (5.15) */
+	bool exit_hook;	   /* the tracepoint sched_process_exit */
+	bool exit_group_dead; /* which passes group_dead (6.16) */
+	bool fork_hook;	      /* the tracepoint sched_process_fork */
 };
 
 /*
@@ -49,12 +52,6 @@ struct kernel_features {
  * tests run the fallbacks on any kernel). Fails when it names another.
  */
 int preflight_features(struct kernel_features *f);
-
-/*
- * The arguments a BTF tracepoint (tp_btf) of this name passes, from the
- * kernel's BTF; -1 when the kernel has no such tracepoint there.
- */
-int preflight_tracepoint_args(const char *name);
 
 /* Refuses an option in one line: "<option> needs <what>; this kernel is <release>". */
 int preflight_needs(const char *option, const char *what);
