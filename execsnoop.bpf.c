@@ -1122,8 +1122,8 @@ int BPF_PROG(sched_process_exit, struct task_struct *task, bool group_dead)
 }
 
 /*
- * The same, where the tracepoint does not pass group_dead (before Linux
- * 6.16): it fires after the process's count of live threads went down.
+ * The same, where the tracepoint does not pass group_dead (6.12 and
+ * older): it fires after the process's count of live threads went down.
  */
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(sched_process_exit_task, struct task_struct *task)

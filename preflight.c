@@ -211,6 +211,8 @@ int preflight_features(struct kernel_features *f)
 	};
 	size_t len;
 
+	if (!has_helper(BPF_FUNC_ktime_get_boot_ns))
+		return refuse("this kernel lacks bpf_ktime_get_boot_ns: execsnoop needs Linux 5.8 or newer");
 	f->task_storage = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) == 1 &&
 			  has_helper(BPF_FUNC_get_current_task_btf);
 	f->loop = has_helper(BPF_FUNC_loop);

@@ -42,7 +42,7 @@ struct kernel_features {
 	bool loop;	   /* bpf_loop (5.17) */
 	bool task_regs;	   /* bpf_task_pt_regs (5.15) */
 	bool exit_hook;	   /* the tracepoint sched_process_exit */
-	bool exit_group_dead; /* which passes group_dead (6.16) */
+	bool exit_group_dead; /* which passes group_dead (after 6.12) */
 	bool fork_hook;	      /* the tracepoint sched_process_fork */
 };
 
