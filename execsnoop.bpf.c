@@ -487,9 +487,8 @@ static __always_inline void read_cwd(struct event *e, struct task_struct *task, 
 
 	if (!fs)
 		return;
-	e->h.cwd_len =
-		walk_path(e, fs, BPF_CORE_READ(fs, pwd.dentry), BPF_CORE_READ(fs, pwd.mnt), &cut,
-			  loop);
+	e->h.cwd_len = walk_path(e, fs, BPF_CORE_READ(fs, pwd.dentry), BPF_CORE_READ(fs, pwd.mnt),
+				 &cut, loop);
 	e->h.flags |= EV_CWD | (cut ? EV_CWD_CUT : 0);
 }
 

@@ -549,12 +549,9 @@ static int fit_kernel(struct execsnoop_bpf *skel, const struct kernel_features *
 static void configure(struct execsnoop_bpf *skel, int ncpu, size_t ring)
 {
 	struct bpf_program *failed_only[] = {
-		skel->progs.sys_enter_execve,
-		skel->progs.sys_enter_execveat,
-		skel->progs.sys_exit_execve,
-		skel->progs.sys_exit_execveat,
-		skel->progs.sys_exit_execve_bounded,
-		skel->progs.sys_exit_execveat_bounded,
+		skel->progs.sys_enter_execve,	     skel->progs.sys_enter_execveat,
+		skel->progs.sys_exit_execve,	     skel->progs.sys_exit_execveat,
+		skel->progs.sys_exit_execve_bounded, skel->progs.sys_exit_execveat_bounded,
 	};
 	__u32 slots = ncpu < SCRATCH_SLOTS_MAX ? ncpu : SCRATCH_SLOTS_MAX;
 

@@ -177,7 +177,9 @@ static bool has_tracepoint_arg(const char *name, int arg)
 {
 	const struct bpf_insn prog[] = {
 		/* r0 = ((u64 *)ctx)[arg]; r0 = 0 */
-		{ .code = BPF_LDX | BPF_MEM | BPF_DW, .dst_reg = BPF_REG_0, .src_reg = BPF_REG_1,
+		{ .code = BPF_LDX | BPF_MEM | BPF_DW,
+		  .dst_reg = BPF_REG_0,
+		  .src_reg = BPF_REG_1,
 		  .off = arg * 8 },
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
 		{ .code = BPF_JMP | BPF_EXIT },
@@ -212,7 +214,8 @@ int preflight_features(struct kernel_features *f)
 	size_t len;
 
 	if (!has_helper(BPF_FUNC_ktime_get_boot_ns))
-		return refuse("this kernel lacks bpf_ktime_get_boot_ns: execsnoop needs Linux 5.8 or newer");
+		return refuse(
+			"this kernel lacks bpf_ktime_get_boot_ns: execsnoop needs Linux 5.8 or newer");
 	f->task_storage = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) == 1 &&
 			  has_helper(BPF_FUNC_get_current_task_btf);
 	f->loop = has_helper(BPF_FUNC_loop);
