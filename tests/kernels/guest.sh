@@ -80,7 +80,7 @@ mark_noop() {
 # Runs execsnoop OPTIONS... in the background and waits until a marker exec
 # ($MARK ARG) shows in its output; returns 1 when execsnoop exited instead.
 start() {
-	echo "$*" >"$D/args"
+	printf '%s\n' "$*" >"$D/args"
 	"$ES" "$@" >"$D/out" 2>"$D/err" </dev/null &
 	TP=$!
 	i=0
@@ -180,9 +180,8 @@ f_plain() {
 f_x() {
 	begin x
 	start -x && {
-		sh -c 'echo $$ >"$1"; exec /kt/missing-kt-x arg1' _ "$D/pid" 2>/dev/null
-		fact pid "$(cat "$D/pid")"
-		fact ppid $$
+		/bin/sh -c 'echo $$ >"$1"; exec /kt/missing-kt-x arg1' _ "$D/pid" 2>/dev/null
+		fact fail_pid "$(cat "$D/pid")"
 		plain_exec kt-x-ok
 		tool_sync
 		stop
@@ -327,10 +326,10 @@ f_max_args() {
 f_e() {
 	begin e
 	start -e && {
-		sh -c 'exit 3' kt-e-code &
+		/bin/sh -c 'exit 3' kt-e-code &
 		fact code_pid $!
 		wait $!
-		sh -c 'kill -TERM $$' kt-e-signal &
+		/bin/sh -c 'kill -TERM $$' kt-e-signal &
 		fact signal_pid $!
 		wait $!
 		fact ppid $$
@@ -354,7 +353,7 @@ f_cwd() {
 f_tree() {
 	begin tree
 	start --tree && {
-		sh -c 'sh -c "$0 kt-tree-grandchild; true" kt-tree-child; true' $NOOP kt-tree-parent
+		/bin/sh -c '/bin/sh -c "$0 kt-tree-grandchild; true" kt-tree-child; true' $NOOP kt-tree-parent
 		tool_sync
 		stop
 	}
@@ -395,7 +394,7 @@ f_p() {
 	agent_start
 	MARK=mark_agent
 	start -p "$AGENT" && {
-		agent_run "sh -c '$NOOP kt-p-grandchild; true' kt-p-child"
+		agent_run "/bin/sh -c '$NOOP kt-p-grandchild; true' kt-p-child"
 		$NOOP kt-p-out
 		tool_sync
 		stop
