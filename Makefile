@@ -131,6 +131,11 @@ $(OUTPUT)/tests/execer-static: tests/helpers/execer.c | $(OUTPUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) -O2 -Wall -Wextra -Werror -static -pthread $< -o $@
 
+# i386 (gcc-multilib), for the test kernels
+$(OUTPUT)/tests/noop32: tests/helpers/noop.c | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) -m32 -O2 -Wall -Wextra -Werror -static $< -o $@
+
 # static (ender): no loader runs between its exec and its first clock reading
 $(OUTPUT)/tests/ender $(OUTPUT)/tests/family: $(OUTPUT)/tests/%: tests/helpers/%.c | $(OUTPUT)/tests
 	$(call msg,CC,$@)

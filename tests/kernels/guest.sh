@@ -10,7 +10,7 @@
 #	base64 of a gzipped tar of its directory: out, err, status, facts, ...
 #	KT-DONE NAME
 # The kernel command line gives kt.features=a,b,... (default: all of them).
-# Files: /kt/execsnoop, /kt/noop, /kt/execer and /kt/exec_probe.sh.
+# Files: /kt/execsnoop, /kt/noop, /kt/execer, /kt/exec_probe.sh, /kt/noop32.
 
 export PATH=/bin:/sbin
 ES=/kt/execsnoop
@@ -411,30 +411,54 @@ f_cmd() {
 	send
 }
 
-# execve through the i386 entry (int $0x80) from a 64-bit process, when the
-# kernel runs it: ground truth first, from the helper's own status and the
-# kernel's sched_process_exec tracepoint.
-f_int80() {
-	begin int80
-	if ! /kt/exec_probe.sh $NOOP /kt/execer -I exec $NOOP >"$D/absent" 2>&1; then
+# Runs the exec scenarios of execer ARGS... (one per line of $SCENARIOS)
+# under execsnoop -j -x, when the probe (exec_probe.sh PROBE...) says this
+# kernel runs them: ground truth from the helper's own status and the
+# kernel's sched_process_exec tracepoint. The host compares the records.
+records() { # PROBE...
+	if ! /kt/exec_probe.sh "$@" >"$D/absent" 2>&1; then
 		send
 		return
 	fi
 	rm -f "$D/absent"
 	start -j -x && {
-		/kt/execer -o "$D/records" -I -R 0 exec $NOOP kt-int80 two "three words" 2>>"$D/execer.err"
-		/kt/execer -o "$D/records" -I -R 0 execveat /kt noop kt-int80-at 2>>"$D/execer.err"
+		echo "$SCENARIOS" | while read -r s; do
+			eval "/kt/execer -o $D/records $s" 2>>"$D/execer.err"
+		done
 		tool_sync
 		stop
 	}
 	send
 }
 
+# execve and execveat through the i386 entry (int $0x80) from a 64-bit process
+f_int80() {
+	begin int80
+	SCENARIOS="-I -R 0 exec $NOOP kt-int80 two 'three words'
+-I -R 0 exec $NOOP
+-I -R 0 execveat /kt noop kt-int80-at"
+	records $NOOP /kt/execer -I -R 0 exec $NOOP
+}
+
+# an i386 program: its arguments are read from its 32-bit stack
+f_i386() {
+	begin i386
+	if [ ! -x /kt/noop32 ]; then
+		echo "no i386 build of the helpers (gcc-multilib)" >"$D/absent"
+		send
+		return
+	fi
+	SCENARIOS="-R 0 exec /kt/noop32 kt-i386 two 'three words' 4 5 6 7 8 9 10 11 12
+-R 0 exec /kt/noop32
+-R 0 argc0 /kt/noop32"
+	records /kt/noop32 /kt/execer -R 0 exec /kt/noop32
+}
+
 init
 fact_kernel=$(uname -r)
 features=$(sed -n 's/.*kt\.features=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' ')
 [ -n "$features" ] ||
-	features="plain x t T U u q n l P c j max-args e cwd tree s container p cmd int80"
+	features="plain x t T U u q n l P c j max-args e cwd tree s container p cmd int80 i386"
 echo "KT-KERNEL $fact_kernel" >$DATA
 for f in $features; do
 	"f_$(echo "$f" | tr - _)"

@@ -8,8 +8,8 @@ DATA is what a kernel's guest (tests/kernels/guest.sh) sent on its data
 port; LABEL names the kernel's column. Each feature's cell is
     ok              every exec was shown exactly as it happened;
     unavailable: L  execsnoop refused the feature with the one line L on
-                    stderr and a non-zero status (allowed below Linux 6.1,
-                    for the features beyond plain tracing);
+                    stderr and a non-zero status, naming the option (allowed
+                    below Linux 6.1, for the features beyond plain tracing);
     skip: WHY       the guest kernel cannot do it (ground truth: the
                     helper's status and the sched_process_exec tracepoint);
     FAIL: WHY       anything else.
@@ -31,13 +31,15 @@ from json_check import as_bytes, validator  # noqa: E402
 
 # the features of plain tracing, which must work on every kernel
 PLAIN = ["plain", "x", "t", "T", "U", "u", "q", "n", "l", "P", "c", "j", "max-args"]
-REST = ["e", "cwd", "tree", "s", "container", "p", "cmd", "int80"]
-FEATURES = PLAIN + REST
+# the compat entries, traced by plain tracing too
+COMPAT = ["int80", "i386"]
+REST = ["e", "cwd", "tree", "s", "container", "p", "cmd"]
+FEATURES = PLAIN + REST + COMPAT
 TITLES = {
     "plain": "execsnoop", "x": "-x", "t": "-t", "T": "-T", "U": "-U", "u": "-u UID", "q": "-q",
     "n": "-n NAME", "l": "-l LINE", "P": "-P PPID", "c": "-c CGROUP", "j": "-j",
     "max-args": "--max-args", "e": "-e", "cwd": "--cwd", "tree": "--tree", "s": "-s",
-    "container": "--container", "p": "-p PID", "cmd": "-- COMMAND", "int80": "int $0x80 exec",
+    "container": "--container", "p": "-p PID", "cmd": "-- COMMAND", "int80": "int $0x80 exec", "i386": "i386 program",
 }
 # COMM PID PPID RET ARGS after the prefix columns; RET is a number or a word (end)
 LINE = re.compile(r"^(\S+) +(-?\d+) +(-?\d+) +(-?\d+|[a-z]+) (.*)$")
@@ -273,9 +275,12 @@ def c_cmd(run):
     check_line(run.one(f"{NOOP} kt-cmd-child"), "noop", ppid=sh[1])
 
 
-def c_int80(run):
+def c_records(run):
+    """execer's records against what execsnoop -j -x printed (tests/helpers/check_records.py)."""
     err = run.files.get("execer.err", b"").decode(errors="replace").strip()
     expect(not err, f"execer: {err}")
+    n = len(run.files.get("records", b"").splitlines())
+    expect(n >= 3, f"{n} execs recorded by execer, expected 3 or more")
     with open(run.path("records"), "wb") as f:
         f.write(run.files.get("records", b""))
     with open(run.path("out"), "wb") as f:
@@ -285,6 +290,8 @@ def c_int80(run):
     expect(p.returncode == 0, "check_records: " + " | ".join(p.stderr.strip().splitlines()[:3]))
 
 
+c_int80 = c_records
+c_i386 = c_records
 CHECKS = {f: globals()["c_" + f.replace("-", "_")] for f in FEATURES}
 
 
@@ -326,11 +333,12 @@ def judge(feature, files, release, scratch):
     run = Run(files)
     run.path = lambda name: os.path.join(scratch, f"{feature}.{name}")
     details = f"execsnoop {files.get('args', b'').decode().strip()}: status {run.status}\n" \
-              f"stderr:\n{run.err}stdout (head):\n" + "\n".join(run.out.splitlines()[:20])
+              f"stderr:\n{run.err}stdout (head):\n" + "\n".join(run.out.splitlines()[:20]) \
+        if run.out else ""
     err = run.err.splitlines()
     if len(err) == 1 and REFUSAL.match(err[0]) and run.status not in (None, 0) and \
             "kt-" not in run.out:
-        if old_kernel(release) and feature not in PLAIN:
+        if old_kernel(release) and feature in REST:
             return "unavailable: " + err[0], ""
         return "FAIL: refused: " + err[0], details
     if "timeout" in files:
@@ -344,6 +352,11 @@ def judge(feature, files, release, scratch):
     except Bad as e:
         return "FAIL: " + str(e), details
     return "ok", ""
+
+
+def short(cell):
+    """A cell as the table shows it: the full text is listed under the table."""
+    return cell if len(cell) <= 44 else cell[:41] + "..."
 
 
 def main(argv):
@@ -364,21 +377,23 @@ def main(argv):
         cols.append((f"{label} ({release or 'no boot'})", cells))
     shown = [f for f in FEATURES if any(f in c for _, c in cols)]
     width = max(len(TITLES[f]) for f in shown) + 2
-    colw = [max(len(label), *(len(c.get(f, ("",))[0][:60]) for f in shown)) + 2 for label, c in cols]
+    colw = [max(len(label), *(len(short(c[f][0])) for f in shown if f in c)) + 2 for label, c in cols]
     print("feature".ljust(width) + "".join(label.ljust(w) for (label, _), w in zip(cols, colw)).rstrip())
-    failed = []
+    notes, failed = [], False
     for f in shown:
         row = TITLES[f].ljust(width)
         for (label, cells), w in zip(cols, colw):
             cell, details = cells.get(f, ("-", ""))
-            row += cell[:60].ljust(w)
-            if cell.startswith("FAIL"):
-                failed.append((label, f, cell, details))
+            row += short(cell).ljust(w)
+            if cell != "ok":
+                notes.append(f"{label.split()[0]} {TITLES[f]}: {cell}")
+                if verbose and details:
+                    notes.append("  " + details.rstrip().replace("\n", "\n  "))
+            failed = failed or cell.startswith("FAIL")
         print(row.rstrip())
-    for label, f, cell, details in failed:
-        print(f"\n{label} {TITLES[f]}: {cell}")
-        if verbose and details:
-            print("  " + details.replace("\n", "\n  "))
+    if notes:
+        print()
+        print("\n".join(notes))
     return 1 if failed else 0
 
 

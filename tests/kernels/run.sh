@@ -8,7 +8,7 @@
 #
 # KERNEL: 5.10 (bullseye), 6.1 (bookworm), 6.12 (trixie), or the release
 # name; FEATURE: a row of the table (plain x t T U u q n l P c j max-args e
-# cwd tree s container p cmd int80). -v: the details of each FAIL; -k: keep
+# cwd tree s container p cmd int80 i386). -v: the details of each FAIL; -k: keep
 # the work directory (console logs) and say where; -a: more kernel
 # arguments. Status 0: no FAIL; 1: a FAIL; 2: SKIP, with the reason on stderr.
 # Kernels are cached in $EXECSNOOP_KERNEL_CACHE (tests/kernels/fetch.sh).
@@ -70,6 +70,8 @@ if [ -z "$BUSYBOX" ] || readelf -lW "$BUSYBOX" 2>/dev/null | grep -q 'program in
 fi
 make -s -C "$ROOT" .output/tests/noop .output/tests/execer-static >&2 ||
 	{ echo "run.sh: could not build the test helpers" >&2; exit 1; }
+# the i386 row needs an i386 toolchain (gcc-multilib); without it, the row says so
+make -s -C "$ROOT" .output/tests/noop32 >&2 2>/dev/null || true
 
 status=0
 # shellcheck disable=SC2086
@@ -93,6 +95,7 @@ cp "$EXECSNOOP" "$WORK/root/kt/execsnoop"
 cp "$ROOT/.output/tests/noop" "$WORK/root/kt/noop"
 cp "$ROOT/.output/tests/execer-static" "$WORK/root/kt/execer"
 cp "$ROOT/tests/helpers/exec_probe.sh" "$WORK/root/kt/exec_probe.sh"
+[ ! -x "$ROOT/.output/tests/noop32" ] || cp "$ROOT/.output/tests/noop32" "$WORK/root/kt/noop32"
 (cd "$WORK/root" && find . | cpio -o -H newc --quiet | gzip -1) >"$WORK/initrd.gz"
 
 echo "$fetched" | while read -r rel ver vmlinuz; do
