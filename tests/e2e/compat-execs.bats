@@ -12,16 +12,6 @@ setup_file() {
 	shared_tool_start -j -x
 }
 
-# Skips with the reason unless PATH really runs when COMMAND... execs it here:
-# the helper's own status and the kernel's sched_process_exec tracepoint say
-# (tests/helpers/exec_probe.sh). Hosts differ: on some, int $0x80 from a
-# 64-bit process dies of SIGSEGV and i386 code does not run at all.
-need_exec() { # WHAT PATH COMMAND...
-	local what=$1 why
-	shift
-	why=$("$E2E_ROOT/tests/helpers/exec_probe.sh" "$@") || skip "$what does not work here: $why"
-}
-
 # Skips unless an execve through int $0x80 from a 64-bit process runs here.
 need_int80() {
 	[[ $(uname -m) == x86_64 ]] || skip "not an x86_64 machine"

@@ -356,7 +356,9 @@ def judge(feature, files, release, scratch):
 
 def short(cell):
     """A cell as the table shows it: the full text is listed under the table."""
-    return cell if len(cell) <= 44 else cell[:41] + "..."
+    if cell.startswith("FAIL"):
+        return "FAIL"
+    return cell if len(cell) <= 40 else cell[:37] + "..."
 
 
 def main(argv):

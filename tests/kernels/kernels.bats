@@ -38,3 +38,7 @@ matrix() {
 		return 1
 	}
 }
+
+@test "the table's verdicts: a wrong line is FAIL, a refusal is unavailable only where allowed" {
+	python3 -B "$ROOT/tests/kernels/judge_cases.py"
+}
