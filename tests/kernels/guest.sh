@@ -9,7 +9,7 @@
 #	KT-FEATURE NAME
 #	base64 of a gzipped tar of its directory: out, err, status, facts, ...
 #	KT-DONE NAME
-# The kernel command line gives kt.features=a,b,... (default: all of them).
+# The kernel command line names the features: kt.features=a,b,...
 # Files: /kt/execsnoop, /kt/noop, /kt/execer, /kt/exec_probe.sh, /kt/noop32.
 
 export PATH=/bin:/sbin
@@ -457,8 +457,6 @@ f_i386() {
 init
 fact_kernel=$(uname -r)
 features=$(sed -n 's/.*kt\.features=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' ')
-[ -n "$features" ] ||
-	features="plain x t T U u q n l P c j max-args e cwd tree s container p cmd int80 i386"
 echo "KT-KERNEL $fact_kernel" >$DATA
 for f in $features; do
 	"f_$(echo "$f" | tr - _)"

@@ -3,6 +3,7 @@
 """Judges what execsnoop printed inside the test kernels; prints the table.
 
     judge.py [-v] LABEL=DATA...
+    judge.py --features [FEATURE...]
 
 DATA is what a kernel's guest (tests/kernels/guest.sh) sent on its data
 port; LABEL names the kernel's column. Each feature's cell is
@@ -14,6 +15,8 @@ port; LABEL names the kernel's column. Each feature's cell is
                     helper's status and the sched_process_exec tracepoint);
     FAIL: WHY       anything else.
 -v prints every FAIL's details after the table. Status 1 when any cell FAILs.
+--features prints the features named (default: all), comma-separated, for the
+guest; status 2 for a name that is not a feature.
 """
 import base64
 import io
@@ -361,7 +364,18 @@ def short(cell):
     return cell if len(cell) <= 40 else cell[:37] + "..."
 
 
+def features(names):
+    for n in names:
+        if n not in FEATURES:
+            sys.stderr.write(f"judge.py: unknown feature {n} (one of: {' '.join(FEATURES)})\n")
+            return 2
+    print(",".join(names or FEATURES))
+    return 0
+
+
 def main(argv):
+    if argv[:1] == ["--features"]:
+        return features(argv[1:])
     verbose = "-v" in argv
     argv = [a for a in argv if a != "-v"]
     if not argv or any("=" not in a for a in argv):

@@ -7,10 +7,11 @@
 #	tests/kernels/run.sh [-v] [-k] [-a KERNEL-ARGS] [KERNEL[,KERNEL...]|all [FEATURE...]]
 #
 # KERNEL: 5.10 (bullseye), 6.1 (bookworm), 6.12 (trixie), or the release
-# name; FEATURE: a row of the table (plain x t T U u q n l P c j max-args e
-# cwd tree s container p cmd int80 i386). -v: the details of each FAIL; -k: keep
+# name; FEATURE: a row of the table (judge.py --features lists them; default
+# all). -v: the details of each FAIL; -k: keep
 # the work directory (console logs) and say where; -a: more kernel
-# arguments. Status 0: no FAIL; 1: a FAIL; 2: SKIP, with the reason on stderr.
+# arguments. Status 0: no FAIL; 1: a FAIL; 2: SKIP, with the reason on stderr;
+# 64: a bad command line.
 # Kernels are cached in $EXECSNOOP_KERNEL_CACHE (tests/kernels/fetch.sh).
 set -eu
 
@@ -27,13 +28,14 @@ while getopts vka: o; do
 	v) verbose=-v ;;
 	k) keep=1 ;;
 	a) append=$OPTARG ;;
-	*) exit 2 ;;
+	*) exit 64 ;;
 	esac
 done
 shift $((OPTIND - 1))
 kernels=${1:-all}
 [ $# -eq 0 ] || shift
-features=$(echo "$*" | tr ' ' ,)
+# shellcheck disable=SC2068
+features=$(python3 -B "$HERE/judge.py" --features $@) || exit 64
 
 skip() {
 	echo "SKIP: $*" >&2
@@ -47,7 +49,7 @@ release_of() {
 	6.12 | trixie) echo trixie ;;
 	*)
 		echo "run.sh: unknown kernel $1 (5.10, 6.1, 6.12 or all)" >&2
-		exit 2
+		exit 64
 		;;
 	esac
 }
@@ -73,18 +75,19 @@ make -s -C "$ROOT" .output/tests/noop .output/tests/execer-static >&2 ||
 # the i386 row needs an i386 toolchain (gcc-multilib); without it, the row says so
 make -s -C "$ROOT" .output/tests/noop32 >&2 2>/dev/null || true
 
-status=0
-# shellcheck disable=SC2086
-fetched=$("$HERE/fetch.sh" $releases) || status=$?
-[ $status -ne 2 ] || skip "the Debian archive cannot be reached (see above)"
-[ $status -eq 0 ] || exit 1
-
 WORK=$(mktemp -d /tmp/execsnoop-kernels.XXXXXX)
 if [ -n "$keep" ]; then
 	echo "run.sh: work directory $WORK" >&2
 else
 	trap 'rm -rf "$WORK"' EXIT
 fi
+
+status=0
+# shellcheck disable=SC2086
+fetched=$("$HERE/fetch.sh" $releases 2>"$WORK/fetch.err") || status=$?
+cat "$WORK/fetch.err" >&2
+[ $status -ne 2 ] || skip "$(tail -1 "$WORK/fetch.err" | sed 's/^fetch: //')"
+[ $status -eq 0 ] || exit 1
 
 # the initramfs: busybox, the guest's init, execsnoop and the helpers
 mkdir -p "$WORK/root/bin" "$WORK/root/kt"
@@ -106,7 +109,7 @@ echo "$fetched" | while read -r rel ver vmlinuz; do
 	start=$(date +%s)
 	timeout -s KILL "$BOOT_TIMEOUT" qemu-system-x86_64 -nodefaults -display none -no-reboot \
 		-m 1024 -smp 1 -kernel "$vmlinuz" -initrd "$WORK/initrd.gz" \
-		-append "console=ttyS0 rdinit=/init panic=-1 quiet ${features:+kt.features=$features} $append" \
+		-append "console=ttyS0 rdinit=/init panic=-1 quiet kt.features=$features $append" \
 		-serial "file:$WORK/$label.console" -serial "file:$WORK/$label.data" \
 		</dev/null >"$WORK/$label.qemu" 2>&1 || true
 	echo "run.sh: $label ($ver): booted and ran in $(($(date +%s) - start)) s" >&2
