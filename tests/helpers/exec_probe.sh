@@ -24,6 +24,7 @@ if [ -z "$tracing" ]; then
 fi
 inst=$tracing/instances/execsnoop-probe-$$
 tmp=$(mktemp -d) || exit 2
+# shellcheck disable=SC2317 # run by the trap
 cleanup() {
 	echo 0 >"$inst/events/sched/sched_process_exec/enable" 2>/dev/null
 	rmdir "$inst" 2>/dev/null

@@ -113,13 +113,13 @@ for rel in $RELEASES; do
 			mkdir -p "$dl" "$CACHE/$rel.new"
 			(cd "$dl" && papt "$rel" apt-get download "$pkg=$ver" >/dev/null) ||
 				die "$rel: apt-get download $pkg=$ver failed"
-			deb=$(ls "$dl"/*.deb | head -1)
+			deb=$(find "$dl" -maxdepth 1 -name "*.deb" | head -1)
 			dpkg-deb -x "$deb" "$dl/root" || die "$rel: cannot unpack $deb"
-			vmlinuz=$(ls "$dl"/root/boot/vmlinuz-* 2>/dev/null | head -1)
+			vmlinuz=$(find "$dl/root/boot" -name "vmlinuz-*" 2>/dev/null | head -1)
 			[ -n "$vmlinuz" ] || die "$rel: no /boot/vmlinuz-* in $deb"
 			cp "$vmlinuz" "$CACHE/$rel.new/vmlinuz"
 			echo "$pkg $ver" >"$CACHE/$rel.new/version"
-			rm -rf "$CACHE/$rel" "$dl"
+			rm -rf "${CACHE:?}/$rel" "$dl"
 			mv "$CACHE/$rel.new" "$CACHE/$rel"
 		fi
 	fi

@@ -85,8 +85,8 @@ start() {
 	TP=$!
 	i=0
 	while [ $i -lt $TRIES ]; do
-		if ! alive $TP; then
-			wait $TP
+		if ! alive "$TP"; then
+			wait "$TP"
 			echo $? >"$D/status"
 			TP=
 			return 1
@@ -106,7 +106,7 @@ tool_sync() {
 	$MARK kt-sync >/dev/null 2>&1
 	i=0
 	while [ $i -lt $TRIES ] && ! grep -q kt-sync "$D/out"; do
-		alive $TP || return 0
+		alive "$TP" || return 0
 		sleep $TICK
 		i=$((i + 1))
 	done
@@ -115,17 +115,17 @@ tool_sync() {
 # Stops execsnoop with SIGINT and records its status.
 stop() {
 	[ -n "$TP" ] || return 0
-	kill -INT $TP 2>/dev/null
+	kill -INT "$TP" 2>/dev/null
 	i=0
-	while alive $TP && [ $i -lt 300 ]; do
+	while alive "$TP" && [ $i -lt 300 ]; do
 		sleep $TICK
 		i=$((i + 1))
 	done
-	if alive $TP; then
+	if alive "$TP"; then
 		echo "execsnoop did not exit within 30 s of SIGINT" >"$D/timeout"
-		kill -KILL $TP
+		kill -KILL "$TP"
 	fi
-	wait $TP
+	wait "$TP"
 	echo $? >"$D/status"
 	TP=
 }
@@ -147,13 +147,14 @@ agent_start() { # [SETUP]
 agent_run() { # COMMAND (one string, for eval)
 	echo "$1" >&5
 	read -r reply <&6
+	[ "$reply" = "done 0" ]
 }
 
 agent_stop() {
 	[ -n "$AGENT" ] || return 0
 	exec 5>&- 6<&-
-	kill $AGENT 2>/dev/null
-	wait $AGENT 2>/dev/null
+	kill "$AGENT" 2>/dev/null
+	wait "$AGENT" 2>/dev/null
 	AGENT=
 }
 
