@@ -8,7 +8,7 @@
 # EXECSNOOP_DEBIAN_MIRROR (and EXECSNOOP_DEBIAN_SECURITY); the lists are
 # refreshed when older than a day, or always with EXECSNOOP_KERNEL_REFRESH=1.
 # Exit status 2 (with the reason on stderr): the archive cannot be reached and
-# nothing is cached.
+# nothing is cached, or the cache cannot be written.
 set -eu
 
 CACHE=${EXECSNOOP_KERNEL_CACHE:-/var/cache/execsnoop-kernels}
@@ -40,7 +40,11 @@ SECURITY=${EXECSNOOP_DEBIAN_SECURITY:-$(machine_uri debian-security)}
 [ -n "$MIRROR" ] || unreachable "no Debian archive in /etc/apt sources; set EXECSNOOP_DEBIAN_MIRROR"
 [ -r "$KEYRING" ] || unreachable "no Debian archive keyring at $KEYRING (package debian-archive-keyring)"
 command -v apt-get >/dev/null 2>&1 || unreachable "no apt-get on this machine"
-mkdir -p "$CACHE" || die "cannot create the kernel cache $CACHE; set EXECSNOOP_KERNEL_CACHE"
+mkdir -p "$CACHE" 2>/dev/null && [ -w "$CACHE" ] ||
+	unreachable "cannot write to the kernel cache $CACHE: run as root or set EXECSNOOP_KERNEL_CACHE"
+# one fetch at a time per cache
+exec 9>"$CACHE/lock"
+flock 9
 
 # apt-get/apt-cache with RELEASE's private configuration.
 papt() { # RELEASE apt-get|apt-cache ARGS...

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 """Judges what execsnoop printed inside the test kernels; prints the table.
 
-    judge.py [-v] LABEL=DATA...
+    judge.py [-v] [--only F,F,...] LABEL=DATA...
     judge.py --features [FEATURE...]
 
 DATA is what a kernel's guest (tests/kernels/guest.sh) sent on its data
@@ -14,7 +14,8 @@ port; LABEL names the kernel's column. Each feature's cell is
     skip: WHY       the guest kernel cannot do it (ground truth: the
                     helper's status and the sched_process_exec tracepoint);
     FAIL: WHY       anything else.
--v prints every FAIL's details after the table. Status 1 when any cell FAILs.
+--only: the features that were run (default: all). -v prints every FAIL's
+details after the table. Status 1 when any cell FAILs.
 --features prints the features named (default: all), comma-separated, for the
 guest; status 2 for a name that is not a feature.
 """
@@ -378,6 +379,10 @@ def main(argv):
         return features(argv[1:])
     verbose = "-v" in argv
     argv = [a for a in argv if a != "-v"]
+    wanted = FEATURES
+    if argv[:1] == ["--only"] and len(argv) > 1:
+        wanted = argv[1].split(",")
+        argv = argv[2:]
     if not argv or any("=" not in a for a in argv):
         sys.stderr.write(__doc__)
         return 2
@@ -388,7 +393,7 @@ def main(argv):
         release, feats = parse(path)
         cells = {}
         for f in FEATURES:
-            if f in feats or not feats:
+            if f in wanted:
                 cells[f] = judge(f, feats.get(f), release, scratch)
         cols.append((f"{label} ({release or 'no boot'})", cells))
     shown = [f for f in FEATURES if any(f in c for _, c in cols)]

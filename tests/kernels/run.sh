@@ -18,7 +18,7 @@ set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 EXECSNOOP=${EXECSNOOP:-$ROOT/execsnoop}
-BOOT_TIMEOUT=${EXECSNOOP_BOOT_TIMEOUT:-600}
+BOOT_TIMEOUT=${EXECSNOOP_BOOT_TIMEOUT:-480}
 
 verbose=
 keep=
@@ -118,4 +118,4 @@ echo "$fetched" | while read -r rel ver vmlinuz; do
 	echo "$label=$WORK/$label.data" >>"$WORK/cols"
 done
 # shellcheck disable=SC2046
-python3 -B "$HERE/judge.py" $verbose $(cat "$WORK/cols")
+python3 -B "$HERE/judge.py" $verbose --only "$features" $(cat "$WORK/cols")
