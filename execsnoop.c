@@ -107,6 +107,20 @@ static void on_signal_cmd(int sig, siginfo_t *si, void *uc)
 	launch_signal(&cmd, sig);
 }
 
+/*
+ * The command's end is the stop: it interrupts a write blocked on a reader
+ * that does not read, so that the output is tried for STOP_GRACE_MS at most.
+ */
+static void on_child(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (si->si_pid != cmd.pid || cmd_ended)
+		return;
+	cmd_ended = 1;
+	if (!exiting)
+		on_signal(sig);
+}
+
 static __u64 now_ns(clockid_t clock)
 {
 	struct timespec ts;
@@ -527,6 +541,8 @@ int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct sigaction sa_cmd = { .sa_sigaction = on_signal_cmd, .sa_flags = SA_SIGINFO };
+	struct sigaction sa_child = { .sa_sigaction = on_child,
+				      .sa_flags = SA_SIGINFO | SA_NOCLDSTOP };
 	const int stops[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 	sigset_t mask;
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
@@ -586,10 +602,13 @@ int main(int argc, char **argv)
 		sigaddset(&mask, stops[i]);
 	}
 	sigaction(SIGALRM, &sa, NULL);
+	if (opts.command)
+		sigaction(SIGCHLD, &sa_child, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	/* a parent may have left them blocked: the stop and its timer must get through */
 	sigdelset(&mask, SIGQUIT);
 	sigaddset(&mask, SIGALRM);
+	sigaddset(&mask, SIGCHLD);
 	sigprocmask(SIG_UNBLOCK, &mask, NULL);
 	raise_priority();
 

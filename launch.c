@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,7 +163,8 @@ static void free_creds(struct creds *c)
 }
 
 /* The command's process: waits at the gate, becomes the user, execs. */
-static void __attribute__((noreturn)) run(int gate, int report, char **argv, const struct creds *c)
+static void __attribute__((noreturn)) run(int gate, int report, char **argv, const struct creds *c,
+					  const struct sigaction *chld)
 {
 	struct failure f = {};
 	ssize_t n;
@@ -186,6 +188,8 @@ static void __attribute__((noreturn)) run(int gate, int report, char **argv, con
 		if (c->home)
 			setenv("HOME", c->home, 1);
 	}
+	/* the command inherits what execsnoop was given */
+	sigaction(SIGCHLD, chld, NULL);
 	execvp(argv[0], argv);
 	f.stage = STAGE_EXEC;
 fail:
@@ -197,6 +201,7 @@ fail:
 
 int launch_prepare(struct launch *l, char **argv, bool keep_root)
 {
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, chld;
 	int gate[2], report[2];
 	struct creds c;
 
@@ -219,12 +224,17 @@ int launch_prepare(struct launch *l, char **argv, bool keep_root)
 		free_creds(&c);
 		return -1;
 	}
+	/*
+	 * SIGCHLD ignored (inherited) would reap the command unseen and lose
+	 * its status: the default from before the fork until the handler
+	 */
+	sigaction(SIGCHLD, &dfl, &chld);
 	fflush(NULL);
 	l->pid = fork();
 	if (l->pid == 0) {
 		close(gate[1]);
 		close(report[0]);
-		run(gate[0], report[1], argv, &c);
+		run(gate[0], report[1], argv, &c, &chld);
 	}
 	close(gate[0]);
 	close(report[1]);
