@@ -63,6 +63,7 @@ static struct stream *stream;
 static const struct counters *counters; /* the programs' loss counts, mapped */
 static struct launch cmd;		/* the command run under trace, with -- */
 static volatile sig_atomic_t cmd_ended; /* it has exited: drain, and end with its status */
+static volatile sig_atomic_t stop_asked; /* a stop signal came while it ran */
 
 static void fail(const char *what, int err)
 {
@@ -102,14 +103,17 @@ static void on_signal_cmd(int sig, siginfo_t *si, void *uc)
 		on_signal(sig);
 		return;
 	}
-	if (sig == SIGALRM || si->si_code == SI_KERNEL || si->si_pid == cmd.pid)
+	if (sig == SIGALRM || si->si_pid == cmd.pid)
 		return;
-	launch_signal(&cmd, sig);
+	stop_asked = 1;
+	if (si->si_code != SI_KERNEL)
+		launch_signal(&cmd, sig);
 }
 
 /*
- * The command's end is the stop: it interrupts a write blocked on a reader
- * that does not read, so that the output is tried for STOP_GRACE_MS at most.
+ * The command's end, which may come while a write is blocked on a reader
+ * that does not read. After a stop was asked for, it is the stop: the output
+ * is tried for STOP_GRACE_MS at most. Otherwise a slow reader gets it all.
  */
 static void on_child(int sig, siginfo_t *si, void *uc)
 {
@@ -117,7 +121,7 @@ static void on_child(int sig, siginfo_t *si, void *uc)
 	if (si->si_pid != cmd.pid || cmd_ended)
 		return;
 	cmd_ended = 1;
-	if (!exiting)
+	if (stop_asked && !exiting)
 		on_signal(sig);
 }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-# execsnoop -- COMMAND with an output nobody reads: once the command has
-# ended, execsnoop ends as it does without a command, after trying to write
-# for about a second, saying how many lines were not written.
+# execsnoop -- COMMAND with an output nobody reads: a stop (SIGTERM, SIGINT)
+# ends it as it does without a command, once the command has ended, after
+# trying to write for about a second, saying how many lines were not written.
+# A command that ends by itself leaves a slow reader every line.
 
 load helpers
 
@@ -64,12 +65,33 @@ check_unwritten() {
 	check_unwritten
 }
 
-@test "-- COMMAND, output stalled: the command ending by itself ends execsnoop" {
-	local zeros
+@test "-- COMMAND, output stalled: after the command's own end, one SIGTERM ends execsnoop" {
+	local zeros i
 	zeros=$(printf '0%.0s' $(seq 1000))
 	# ends once the file exists, which is made after the output stalls
 	start_stalled sh -c "while [ ! -e $WORK/end ]; do $NOOP $zeros; done; exit 5"
 	touch "$WORK/end"
+	for ((i = 0; i < 500; i++)); do
+		pgrep -P "$TOOL_PID" >/dev/null || break
+		sleep 0.02
+	done
+	# the command is a zombie, execsnoop still writing: a slow reader would get every line
+	sleep 1.5
+	tool_alive || fail "execsnoop gave up on its output without a stop:" "$(cat "$WORK/err")"
+	kill -TERM "$TOOL_PID"
+	wait_exit 10
+	check_unwritten
+}
+
+@test "-- COMMAND, output stalled: a SIGINT the command ignores makes its later end the stop" {
+	local zeros
+	zeros=$(printf '0%.0s' $(seq 1000))
+	start_stalled sh -c "trap '' INT; while [ ! -e $WORK/end ]; do $NOOP $zeros; done"
+	kill -INT "$TOOL_PID"
+	sleep 0.5
+	tool_alive || fail "execsnoop ended while its command ran:" "$(cat "$WORK/err")"
+	touch "$WORK/end"
+	# the stop was asked for while the command ran: its end is the stop
 	wait_exit 10
 	check_unwritten
 }
