@@ -600,6 +600,16 @@ int main(int argc, char **argv)
 	/* no SA_RESTART: a signal interrupts a write blocked on a reader that does not read */
 	sigemptyset(&mask);
 	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
+		struct sigaction old;
+
+		/*
+		 * A hangup or quit ignored at start (nohup) stays ignored. SIGINT
+		 * and SIGTERM always stop: a shell without job control ignores
+		 * SIGINT in its background jobs, which kill -INT still stops.
+		 */
+		sigaction(stops[i], NULL, &old);
+		if ((stops[i] == SIGHUP || stops[i] == SIGQUIT) && old.sa_handler == SIG_IGN)
+			continue;
 		/* without a command, SIGQUIT keeps its default */
 		if (opts.command || stops[i] != SIGQUIT)
 			sigaction(stops[i], opts.command ? &sa_cmd : &sa, NULL);
