@@ -360,7 +360,7 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 			if (lookup_user(optarg, &o->run_uid, &o->run_gid)) {
 				fprintf(err,
 					"execsnoop: invalid --run-as user '%s': no such user or uid\n",
-					optarg);
+					shown_value(sv, optarg));
 				return PARSE_ERROR;
 			}
 			break;

@@ -257,7 +257,7 @@ static void test_shown_value(void **state)
 
 static void test_values_echoed_safely(void **state)
 {
-	const char *opts[] = { "-u", "-P", "--max-args", "--priority", "--ring-size" };
+	const char *opts[] = { "-u", "-P", "--max-args", "--priority", "--ring-size", "--run-as" };
 
 	(void)state;
 	memset(big, 'v', sizeof(big) - 1);
