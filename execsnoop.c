@@ -415,10 +415,14 @@ static int poll_events(int interval_ms)
 				next_summary += opts.interval * NSEC;
 		}
 		err = output_flush(&out, &exiting);
+		/* the reader went away: a normal end, or the command's */
 		if (err == -EPIPE)
-			exiting = 1; /* the reader went away: a normal end, or the command's */
-		else if (err && err != -EINTR && !opts.command)
+			exiting = 1;
+		/* a write error is out.err's, reported once: not one of reading */
+		if (err && err != -EPIPE && err != -EINTR && !opts.command) {
+			err = 0;
 			break;
+		}
 		err = 0;
 		now = now_ns(CLOCK_MONOTONIC);
 		if (memcmp(&seen, counters, sizeof(seen)) && now - last_report >= 1000000000ULL) {
