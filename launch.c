@@ -267,7 +267,9 @@ int launch_start(struct launch *l)
 	close(l->gate);
 	l->gate = -1;
 	if (n != 1) {
-		fprintf(stderr, "execsnoop: starting the command: %s\n", strerror(errno));
+		/* EPIPE: it ended at the gate, of a stop passed on to it; its status says so */
+		if (errno != EPIPE)
+			fprintf(stderr, "execsnoop: starting the command: %s\n", strerror(errno));
 		l->status = launch_wait(l);
 		return -1;
 	}

@@ -30,7 +30,8 @@ int launch_prepare(struct launch *l, char **argv, bool keep_root);
 
 /*
  * Lets the command exec and waits until it has: returns 0, or -1 after a
- * one-line error when it could not, with l->status 126 or 127 as a shell's.
+ * one-line error when it could not, with l->status 126 or 127 as a shell's,
+ * or -1 without one when a stop passed on had ended it at the gate.
  */
 int launch_start(struct launch *l);
 

@@ -182,3 +182,32 @@ EOF
 	} | head -1 >/dev/null
 	assert_eq "status 5" "$(cat "$WORK/status")" "execsnoop's status"
 }
+
+@test "SIGTERM while starting up: passed on, the command's status, no message" {
+	local attempt i child status
+	for ((attempt = 0; attempt < 20; attempt++)); do
+		"$EXECSNOOP" -- sleep 30 >"$WORK/out" 2>"$WORK/err" 3>&- &
+		TOOL_PID=$!
+		child=
+		for ((i = 0; i < 2000; i++)); do
+			child=$(pgrep -P "$TOOL_PID" || true)
+			[[ -n $child ]] && break
+		done
+		kill -STOP "$TOOL_PID"
+		# still at the gate, not yet sleep: the stop comes during the start-up
+		if [[ -n $child && $(cat "/proc/$child/comm" 2>/dev/null) == execsnoop ]]; then
+			kill -TERM "$TOOL_PID"
+			kill -CONT "$TOOL_PID"
+			status=0
+			wait "$TOOL_PID" || status=$?
+			TOOL_PID=
+			assert_eq 143 "$status" "status (the command's, ended by the SIGTERM passed on)"
+			assert_eq "" "$(cat "$WORK/err")" "stderr"
+			return 0
+		fi
+		kill -KILL "$TOOL_PID" "$child" 2>/dev/null || true
+		wait "$TOOL_PID" 2>/dev/null || true
+		TOOL_PID=
+	done
+	skip "the command was never caught at its gate in 20 tries"
+}
