@@ -591,6 +591,11 @@ int main(int argc, char **argv)
 		status = 2;
 		goto cleanup;
 	}
+	if (opts.pid && proc_exited(tgid)) {
+		fprintf(stderr, "execsnoop: process %u has exited\n", tgid);
+		status = 2;
+		goto cleanup;
+	}
 	if (output_init(&out, STDOUT_FILENO,
 			(JSON_MAX_LEN > SUMMARY_MAX_LEN ? JSON_MAX_LEN : SUMMARY_MAX_LEN) +
 				(64 << 10))) {

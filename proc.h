@@ -8,11 +8,15 @@
 #ifndef PROC_H
 #define PROC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
 
 /* The process (thread group) that thread pid belongs to; -ESRCH when there is none. */
 int proc_tgid(__u32 pid, __u32 *tgid);
+
+/* True when process tgid has ended, every thread of it, and is not yet reaped (a zombie). */
+bool proc_exited(__u32 tgid);
 
 /* Marks the process of pidfd (one thread with PIDFD_THREAD) in the subtree task storage map. */
 int proc_mark(int map_fd, int pidfd);

@@ -117,6 +117,28 @@ stop_noise() {
 	assert_one_line_error "--pid=abc" "invalid pid 'abc': expected a number from 1 to"
 }
 
+@test "-p of a process that has exited (a zombie): a one-line error" {
+	local zombie i
+	# a child that exits at once, never reaped by its parent, which sleeps
+	python3 -c 'import os, sys, time
+pid = os.fork()
+if pid == 0:
+    os._exit(0)
+print(pid, flush=True)
+time.sleep(60)' >"$WORK/zombie" 3>&- &
+	AGENT_ZOMBIE_PARENT=$!
+	for ((i = 0; i < 500; i++)); do
+		zombie=$(cat "$WORK/zombie")
+		[[ -n $zombie ]] && [[ $(awk '{ print $3 }' "/proc/$zombie/stat" 2>/dev/null) == Z ]] && break
+		sleep 0.02
+	done
+	run_split "$EXECSNOOP" -p "$zombie"
+	kill "$AGENT_ZOMBIE_PARENT"
+	wait "$AGENT_ZOMBIE_PARENT" 2>/dev/null || true
+	assert_one_line_error "-p $zombie" "^execsnoop: process $zombie has exited\$"
+	assert_eq 2 "$STATUS" "status"
+}
+
 @test "the fork hook is loaded only with -p or a command" {
 	local names
 	tool_start
