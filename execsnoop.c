@@ -47,6 +47,7 @@
 #define STOP_GRACE_MS	  1000 /* how long output is retried at exit when it is not read */
 #define BOOST_NICE	  -20
 #define NSEC		  1000000000ULL
+#define TASKS_MAX	  (1 << 16) /* tasks kept in each hash map that stands for task storage */
 
 /* 1 once a stop was asked for (SIGINT, SIGTERM, SIGHUP); 2 when asked again: stop at once */
 static volatile sig_atomic_t exiting;
@@ -481,16 +482,18 @@ static unsigned long long drain(void)
 static int attach(struct execsnoop_bpf *skel)
 {
 	struct bpf_program *order[] = {
-		skel->progs.sched_process_fork, skel->progs.sched_process_exit,
-		skel->progs.sched_prepare_exec, skel->progs.sched_process_exec,
-		skel->progs.sys_exit_execve,	skel->progs.sys_exit_execveat,
-		skel->progs.sys_enter_execve,	skel->progs.sys_enter_execveat,
+		skel->progs.sched_process_fork,	     skel->progs.sched_process_exit,
+		skel->progs.sched_process_exit_task, skel->progs.sched_prepare_exec,
+		skel->progs.sched_process_exec,	     skel->progs.sys_exit_execve,
+		skel->progs.sys_exit_execveat,	     skel->progs.sys_enter_execve,
+		skel->progs.sys_enter_execveat,
 	};
 	struct bpf_link **links[] = {
-		&skel->links.sched_process_fork, &skel->links.sched_process_exit,
-		&skel->links.sched_prepare_exec, &skel->links.sched_process_exec,
-		&skel->links.sys_exit_execve,	 &skel->links.sys_exit_execveat,
-		&skel->links.sys_enter_execve,	 &skel->links.sys_enter_execveat,
+		&skel->links.sched_process_fork,      &skel->links.sched_process_exit,
+		&skel->links.sched_process_exit_task, &skel->links.sched_prepare_exec,
+		&skel->links.sched_process_exec,      &skel->links.sys_exit_execve,
+		&skel->links.sys_exit_execveat,	      &skel->links.sys_enter_execve,
+		&skel->links.sys_enter_execveat,
 	};
 
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
@@ -504,8 +507,53 @@ static int attach(struct execsnoop_bpf *skel)
 	return 0;
 }
 
+/* The option that needs the hook of a process's end first, for its one-line refusal. */
+static const char *needs_exit_hook(void)
+{
+	return opts.exits     ? "-e"
+	       : opts.tree    ? "--tree"
+	       : opts.summary ? "-s"
+	       : opts.pid     ? "-p"
+			      : "--";
+}
+
+/*
+ * What stands in for what the kernel lacks: hash maps keyed by tid for task
+ * storage, and then the end of every traced task to clear them; a
+ * sched_process_exit without group_dead. Refuses, in one line, an option
+ * whose hook the kernel does not have.
+ */
+static int fit_kernel(struct execsnoop_bpf *skel, const struct kernel_features *kf)
+{
+	struct bpf_map *per_task[] = { skel->maps.before, skel->maps.procs, skel->maps.subtree };
+	bool subtree = opts.pid || opts.command, ancestor = opts.tree || opts.summary;
+	bool exits = opts.exits || (!kf->task_storage && (subtree || ancestor));
+
+	skel->rodata->has_task_storage = kf->task_storage;
+	skel->rodata->has_loop = kf->loop;
+	skel->rodata->has_atomics = kf->atomics;
+	skel->rodata->has_task_regs = kf->task_regs;
+	if (!kf->task_storage) {
+		for (size_t i = 0; i < sizeof(per_task) / sizeof(per_task[0]); i++) {
+			bpf_map__set_type(per_task[i], BPF_MAP_TYPE_HASH);
+			bpf_map__set_max_entries(per_task[i], TASKS_MAX);
+		}
+	}
+	bpf_program__set_autoload(skel->progs.sched_process_exit, exits && kf->exit_group_dead);
+	bpf_program__set_autoload(skel->progs.sched_process_exit_task,
+				  exits && !kf->exit_group_dead);
+	if (exits && !kf->exit_hook)
+		return preflight_needs(needs_exit_hook(), "the tracepoint sched_process_exit");
+	/* only a traced subtree needs to follow forks */
+	bpf_program__set_autoload(skel->progs.sched_process_fork, subtree);
+	if (subtree && !kf->fork_hook)
+		return preflight_needs(opts.pid ? "-p" : "--", "the tracepoint sched_process_fork");
+	return 0;
+}
+
 /* Only failed execs need the syscall hooks and the stash. */
-static void configure(struct execsnoop_bpf *skel, int ncpu, size_t ring)
+static void configure(struct execsnoop_bpf *skel, const struct kernel_features *kf, int ncpu,
+		      size_t ring)
 {
 	struct bpf_program *failed_only[] = {
 		skel->progs.sys_enter_execve,
@@ -513,7 +561,8 @@ static void configure(struct execsnoop_bpf *skel, int ncpu, size_t ring)
 		skel->progs.sys_exit_execve,
 		skel->progs.sys_exit_execveat,
 	};
-	__u32 slots = ncpu < SCRATCH_SLOTS_MAX ? ncpu : SCRATCH_SLOTS_MAX;
+	/* without atomics to take one, a buffer for each CPU */
+	__u32 slots = ncpu < SCRATCH_SLOTS_MAX || !kf->atomics ? ncpu : SCRATCH_SLOTS_MAX;
 
 	skel->rodata->trace_failed = opts.fails;
 	skel->rodata->want_detail = opts.json;
@@ -523,9 +572,6 @@ static void configure(struct execsnoop_bpf *skel, int ncpu, size_t ring)
 	skel->rodata->want_cgroup = opts.json || opts.container;
 	skel->rodata->filter_subtree = opts.pid || opts.command;
 	skel->rodata->want_ancestor = opts.tree || opts.summary;
-	bpf_program__set_autoload(skel->progs.sched_process_exit, opts.exits);
-	/* only a traced subtree needs to follow forks */
-	bpf_program__set_autoload(skel->progs.sched_process_fork, opts.pid || opts.command);
 	skel->rodata->targ_uid = opts.uid;
 	skel->rodata->targ_ppid = opts.ppid;
 	skel->rodata->nr_slots = slots;
@@ -555,6 +601,8 @@ int main(int argc, char **argv)
 	sigset_t mask;
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
 	struct execsnoop_bpf *skel = NULL;
+	struct kernel_features kf;
+	struct marks marks;
 	int err, cg = -1, status = 1, ncpu;
 	unsigned long long unwritten;
 	const char *what;
@@ -647,10 +695,12 @@ int main(int argc, char **argv)
 	}
 	skel->rodata->filter_cgroup = cg >= 0;
 	ring = ring_size(&opts, ncpu);
-	configure(skel, ncpu, ring);
+	if (preflight_features(&kf) || fit_kernel(skel, &kf))
+		goto cleanup;
+	configure(skel, &kf, ncpu, ring);
 
 	err = execsnoop_bpf__load(skel);
-	if (err && preflight_load_failed())
+	if (err && preflight_btf_parse())
 		goto cleanup;
 	if (err) {
 		fprintf(stderr, "execsnoop: loading BPF programs: %s%s\n", strerror(-err),
@@ -679,14 +729,16 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	/* the fork hook is attached: from a process marked now, every child is marked */
+	marks.map_fd = bpf_map__fd(skel->maps.subtree);
+	marks.by_tid = !kf.task_storage;
 	if (opts.command) {
-		err = proc_mark(bpf_map__fd(skel->maps.subtree), cmd.pidfd);
+		err = proc_mark(&marks, cmd.pid, cmd.pidfd);
 		if (err) {
 			fail("tracing the command", err);
 			goto cleanup;
 		}
 	} else if (opts.pid) {
-		err = proc_seed(bpf_map__fd(skel->maps.subtree), tgid);
+		err = proc_seed(&marks, tgid);
 		if (err == -ESRCH) {
 			fprintf(stderr, "execsnoop: no process with pid %u\n", opts.pid);
 			status = 2;
