@@ -651,7 +651,7 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	/* before anything below changes what it would inherit: signals, priority */
-	if (opts.command && launch_prepare(&cmd, opts.command, opts.keep_root))
+	if (opts.command && launch_prepare(&cmd, &opts))
 		goto cleanup;
 
 	/* no SA_RESTART: a signal interrupts a write blocked on a reader that does not read */
@@ -749,10 +749,13 @@ int main(int argc, char **argv)
 		}
 	}
 	/*
-	 * From here on, nothing needs a privilege; but a command run under
-	 * trace is signalled, as another user, all its life: it keeps them.
+	 * From here on, nothing needs a privilege. A command is signalled as
+	 * the user it runs as, which takes none.
 	 */
-	err = opts.command ? 0 : drop_privileges(opts.run_uid, opts.run_gid, &what);
+	if (opts.command)
+		err = drop_privileges(cmd.uid, cmd.gid, &what);
+	else
+		err = drop_privileges(opts.run_uid, opts.run_gid, &what);
 	if (err) {
 		fail(what, err);
 		goto cleanup;

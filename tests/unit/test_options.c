@@ -368,6 +368,8 @@ static void test_command_errors(void **state)
 	assert_one_line_error("--keep-root is about a command run after --");
 	assert_int_equal(parse("--keep-root", "--", "id", NULL), PARSE_OK);
 	assert_true(o.keep_root);
+	assert_int_equal(parse("--keep-root", "--run-as=0", "--", "id", NULL), PARSE_ERROR);
+	assert_one_line_error("--keep-root and --run-as cannot be used together");
 }
 
 static void test_pid(void **state)
