@@ -202,12 +202,18 @@ static void __attribute__((noreturn)) run(int gate, int report, char **argv, con
 			f.stage = STAGE_CREDS;
 			goto fail;
 		}
+		/* what is not known of the user is unset: never left as the caller's (root's) */
 		if (c->name) {
 			setenv("USER", c->name, 1);
 			setenv("LOGNAME", c->name, 1);
+		} else {
+			unsetenv("USER");
+			unsetenv("LOGNAME");
 		}
 		if (c->home)
 			setenv("HOME", c->home, 1);
+		else
+			unsetenv("HOME");
 	}
 	/* the command inherits what execsnoop was given */
 	sigaction(SIGCHLD, chld, NULL);

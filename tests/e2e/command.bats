@@ -211,3 +211,17 @@ EOF
 	done
 	skip "the command was never caught at its gate in 20 tries"
 }
+
+@test "under sudo, a user without an /etc/passwd entry: root's HOME is not left, USER from sudo" {
+	local uid=54321 seen
+	while getent passwd "$uid" >/dev/null || getent group "$uid" >/dev/null; do uid=$((uid + 1)); done
+	seen=$(HOME=/root USER=root LOGNAME=root SUDO_UID=$uid SUDO_GID=$uid SUDO_USER=ghost-$TAG \
+		"$EXECSNOOP" -- sh -c 'echo "id=$(id -u):$(id -g) home=${HOME-unset} user=${USER-unset} logname=${LOGNAME-unset}"' |
+		grep '^id=')
+	assert_eq "id=$uid:$uid home=unset user=ghost-$TAG logname=ghost-$TAG" "$seen" "the command's identity"
+	# and without SUDO_USER either: nothing of root's
+	seen=$(HOME=/root USER=root LOGNAME=root SUDO_UID=$uid SUDO_GID=$uid \
+		"$EXECSNOOP" -- sh -c 'echo "home=${HOME-unset} user=${USER-unset} logname=${LOGNAME-unset}"' |
+		grep '^home=')
+	assert_eq "home=unset user=unset logname=unset" "$seen" "without SUDO_USER"
+}
