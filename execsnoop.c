@@ -61,9 +61,9 @@ static unsigned long long lost_before; /* execs lost before the current interval
 static struct output out;
 static struct reorder ro;
 static struct stream *stream;
-static const struct counters *counters; /* the programs' loss counts, mapped */
-static struct launch cmd;		/* the command run under trace, with -- */
-static volatile sig_atomic_t cmd_ended; /* it has exited: drain, and end with its status */
+static const struct counters *counters;	 /* the programs' loss counts, mapped */
+static struct launch cmd;		 /* the command run under trace, with -- */
+static volatile sig_atomic_t cmd_ended;	 /* it has exited: drain, and end with its status */
 static volatile sig_atomic_t stop_asked; /* a stop signal came while it ran */
 
 static void fail(const char *what, int err)

@@ -179,8 +179,8 @@ static void free_creds(struct creds *c)
 }
 
 /* The command's process: waits at the gate, becomes the user, execs. */
-static void __attribute__((noreturn)) run(int gate, int report, char **argv, const struct creds *c,
-					  const struct sigaction *chld)
+static void __attribute__((noreturn))
+run(int gate, int report, char **argv, const struct creds *c, const struct sigaction *chld)
 {
 	struct failure f = {};
 	ssize_t n;
@@ -236,8 +236,8 @@ int launch_prepare(struct launch *l, const struct options *o)
 	memset(l, 0, sizeof(*l));
 	l->argv0 = argv[0];
 	l->gate = l->report = l->pidfd = -1;
-	if (o->run_uid != NO_UID ? run_as_creds(&c, o->run_uid, o->run_gid) :
-				   sudo_creds(&c, o->keep_root)) {
+	if (o->run_uid != NO_UID ? run_as_creds(&c, o->run_uid, o->run_gid)
+				 : sudo_creds(&c, o->keep_root)) {
 		free_creds(&c);
 		return -1;
 	}

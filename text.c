@@ -97,50 +97,6 @@ size_t container_name(const char *path, char *out, size_t len)
 	return n;
 }
 
-/* The bytes of one character of escaped text at p: an escape, a UTF-8 character or a byte. */
-static size_t unit_len(const char *p)
-{
-	unsigned char c = *p;
-
-	if (c == '\\')
-		return p[1] == 'x' && p[2] && p[3] ? 4 : p[1] ? 2 : 1;
-	if (c < 0xc0)
-		return 1;
-	return c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-}
-
-/*
- * Writes n bytes escaped in a column of width characters: padded with
- * spaces, or cut between two characters (an escape is never split) and
- * ending in + when longer, so that no name can move the columns after it.
- * A UTF-8 character counts as one column, an escape as its length.
- */
-static size_t put_column(char *d, const char *s, size_t n, size_t width)
-{
-	char e[ESCAPED_MAX(64) + 4] = "";
-	size_t len, i, u, cols = 0, cut = 0, cut_cols = 0;
-
-	n = n < 64 ? n : 64;
-	len = escape(e, s, n, false);
-	for (i = 0; i < len; i += u) {
-		u = unit_len(e + i);
-		cols += (unsigned char)e[i] < 0x80 ? u : 1;
-		if (cols < width) {
-			cut = i + u;
-			cut_cols = cols;
-		}
-	}
-	if (cols > width) {
-		len = cut;
-		e[len++] = '+';
-		cols = cut_cols + 1;
-	}
-	memcpy(d, e, len);
-	for (; cols < width; cols++)
-		d[len++] = ' ';
-	return len;
-}
-
 /* Columns up to RET, as for an exec. */
 static size_t columns(char *buf, struct fmt *f, const struct record *r)
 {
@@ -155,12 +111,12 @@ static size_t columns(char *buf, struct fmt *f, const struct record *r)
 		size_t len = cg ? container_name(cg, name, sizeof(name)) : 0;
 
 		if (!cg || !len || !strcmp(cg, "/"))
-			n += put_column(buf + n, "-", 1, CONTAINER_WIDTH);
+			n += escape_column(buf + n, "-", 1, CONTAINER_WIDTH);
 		else
-			n += put_column(buf + n, name, len, CONTAINER_WIDTH);
+			n += escape_column(buf + n, name, len, CONTAINER_WIDTH);
 		buf[n++] = ' ';
 	}
-	n += put_column(buf + n, r->h.comm, comm_len, 16);
+	n += escape_column(buf + n, r->h.comm, comm_len, 16);
 	return n + sprintf(buf + n, " %-6u %-6u ", r->h.pid, r->h.ppid);
 }
 
