@@ -41,22 +41,25 @@ const volatile bool want_ancestor = false;
  * the code that needs it is never reached, and the verifier drops it.
  */
 const volatile bool has_task_storage = true; /* task storage, BTF task pointers (5.11) */
-const volatile bool has_loop = true;	     /* bpf_loop (5.17) */
-const volatile bool has_atomics = true;	     /* BPF cmpxchg and xchg (5.12) */
 const volatile bool has_task_regs = true;    /* bpf_task_pt_regs (5.15) */
 
-/* Steps a walk takes without bpf_loop, where the verifier checks every one. */
+/*
+ * An older kernel refuses a program that refers to a bpf_loop callback
+ * even where it is never reached: each program that walks comes twice,
+ * with bpf_loop and with bounded walks (_bounded), and user space loads
+ * one. Steps a bounded walk takes, each checked by the verifier:
+ */
 #define CWD_STEPS_BOUNDED 48
 #define ARG_STEPS_BOUNDED 160
 
 /*
- * Runs step(i, ctx) until it returns 1, at most n times: with bpf_loop, or
- * else at most bounded times. Evaluates to the steps run.
+ * Runs step(i, ctx) until it returns 1, at most n times with bpf_loop
+ * (loop: a constant), else at most bounded times. Evaluates to the steps run.
  */
-#define STEPS(n, bounded, step, ctx)                                                               \
+#define STEPS(loop, n, bounded, step, ctx)                                                         \
 	({                                                                                         \
 		long __n = 0;                                                                      \
-		if (has_loop) {                                                                    \
+		if (loop) {                                                                        \
 			__n = bpf_loop(n, step, ctx, 0);                                           \
 		} else {                                                                           \
 			for (__u32 __i = 0; __i < (bounded); __i++) {                              \
@@ -243,20 +246,18 @@ static __always_inline struct scratch_slot *slot_get(void)
 	__u32 idx = bpf_get_smp_processor_id() % nr_slots;
 	struct scratch_slot *s;
 
-	if (!has_atomics) {
-		/* a slot per CPU, where programs run with preemption off */
-		s = bpf_map_lookup_elem(&scratch, &idx);
-		if (s && !s->busy) {
-			s->busy = 1;
-			return s;
-		}
-		__sync_fetch_and_add(&counters.lost_busy, 1);
-		return NULL;
-	}
 	for (int i = 0; i < SLOT_TRIES; i++) {
 		s = bpf_map_lookup_elem(&scratch, &idx);
-		if (s && !__sync_val_compare_and_swap(&s->busy, 0, 1))
-			return s;
+		/*
+		 * Taken by the one whose add made busy 1. Only adds that
+		 * return nothing: an older kernel has no cmpxchg.
+		 */
+		if (s && !*(volatile __u64 *)&s->busy) {
+			__sync_fetch_and_add(&s->busy, 1);
+			if (*(volatile __u64 *)&s->busy == 1)
+				return s;
+			__sync_fetch_and_add(&s->busy, -1);
+		}
 		idx = (idx + 1) % nr_slots;
 	}
 	__sync_fetch_and_add(&counters.lost_busy, 1);
@@ -265,10 +266,7 @@ static __always_inline struct scratch_slot *slot_get(void)
 
 static __always_inline void slot_put(struct scratch_slot *s)
 {
-	if (has_atomics)
-		__sync_lock_test_and_set(&s->busy, 0);
-	else
-		s->busy = 0;
+	__sync_fetch_and_add(&s->busy, -1);
 }
 
 /* The pid and pid namespace of task as it sees itself. */
@@ -468,7 +466,7 @@ static __noinline long cwd_step(__u32 idx __attribute__((unused)), struct cwd_ct
 
 /* Walks from d on mnt up to the task's root; appends the components, the last first. */
 static __always_inline __u32 walk_path(struct event *e, struct fs_struct *fs, struct dentry *d,
-				       struct vfsmount *mnt, bool *cut)
+				       struct vfsmount *mnt, bool *cut, bool loop)
 {
 	struct cwd_ctx c = { .e = e, .d = d, .mnt = mnt };
 	long n;
@@ -476,27 +474,27 @@ static __always_inline __u32 walk_path(struct event *e, struct fs_struct *fs, st
 	c.root_d = BPF_CORE_READ(fs, root.dentry);
 	c.root_mnt = BPF_CORE_READ(fs, root.mnt);
 	c.base = e->h.fname_len + e->h.args_len + e->h.cwd_len;
-	n = STEPS(CWD_DEPTH_MAX, CWD_STEPS_BOUNDED, cwd_step, &c);
-	*cut = c.cut || n >= (has_loop ? CWD_DEPTH_MAX : CWD_STEPS_BOUNDED);
+	n = STEPS(loop, CWD_DEPTH_MAX, CWD_STEPS_BOUNDED, cwd_step, &c);
+	*cut = c.cut || n >= (loop ? CWD_DEPTH_MAX : CWD_STEPS_BOUNDED);
 	return c.len;
 }
 
 /* Appends the working directory. */
-static __always_inline void read_cwd(struct event *e, struct task_struct *task)
+static __always_inline void read_cwd(struct event *e, struct task_struct *task, bool loop)
 {
 	struct fs_struct *fs = BPF_CORE_READ(task, fs);
 	bool cut;
 
 	if (!fs)
 		return;
-	e->h.cwd_len =
-		walk_path(e, fs, BPF_CORE_READ(fs, pwd.dentry), BPF_CORE_READ(fs, pwd.mnt), &cut);
+	e->h.cwd_len = walk_path(e, fs, BPF_CORE_READ(fs, pwd.dentry), BPF_CORE_READ(fs, pwd.mnt),
+				 &cut, loop);
 	e->h.flags |= EV_CWD | (cut ? EV_CWD_CUT : 0);
 }
 
 /* Appends the path of the file executed, resolved: no symlink, no relative part. */
 static __always_inline void read_exe(struct event *e, struct task_struct *task,
-				     struct linux_binprm *bprm)
+				     struct linux_binprm *bprm, bool loop)
 {
 	struct fs_struct *fs = BPF_CORE_READ(task, fs);
 	struct file *f = BPF_CORE_READ(bprm, file);
@@ -505,7 +503,7 @@ static __always_inline void read_exe(struct event *e, struct task_struct *task,
 	if (!fs || !f)
 		return;
 	e->h.exe_len = walk_path(e, fs, BPF_CORE_READ(f, f_path.dentry),
-				 BPF_CORE_READ(f, f_path.mnt), &cut);
+				 BPF_CORE_READ(f, f_path.mnt), &cut, loop);
 	e->h.flags |= EV_EXE | (cut ? EV_EXE_CUT : 0);
 }
 
@@ -788,8 +786,7 @@ static __always_inline __u64 caller_args(__u64 stack, __u64 start, __u64 end, bo
  * caller's argc says where the caller's arguments begin. When that is not
  * known, the whole argv is sent and user space finds them.
  */
-SEC("raw_tp/sched_process_exec")
-int sched_process_exec(__u64 *ctx)
+static __always_inline int process_exec(__u64 *ctx, bool loop)
 {
 	/* (struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm) */
 	struct linux_binprm *bprm = (void *)ctx[2];
@@ -859,14 +856,26 @@ int sched_process_exec(__u64 *ctx)
 			e->h.args_len = n;
 	}
 	if (want_cwd)
-		read_cwd(e, task);
+		read_cwd(e, task, loop);
 	if (want_cwd)
-		read_exe(e, task, bprm);
+		read_exe(e, task, bprm, loop);
 	emit(ctx, e);
 	if (trace_exits || want_ancestor)
 		remember(e->h.ts);
 	slot_put(slot);
 	return 0;
+}
+
+SEC("raw_tp/sched_process_exec")
+int sched_process_exec(__u64 *ctx)
+{
+	return process_exec(ctx, true);
+}
+
+SEC("raw_tp/sched_process_exec")
+int sched_process_exec_bounded(__u64 *ctx)
+{
+	return process_exec(ctx, false);
 }
 
 struct args_ctx {
@@ -929,7 +938,7 @@ static __noinline long read_arg(__u32 idx __attribute__((unused)), struct args_c
 }
 
 /* Fills a failed exec's path and arguments from the caller's memory. */
-static __always_inline void read_caller(struct event *e, const struct stash *s)
+static __always_inline void read_caller(struct event *e, const struct stash *s, bool loop)
 {
 	struct args_ctx c = {};
 	__u32 len;
@@ -947,7 +956,7 @@ static __always_inline void read_caller(struct event *e, const struct stash *s)
 	c.off = len;
 	c.end = len + ARGS_MAX;
 	if (s->argv) {
-		STEPS(ARGS_MAX + 64, ARG_STEPS_BOUNDED, read_arg, &c);
+		STEPS(loop, ARGS_MAX + 64, ARG_STEPS_BOUNDED, read_arg, &c);
 		if (!c.done)
 			c.flags |= EV_TRUNCATED;
 	}
@@ -978,7 +987,7 @@ static __always_inline bool dying(struct task_struct *task)
 	return (BPF_CORE_READ(sig, flags) & SIGNAL_GROUP_EXIT) || (exec_task && exec_task != task);
 }
 
-static __always_inline int exit_exec(void *ctx, long ret)
+static __always_inline int exit_exec(void *ctx, long ret, bool loop)
 {
 	struct stash regs_stash = {};
 	struct task_struct *task = (void *)bpf_get_current_task();
@@ -1008,9 +1017,9 @@ static __always_inline int exit_exec(void *ctx, long ret)
 	if (want_ancestor)
 		ancestor(e);
 	if (s) {
-		read_caller(e, s);
+		read_caller(e, s, loop);
 	} else if (stash_from_regs(&regs_stash)) {
-		read_caller(e, &regs_stash);
+		read_caller(e, &regs_stash, loop);
 	} else {
 		e->data[0] = '\0';
 		e->h.fname_len = 1;
@@ -1018,7 +1027,7 @@ static __always_inline int exit_exec(void *ctx, long ret)
 		__sync_fetch_and_add(&counters.args_lost_stash, 1);
 	}
 	if (want_cwd)
-		read_cwd(e, task);
+		read_cwd(e, task, loop);
 	emit(ctx, e);
 	slot_put(slot);
 out:
@@ -1030,13 +1039,25 @@ out:
 SEC("tracepoint/syscalls/sys_exit_execve")
 int sys_exit_execve(struct sys_exit_ctx *ctx)
 {
-	return exit_exec(ctx, ctx->ret);
+	return exit_exec(ctx, ctx->ret, true);
+}
+
+SEC("tracepoint/syscalls/sys_exit_execve")
+int sys_exit_execve_bounded(struct sys_exit_ctx *ctx)
+{
+	return exit_exec(ctx, ctx->ret, false);
 }
 
 SEC("tracepoint/syscalls/sys_exit_execveat")
 int sys_exit_execveat(struct sys_exit_ctx *ctx)
 {
-	return exit_exec(ctx, ctx->ret);
+	return exit_exec(ctx, ctx->ret, true);
+}
+
+SEC("tracepoint/syscalls/sys_exit_execveat")
+int sys_exit_execveat_bounded(struct sys_exit_ctx *ctx)
+{
+	return exit_exec(ctx, ctx->ret, false);
 }
 
 /*
@@ -1100,8 +1121,8 @@ int BPF_PROG(sched_process_exit, struct task_struct *task, bool group_dead)
 }
 
 /*
- * The same, where the tracepoint does not pass group_dead (before Linux
- * 6.16): it fires after the process's count of live threads went down.
+ * The same, where the tracepoint does not pass group_dead (6.12 and
+ * older): it fires after the process's count of live threads went down.
  */
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(sched_process_exit_task, struct task_struct *task)

@@ -47,7 +47,7 @@
 #define STOP_GRACE_MS	  1000 /* how long output is retried at exit when it is not read */
 #define BOOST_NICE	  -20
 #define NSEC		  1000000000ULL
-#define TASKS_MAX	  (1 << 16) /* tasks kept in each hash map that stands for task storage */
+#define TASKS_MAX	  (1 << 15) /* tasks kept in each hash map that stands for task storage */
 
 /* 1 once a stop was asked for (SIGINT, SIGTERM, SIGHUP); 2 when asked again: stop at once */
 static volatile sig_atomic_t exiting;
@@ -481,27 +481,30 @@ static unsigned long long drain(void)
  */
 static int attach(struct execsnoop_bpf *skel)
 {
-	struct bpf_program *order[] = {
-		skel->progs.sched_process_fork,	     skel->progs.sched_process_exit,
-		skel->progs.sched_process_exit_task, skel->progs.sched_prepare_exec,
-		skel->progs.sched_process_exec,	     skel->progs.sys_exit_execve,
-		skel->progs.sys_exit_execveat,	     skel->progs.sys_enter_execve,
-		skel->progs.sys_enter_execveat,
-	};
-	struct bpf_link **links[] = {
-		&skel->links.sched_process_fork,      &skel->links.sched_process_exit,
-		&skel->links.sched_process_exit_task, &skel->links.sched_prepare_exec,
-		&skel->links.sched_process_exec,      &skel->links.sys_exit_execve,
-		&skel->links.sys_exit_execveat,	      &skel->links.sys_enter_execve,
-		&skel->links.sys_enter_execveat,
+	struct {
+		struct bpf_program *prog;
+		struct bpf_link **link;
+	} order[] = {
+		{ skel->progs.sched_process_fork, &skel->links.sched_process_fork },
+		{ skel->progs.sched_process_exit, &skel->links.sched_process_exit },
+		{ skel->progs.sched_process_exit_task, &skel->links.sched_process_exit_task },
+		{ skel->progs.sched_prepare_exec, &skel->links.sched_prepare_exec },
+		{ skel->progs.sched_process_exec, &skel->links.sched_process_exec },
+		{ skel->progs.sched_process_exec_bounded, &skel->links.sched_process_exec_bounded },
+		{ skel->progs.sys_exit_execve, &skel->links.sys_exit_execve },
+		{ skel->progs.sys_exit_execve_bounded, &skel->links.sys_exit_execve_bounded },
+		{ skel->progs.sys_exit_execveat, &skel->links.sys_exit_execveat },
+		{ skel->progs.sys_exit_execveat_bounded, &skel->links.sys_exit_execveat_bounded },
+		{ skel->progs.sys_enter_execve, &skel->links.sys_enter_execve },
+		{ skel->progs.sys_enter_execveat, &skel->links.sys_enter_execveat },
 	};
 
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		if (!bpf_program__autoload(order[i]))
+		if (!bpf_program__autoload(order[i].prog))
 			continue;
-		*links[i] = bpf_program__attach(order[i]);
+		*order[i].link = bpf_program__attach(order[i].prog);
 		/* sched_prepare_exec is new in Linux 6.10; without it scripts are told by their path */
-		if (!*links[i] && order[i] != skel->progs.sched_prepare_exec)
+		if (!*order[i].link && order[i].prog != skel->progs.sched_prepare_exec)
 			return -errno;
 	}
 	return 0;
@@ -525,19 +528,32 @@ static const char *needs_exit_hook(void)
  */
 static int fit_kernel(struct execsnoop_bpf *skel, const struct kernel_features *kf)
 {
-	struct bpf_map *per_task[] = { skel->maps.before, skel->maps.procs, skel->maps.subtree };
+	/* each program that walks, with bpf_loop and bounded */
+	struct bpf_program *walks[][2] = {
+		{ skel->progs.sched_process_exec, skel->progs.sched_process_exec_bounded },
+		{ skel->progs.sys_exit_execve, skel->progs.sys_exit_execve_bounded },
+		{ skel->progs.sys_exit_execveat, skel->progs.sys_exit_execveat_bounded },
+	};
 	bool subtree = opts.pid || opts.command, ancestor = opts.tree || opts.summary;
 	bool exits = opts.exits || (!kf->task_storage && (subtree || ancestor));
+	struct {
+		struct bpf_map *map;
+		bool used;
+	} per_task[] = {
+		{ skel->maps.before, false },
+		{ skel->maps.procs, exits || ancestor },
+		{ skel->maps.subtree, subtree },
+	};
 
 	skel->rodata->has_task_storage = kf->task_storage;
-	skel->rodata->has_loop = kf->loop;
-	skel->rodata->has_atomics = kf->atomics;
 	skel->rodata->has_task_regs = kf->task_regs;
-	if (!kf->task_storage) {
-		for (size_t i = 0; i < sizeof(per_task) / sizeof(per_task[0]); i++) {
-			bpf_map__set_type(per_task[i], BPF_MAP_TYPE_HASH);
-			bpf_map__set_max_entries(per_task[i], TASKS_MAX);
-		}
+	for (size_t i = 0; i < sizeof(walks) / sizeof(walks[0]); i++)
+		bpf_program__set_autoload(walks[i][kf->loop], false);
+	for (size_t i = 0; !kf->task_storage && i < sizeof(per_task) / sizeof(per_task[0]); i++) {
+		/* preallocated: an older kernel warns of the others in tracing programs */
+		bpf_map__set_type(per_task[i].map, BPF_MAP_TYPE_HASH);
+		bpf_map__set_map_flags(per_task[i].map, 0);
+		bpf_map__set_max_entries(per_task[i].map, per_task[i].used ? TASKS_MAX : 1);
 	}
 	bpf_program__set_autoload(skel->progs.sched_process_exit, exits && kf->exit_group_dead);
 	bpf_program__set_autoload(skel->progs.sched_process_exit_task,
@@ -552,17 +568,14 @@ static int fit_kernel(struct execsnoop_bpf *skel, const struct kernel_features *
 }
 
 /* Only failed execs need the syscall hooks and the stash. */
-static void configure(struct execsnoop_bpf *skel, const struct kernel_features *kf, int ncpu,
-		      size_t ring)
+static void configure(struct execsnoop_bpf *skel, int ncpu, size_t ring)
 {
 	struct bpf_program *failed_only[] = {
-		skel->progs.sys_enter_execve,
-		skel->progs.sys_enter_execveat,
-		skel->progs.sys_exit_execve,
-		skel->progs.sys_exit_execveat,
+		skel->progs.sys_enter_execve,	     skel->progs.sys_enter_execveat,
+		skel->progs.sys_exit_execve,	     skel->progs.sys_exit_execveat,
+		skel->progs.sys_exit_execve_bounded, skel->progs.sys_exit_execveat_bounded,
 	};
-	/* without atomics to take one, a buffer for each CPU */
-	__u32 slots = ncpu < SCRATCH_SLOTS_MAX || !kf->atomics ? ncpu : SCRATCH_SLOTS_MAX;
+	__u32 slots = ncpu < SCRATCH_SLOTS_MAX ? ncpu : SCRATCH_SLOTS_MAX;
 
 	skel->rodata->trace_failed = opts.fails;
 	skel->rodata->want_detail = opts.json;
@@ -697,7 +710,7 @@ int main(int argc, char **argv)
 	ring = ring_size(&opts, ncpu);
 	if (preflight_features(&kf) || fit_kernel(skel, &kf))
 		goto cleanup;
-	configure(skel, &kf, ncpu, ring);
+	configure(skel, ncpu, ring);
 
 	err = execsnoop_bpf__load(skel);
 	if (err && preflight_btf_parse())

@@ -164,37 +164,6 @@ int preflight_execveat(void)
 	return -1;
 }
 
-/* Whether the verifier takes BPF cmpxchg and xchg, by loading two of them. */
-static bool probe_atomics(void)
-{
-	const struct bpf_insn prog[] = {
-		/* *(u64 *)(r10 - 8) = 0; r0 = 0; r1 = 1 */
-		{ .code = BPF_ST | BPF_MEM | BPF_DW, .dst_reg = BPF_REG_10, .off = -8 },
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_1, .imm = 1 },
-		/* r0 = cmpxchg(r10 - 8, r0, r1); r1 = xchg(r10 - 8, r1) */
-		{ .code = BPF_STX | BPF_DW | BPF_ATOMIC,
-		  .dst_reg = BPF_REG_10,
-		  .src_reg = BPF_REG_1,
-		  .off = -8,
-		  .imm = BPF_CMPXCHG },
-		{ .code = BPF_STX | BPF_DW | BPF_ATOMIC,
-		  .dst_reg = BPF_REG_10,
-		  .src_reg = BPF_REG_1,
-		  .off = -8,
-		  .imm = BPF_XCHG },
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-	int fd = bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, NULL, "GPL", prog,
-			       sizeof(prog) / sizeof(prog[0]), NULL);
-
-	if (fd < 0)
-		return false;
-	close(fd);
-	return true;
-}
-
 static bool has_helper(enum bpf_func_id id)
 {
 	return libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, id, NULL) == 1;
@@ -208,7 +177,9 @@ static bool has_tracepoint_arg(const char *name, int arg)
 {
 	const struct bpf_insn prog[] = {
 		/* r0 = ((u64 *)ctx)[arg]; r0 = 0 */
-		{ .code = BPF_LDX | BPF_MEM | BPF_DW, .dst_reg = BPF_REG_0, .src_reg = BPF_REG_1,
+		{ .code = BPF_LDX | BPF_MEM | BPF_DW,
+		  .dst_reg = BPF_REG_0,
+		  .src_reg = BPF_REG_1,
 		  .off = arg * 8 },
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
 		{ .code = BPF_JMP | BPF_EXIT },
@@ -237,16 +208,17 @@ int preflight_features(struct kernel_features *f)
 	} names[] = {
 		{ "task_storage", &f->task_storage },
 		{ "loop", &f->loop },
-		{ "atomics", &f->atomics },
 		{ "task_regs", &f->task_regs },
 		{ "exit_group_dead", &f->exit_group_dead },
 	};
 	size_t len;
 
+	if (!has_helper(BPF_FUNC_ktime_get_boot_ns))
+		return refuse(
+			"this kernel lacks bpf_ktime_get_boot_ns: execsnoop needs Linux 5.8 or newer");
 	f->task_storage = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) == 1 &&
 			  has_helper(BPF_FUNC_get_current_task_btf);
 	f->loop = has_helper(BPF_FUNC_loop);
-	f->atomics = probe_atomics();
 	f->task_regs = has_helper(BPF_FUNC_task_pt_regs);
 	f->exit_hook = has_tracepoint_arg("sched_process_exit", 0);
 	f->exit_group_dead = has_tracepoint_arg("sched_process_exit", 1);
@@ -261,7 +233,7 @@ int preflight_features(struct kernel_features *f)
 			i++;
 		if (i == sizeof(names) / sizeof(names[0]))
 			return refuse(
-				"invalid EXECSNOOP_WITHOUT '%s': it names task_storage, loop, atomics, task_regs and exit_group_dead",
+				"invalid EXECSNOOP_WITHOUT '%s': it names task_storage, loop, task_regs and exit_group_dead",
 				shown_value(shown, without));
 		*names[i].has = false;
 	}

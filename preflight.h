@@ -38,12 +38,11 @@ int preflight_execveat(void);
  * what it is (a helper, a map type, an instruction), never by version.
  */
 struct kernel_features {
-	bool task_storage; /* task storage maps and BTF task pointers (Linux 5.11) */
-	bool loop;	   /* bpf_loop (5.17) */
-	bool atomics;	   /* BPF cmpxchg and xchg (5.12) */
-	bool task_regs;	   /* bpf_task_pt_regs (5.15) */
-	bool exit_hook;	   /* the tracepoint sched_process_exit */
-	bool exit_group_dead; /* which passes group_dead (6.16) */
+	bool task_storage;    /* task storage maps and BTF task pointers (Linux 5.11) */
+	bool loop;	      /* bpf_loop (5.17) */
+	bool task_regs;	      /* bpf_task_pt_regs (5.15) */
+	bool exit_hook;	      /* the tracepoint sched_process_exit */
+	bool exit_group_dead; /* which passes group_dead (after 6.12) */
 	bool fork_hook;	      /* the tracepoint sched_process_fork */
 };
 

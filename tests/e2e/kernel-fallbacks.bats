@@ -2,13 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 # What an older kernel lacks is done without. EXECSNOOP_WITHOUT makes the
 # tool do without features this kernel has, as Linux 5.10 must: task
-# storage, bpf_loop, BPF atomics, bpf_task_pt_regs, and the group_dead of
+# storage, bpf_loop, bpf_task_pt_regs, and the group_dead of
 # sched_process_exit. The suites of the behaviours that use them pass as
 # they do with everything, and the bounded walks mark what they cut.
 
 load helpers
 
-WITHOUT_ALL=task_storage,loop,atomics,task_regs,exit_group_dead
+WITHOUT_ALL=task_storage,loop,task_regs,exit_group_dead
 
 # Runs tests/e2e/NAME.bats with every feature done without; fails with its output.
 suite_without_all() { # NAME
