@@ -225,3 +225,11 @@ EOF
 		grep '^home=')
 	assert_eq "home=unset user=unset logname=unset" "$seen" "without SUDO_USER"
 }
+
+@test "-- COMMAND with 10,000 children: every one of their execs printed" {
+	local status=0 n
+	"$EXECSNOOP" -- "$SPAWN" -j 4 -n 2500 -t "$TAG" "$NOOP" >"$WORK/out" 2>"$WORK/err" || status=$?
+	assert_eq 0 "$status" "status (stderr: $(cat "$WORK/err"))"
+	n=$(grep -c " $NOOP $TAG" "$WORK/out" || true)
+	assert_eq 10000 "$n" "lines of the children's execs (stderr: $(cat "$WORK/err"))"
+}

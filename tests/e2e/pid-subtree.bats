@@ -151,3 +151,16 @@ time.sleep(60)' >"$WORK/zombie" 3>&- &
 	tool_stop
 	[[ $names == *sched_process_f* ]] || fail "no fork program with -p:" "$names"
 }
+
+@test "-p: an orphan its subtree leaves behind (reparented away) is still traced" {
+	local i
+	tool_start -p "$AGENT_PID"
+	# the shell exits at once; its background job is reparented out of the agent's tree
+	agent_run sh -c "(sleep 0.3; $NOOP $TAG-orphan) & exit 0"
+	for ((i = 0; i < 100; i++)); do
+		grep -q -- " $NOOP $TAG-orphan\$" "$TOOL_OUT" && break
+		sleep 0.1
+	done
+	tool_stop
+	grep -q -- " $NOOP $TAG-orphan\$" "$TOOL_OUT" || fail "the orphan's exec was not printed:" "$(cat "$TOOL_OUT")"
+}
