@@ -72,10 +72,20 @@ assert_has() { # KIND FIELD...
 }
 
 @test "ambient capabilities of execsnoop are not the command's" {
-	local caps=+bpf,+perfmon
+	local caps=+bpf,+perfmon,+ipc_lock
 	run_split setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps="-all,$caps" \
 		--ambient-caps="-all,$caps" "$EXECSNOOP" -- sh -c "$SHOW"
 	assert_eq 0 "$STATUS" "status (stderr: $ERR)"
 	assert_has cmd "Uid: 65534 65534 65534 65534" "CapEff: 0000000000000000" "CapAmb: 0000000000000000"
 	assert_has tool "CapEff: 0000000000000000" "CapAmb: 0000000000000000" "NoNewPrivs: 1"
+}
+
+@test "a process of execsnoop's own user cannot reach its descriptors (its BPF maps)" {
+	local caps=+bpf,+perfmon,+ipc_lock
+	# the command runs as the same uid as execsnoop, which is started with ambient capabilities
+	run_split setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps="-all,$caps" \
+		--ambient-caps="-all,$caps" "$EXECSNOOP" -- \
+		sh -c 'ls /proc/$PPID/fd >/dev/null 2>&1 && r=open || r=closed; echo "fds-$r"'
+	assert_eq 0 "$STATUS" "status (stderr: $ERR)"
+	[[ $OUT == *$'\n'fds-closed* ]] || fail "the command, as execsnoop's uid, listed its descriptors:" "$OUT"
 }
