@@ -61,9 +61,10 @@ static unsigned long long lost_before; /* execs lost before the current interval
 static struct output out;
 static struct reorder ro;
 static struct stream *stream;
-static const struct counters *counters; /* the programs' loss counts, mapped */
-static struct launch cmd;		/* the command run under trace, with -- */
-static volatile sig_atomic_t cmd_ended; /* it has exited: drain, and end with its status */
+static const struct counters *counters;	 /* the programs' loss counts, mapped */
+static struct launch cmd;		 /* the command run under trace, with -- */
+static volatile sig_atomic_t cmd_ended;	 /* it has exited: drain, and end with its status */
+static volatile sig_atomic_t stop_asked; /* a stop signal came while it ran */
 
 static void fail(const char *what, int err)
 {
@@ -103,9 +104,26 @@ static void on_signal_cmd(int sig, siginfo_t *si, void *uc)
 		on_signal(sig);
 		return;
 	}
-	if (sig == SIGALRM || si->si_code == SI_KERNEL || si->si_pid == cmd.pid)
+	if (sig == SIGALRM || si->si_pid == cmd.pid)
 		return;
-	launch_signal(&cmd, sig);
+	stop_asked = 1;
+	if (si->si_code != SI_KERNEL)
+		launch_signal(&cmd, sig);
+}
+
+/*
+ * The command's end, which may come while a write is blocked on a reader
+ * that does not read. After a stop was asked for, it is the stop: the output
+ * is tried for STOP_GRACE_MS at most. Otherwise a slow reader gets it all.
+ */
+static void on_child(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (si->si_pid != cmd.pid || cmd_ended)
+		return;
+	cmd_ended = 1;
+	if (stop_asked && !exiting)
+		on_signal(sig);
 }
 
 static __u64 now_ns(clockid_t clock)
@@ -398,10 +416,14 @@ static int poll_events(int interval_ms)
 				next_summary += opts.interval * NSEC;
 		}
 		err = output_flush(&out, &exiting);
+		/* the reader went away: a normal end, or the command's */
 		if (err == -EPIPE)
-			exiting = 1; /* the reader went away: a normal end, or the command's */
-		else if (err && err != -EINTR && !opts.command)
+			exiting = 1;
+		/* a write error is out.err's, reported once: not one of reading */
+		if (err && err != -EPIPE && err != -EINTR && !opts.command) {
+			err = 0;
 			break;
+		}
 		err = 0;
 		now = now_ns(CLOCK_MONOTONIC);
 		if (memcmp(&seen, counters, sizeof(seen)) && now - last_report >= 1000000000ULL) {
@@ -586,6 +608,8 @@ int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct sigaction sa_cmd = { .sa_sigaction = on_signal_cmd, .sa_flags = SA_SIGINFO };
+	struct sigaction sa_child = { .sa_sigaction = on_child,
+				      .sa_flags = SA_SIGINFO | SA_NOCLDSTOP };
 	const int stops[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 	sigset_t mask;
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
@@ -628,6 +652,11 @@ int main(int argc, char **argv)
 		status = 2;
 		goto cleanup;
 	}
+	if (opts.pid && proc_exited(tgid)) {
+		fprintf(stderr, "execsnoop: process %u has exited\n", tgid);
+		status = 2;
+		goto cleanup;
+	}
 	if (output_init(&out, STDOUT_FILENO,
 			(JSON_MAX_LEN > SUMMARY_MAX_LEN ? JSON_MAX_LEN : SUMMARY_MAX_LEN) +
 				(64 << 10))) {
@@ -635,22 +664,35 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	/* before anything below changes what it would inherit: signals, priority */
-	if (opts.command && launch_prepare(&cmd, opts.command, opts.keep_root))
+	if (opts.command && launch_prepare(&cmd, &opts))
 		goto cleanup;
 
 	/* no SA_RESTART: a signal interrupts a write blocked on a reader that does not read */
 	sigemptyset(&mask);
 	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
+		struct sigaction old;
+
+		/*
+		 * A hangup or quit ignored at start (nohup) stays ignored. SIGINT
+		 * and SIGTERM always stop: a shell without job control ignores
+		 * SIGINT in its background jobs, which kill -INT still stops.
+		 */
+		sigaction(stops[i], NULL, &old);
+		if ((stops[i] == SIGHUP || stops[i] == SIGQUIT) && old.sa_handler == SIG_IGN)
+			continue;
 		/* without a command, SIGQUIT keeps its default */
 		if (opts.command || stops[i] != SIGQUIT)
 			sigaction(stops[i], opts.command ? &sa_cmd : &sa, NULL);
 		sigaddset(&mask, stops[i]);
 	}
 	sigaction(SIGALRM, &sa, NULL);
+	if (opts.command)
+		sigaction(SIGCHLD, &sa_child, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	/* a parent may have left them blocked: the stop and its timer must get through */
 	sigdelset(&mask, SIGQUIT);
 	sigaddset(&mask, SIGALRM);
+	sigaddset(&mask, SIGCHLD);
 	sigprocmask(SIG_UNBLOCK, &mask, NULL);
 	raise_priority();
 
@@ -720,10 +762,13 @@ int main(int argc, char **argv)
 		}
 	}
 	/*
-	 * From here on, nothing needs a privilege; but a command run under
-	 * trace is signalled, as another user, all its life: it keeps them.
+	 * From here on, nothing needs a privilege. A command is signalled as
+	 * the user it runs as, which takes none.
 	 */
-	err = opts.command ? 0 : drop_privileges(opts.run_uid, opts.run_gid, &what);
+	if (opts.command)
+		err = drop_privileges(cmd.uid, cmd.gid, &what);
+	else
+		err = drop_privileges(opts.run_uid, opts.run_gid, &what);
 	if (err) {
 		fail(what, err);
 		goto cleanup;

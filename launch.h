@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <sys/types.h>
+#include <linux/types.h>
 
 struct launch {
 	const char *argv0;
@@ -18,19 +19,26 @@ struct launch {
 	int report; /* why it could not exec, as it failed */
 	bool reaped;
 	int status; /* its exit status, once reaped */
+	__u32 uid;  /* the user it runs as; NO_UID: as execsnoop does */
+	__u32 gid;
 };
 
+struct options;
+
 /*
- * Forks the process that is to run argv, waiting at the gate. Under sudo
- * (SUDO_UID and SUDO_GID set, running as root), it runs as the user who ran
- * sudo, with their groups from /etc/group, unless keep_root. Returns 0, or
- * -1 after a one-line error.
+ * Forks the process that is to run o->command, waiting at the gate. It runs
+ * as the --run-as user if there is one; else under sudo (SUDO_UID and
+ * SUDO_GID set, running as root) as the user who ran sudo, unless
+ * --keep-root; else as execsnoop does. Another user comes with the groups
+ * /etc/group lists them in. It never keeps an ambient capability. Returns
+ * 0, or -1 after a one-line error.
  */
-int launch_prepare(struct launch *l, char **argv, bool keep_root);
+int launch_prepare(struct launch *l, const struct options *o);
 
 /*
  * Lets the command exec and waits until it has: returns 0, or -1 after a
- * one-line error when it could not, with l->status 126 or 127 as a shell's.
+ * one-line error when it could not, with l->status 126 or 127 as a shell's,
+ * or -1 without one when a stop passed on had ended it at the gate.
  */
 int launch_start(struct launch *l);
 

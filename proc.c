@@ -91,6 +91,23 @@ int proc_tgid(__u32 pid, __u32 *tgid)
 	return *tgid ? 0 : -ESRCH;
 }
 
+bool proc_exited(__u32 tgid)
+{
+	char path[32], buf[4096], *st, *th;
+
+	snprintf(path, sizeof(path), "/proc/%u/status", tgid);
+	if (read_file(path, buf, sizeof(buf)) <= 0)
+		return true;
+	st = strstr(buf, "\nState:");
+	th = strstr(buf, "\nThreads:");
+	if (!st || !th)
+		return false;
+	st += 7;
+	st += strspn(st, " \t");
+	/* a leader that ended before its other threads is a zombie too, with them counted */
+	return *st == 'Z' && strtoul(th + 9, NULL, 10) <= 1;
+}
+
 int proc_mark(const struct marks *m, __u32 tid, int pidfd)
 {
 	unsigned long long start;

@@ -15,6 +15,9 @@
 /* The process (thread group) that thread pid belongs to; -ESRCH when there is none. */
 int proc_tgid(__u32 pid, __u32 *tgid);
 
+/* True when process tgid has ended, every thread of it, and is not yet reaped (a zombie). */
+bool proc_exited(__u32 tgid);
+
 /*
  * The kernel's traced set: a task storage map keyed by pidfd, or, on a
  * kernel without task storage, a hash map keyed by tid.

@@ -18,12 +18,13 @@
 #include "json.h"
 #include "record.h"
 
-#define SUMMARY_TOP	    10	  /* rows of each table */
-#define SUMMARY_KEYS_MAX    32768 /* spawners, and commands, counted apart; the rest as others */
-#define SUMMARY_CMDLINE_MAX 256	  /* bytes of a spawner's command line kept */
-#define SUMMARY_RECENT	    4096  /* execs remembered, to name the spawners among them */
-#define SUMMARY_SHOWN_CMD   96	  /* bytes of a spawner's command line in a table */
-#define SUMMARY_SHOWN_PATH  160	  /* bytes of a command's path in a table */
+#define SUMMARY_TOP	    10	 /* rows of each table */
+#define SUMMARY_SLOTS	    1024 /* spawners, and commands, told apart in each table */
+#define SUMMARY_PATH_KEEP   256	 /* bytes of a command's path kept */
+#define SUMMARY_CMDLINE_MAX 256	 /* bytes of a spawner's command line kept */
+#define SUMMARY_RECENT	    4096 /* execs remembered, to name the spawners among them */
+#define SUMMARY_SHOWN_CMD   96	 /* bytes of a spawner's command line in a table */
+#define SUMMARY_SHOWN_PATH  160	 /* bytes of a command's path in a table */
 
 /* Room for the table or the object: every byte of the names escaped at worst. */
 #define SUMMARY_MAX_LEN                                                                            \
@@ -36,21 +37,25 @@
 typedef int (*summary_describe_fn)(__u32 pid, __u64 start_ns, char *comm, size_t comm_size,
 				   char *cmdline, size_t size, size_t *len);
 
-/* A table of entries kept in insertion order, found by hash. */
+/*
+ * A fixed number of names and their counts (Space-Saving): a new name past
+ * SUMMARY_SLOTS takes over the slot of the least count, counting on from it,
+ * so that every count is known within that least count and a name with more
+ * execs than total / SUMMARY_SLOTS is never lost.
+ */
 struct summary_table {
-	void *items;
+	void *items; /* SUMMARY_SLOTS of item_size bytes, each starting with a struct slot */
 	size_t item_size;
 	size_t len;
-	size_t items_cap;
-	__u32 *index; /* item number + 1, 0: free */
-	size_t index_cap;
+	__u32 *heap;		     /* slot numbers, least count first */
+	__u32 *chain;		     /* hash chains: slot number + 1, 0: none */
+	unsigned long long replaced; /* names that took a slot over */
 };
 
 struct summary_tally {
-	struct summary_table spawners; /* in total: struct spawner; in an interval: struct ref */
-	struct summary_table commands; /* likewise, struct command or struct ref */
+	struct summary_table spawners;
+	struct summary_table commands;
 	unsigned long long execs, failed;
-	unsigned long long other_spawners[2], other_commands[2]; /* execs, failed of the rest */
 	__u64 since_ns;
 };
 
@@ -58,6 +63,7 @@ struct summary {
 	struct summary_tally total, interval;
 	struct summary_recent *recent; /* SUMMARY_RECENT entries, by identity */
 	summary_describe_fn describe;
+	__u64 seed; /* of the paths' hash */
 };
 
 /* What a table is written for. */

@@ -101,7 +101,7 @@ size_t container_name(const char *path, char *out, size_t len)
 static size_t columns(char *buf, struct fmt *f, const struct record *r)
 {
 	size_t n = format_time(buf, f, r->h.ts);
-	size_t comm_len = str_len(r->h.comm, sizeof(r->h.comm)), start;
+	size_t comm_len = str_len(r->h.comm, sizeof(r->h.comm));
 	char name[64];
 
 	if (f->print_uid)
@@ -110,19 +110,13 @@ static size_t columns(char *buf, struct fmt *f, const struct record *r)
 		const char *cg = f->cgroup_path ? f->cgroup_path(r->h.cgroup_id) : NULL;
 		size_t len = cg ? container_name(cg, name, sizeof(name)) : 0;
 
-		start = n;
 		if (!cg || !len || !strcmp(cg, "/"))
-			buf[n++] = '-';
+			n += escape_column(buf + n, "-", 1, CONTAINER_WIDTH);
 		else
-			n += escape(buf + n, name, len, false);
-		while (n - start < CONTAINER_WIDTH)
-			buf[n++] = ' ';
+			n += escape_column(buf + n, name, len, CONTAINER_WIDTH);
 		buf[n++] = ' ';
 	}
-	start = n;
-	n += escape(buf + n, r->h.comm, comm_len, false);
-	while (n - start < 16)
-		buf[n++] = ' ';
+	n += escape_column(buf + n, r->h.comm, comm_len, 16);
 	return n + sprintf(buf + n, " %-6u %-6u ", r->h.pid, r->h.ppid);
 }
 
