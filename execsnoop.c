@@ -746,7 +746,8 @@ int main(int argc, char **argv)
 	marks.by_tid = !kf.task_storage;
 	if (opts.command) {
 		err = proc_mark(&marks, cmd.pid, cmd.pidfd);
-		if (err) {
+		/* a command that already ended (a signal passed on) has nothing to trace */
+		if (err && err != -ESRCH) {
 			fail("tracing the command", err);
 			goto cleanup;
 		}
