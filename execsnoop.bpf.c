@@ -110,6 +110,17 @@ struct {
 	__uint(value_size, sizeof(__u32));
 } events SEC(".maps");
 
+/*
+ * Wakes the reader at once: a ring of its own per CPU that wakes on every
+ * record, rung by the first record after the reader armed it, so that a
+ * line follows its exec at once while events wakes it only when it fills.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u32));
+} doorbell SEC(".maps");
+
 /* Indexed by CPU; sized and mapped by user space. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -122,10 +133,12 @@ struct {
 /*
  * Records are built here, never on the 512-byte stack: too big for a per-CPU
  * map, so nr_slots slots (at most SCRATCH_SLOTS_MAX, however many CPUs),
- * each taken with its busy flag.
+ * each taken with its busy flag. The reader maps it to read the flags: with
+ * none set, every record whose time has been taken is in its ring.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct scratch_slot);
@@ -380,8 +393,17 @@ static __always_inline void emit(void *ctx, struct event *e)
 		goto lost;
 	__sync_fetch_and_add(&counters.args_lost_ring, 1);
 sent:
-	if (ru)
+	if (ru) {
 		__sync_fetch_and_add(&ru->written, PERF_SAMPLE_BYTES(size));
+		/* after the add: a reader that armed and then looked finds this record, or is rung */
+		if (*(volatile __u64 *)&ru->armed) {
+			__u64 ring = 1;
+
+			ru->armed = 0;
+			bpf_perf_event_output(ctx, &doorbell, BPF_F_CURRENT_CPU, &ring,
+					      sizeof(ring));
+		}
+	}
 	return;
 lost:
 	__sync_fetch_and_add(&counters.lost_ring, 1);

@@ -36,14 +36,14 @@
 #include "tree.h"
 #include "users.h"
 
-#define TTY_INTERVAL_MS	  16  /* longest wait for a line on a terminal: a screen refresh */
 #define FILE_INTERVAL_MS  100 /* longest wait before a batch goes to a file or pipe */
 /*
- * How long a record is held back while another CPU's ring is empty, for an
- * older record still being written there. A record's time is taken just
- * before it is written, so microseconds would do; a storm must not wait.
+ * How long a record is held back while another CPU's ring is empty and a
+ * program is writing a record there (stream_settled), for an older record
+ * still on its way; a record's time is taken just before it is written.
  */
 #define REORDER_WINDOW_MS 5
+#define HOLD_RETRY_MS	  1    /* how soon a held record is looked at again */
 #define STOP_GRACE_MS	  1000 /* how long output is retried at exit when it is not read */
 #define BOOST_NICE	  -20
 #define NSEC		  1000000000ULL
@@ -260,7 +260,7 @@ static bool print_record(const struct record *r)
  * for the window unless draining. False when it stopped early because the
  * output had no room.
  */
-static bool pump(bool drain)
+static bool pump(bool drain, unsigned long *took, bool *held)
 {
 	static __u64 heads[1024];
 	unsigned int n = stream_count(stream);
@@ -270,6 +270,8 @@ static bool pump(bool drain)
 
 	if (n > sizeof(heads) / sizeof(heads[0]))
 		n = sizeof(heads) / sizeof(heads[0]);
+	/* before the rings are read: what it says of them holds for what is read after */
+	ro.settled = stream_settled(stream);
 	for (unsigned int k = 0; k < n; k++) {
 		r = stream_peek(stream, k);
 		heads[k] = r ? r->h.ts : REORDER_EMPTY;
@@ -284,10 +286,37 @@ static bool pump(bool drain)
 			return false;
 		reorder_taken(&ro, r->h.ts);
 		stream_take(stream, i);
+		(*took)++;
 		r = stream_peek(stream, i);
 		heads[i] = r ? r->h.ts : REORDER_EMPTY;
 	}
+	*held = false;
+	for (unsigned int k = 0; k < n; k++)
+		*held |= heads[k] != REORDER_EMPTY;
 	return true;
+}
+
+/*
+ * How long the loop sleeps, in ms (-1: until woken). A terminal is woken by
+ * the doorbell as soon as an exec comes; a file or pipe takes what came in
+ * FILE_INTERVAL_MS at once, and is rung again only once a wait found
+ * nothing. The rings still wake it when they fill. Nothing happens at idle.
+ */
+static int next_wait(bool tty, unsigned long took, bool held, int until_summary)
+{
+	int wait = -1;
+
+	if (output_pending_lines(&out))
+		wait = FILE_INTERVAL_MS; /* a reader that does not read: try again */
+	else if (!tty && took)
+		wait = FILE_INTERVAL_MS;
+	else if (!stream_arm(stream))
+		wait = 0; /* a record came meanwhile */
+	else if (held)
+		wait = HOLD_RETRY_MS;
+	if (until_summary >= 0 && (wait < 0 || until_summary < wait))
+		wait = until_summary;
+	return wait;
 }
 
 /*
@@ -363,18 +392,25 @@ static void report(const char *when, bool final)
 }
 
 /* Polls until a stop or the end of stdout; returns 0 or a negative errno. */
-static int poll_events(int interval_ms)
+static int poll_events(bool tty)
 {
-	struct epoll_event ev = { .events = EPOLLIN }, got[3];
+	struct epoll_event ev = { .events = EPOLLIN }, got[4];
 	struct counters seen = {};
 	__u64 last_report = 0, now, next_summary = now_ns(CLOCK_MONOTONIC);
+	int efd, err = 0, n, wait = 0, until_summary;
+	unsigned long took;
 	struct stat st;
-	int efd, err = 0, n;
+	bool held;
 
 	efd = epoll_create1(EPOLL_CLOEXEC);
 	if (efd < 0)
 		return -errno;
 	ev.data.fd = stream_fd(stream);
+	if (epoll_ctl(efd, EPOLL_CTL_ADD, ev.data.fd, &ev)) {
+		err = -errno;
+		goto out;
+	}
+	ev.data.fd = stream_doorbell_fd(stream);
 	if (epoll_ctl(efd, EPOLL_CTL_ADD, ev.data.fd, &ev)) {
 		err = -errno;
 		goto out;
@@ -396,7 +432,7 @@ static int poll_events(int interval_ms)
 	}
 
 	while (opts.command ? !cmd_ended : !exiting) {
-		n = epoll_wait(efd, got, 3, interval_ms);
+		n = epoll_wait(efd, got, 4, wait);
 		if (n < 0 && errno != EINTR) {
 			err = -errno;
 			break;
@@ -409,11 +445,18 @@ static int poll_events(int interval_ms)
 				cmd_ended = true;
 			}
 		}
-		pump(false);
-		if (opts.interval &&
-		    now_ns(CLOCK_MONOTONIC) >= next_summary + opts.interval * NSEC) {
-			if (print_summary(false))
+		took = 0;
+		pump(false, &took, &held);
+		until_summary = -1;
+		if (opts.interval) {
+			now = now_ns(CLOCK_MONOTONIC);
+			if (now >= next_summary + opts.interval * NSEC && print_summary(false))
 				next_summary += opts.interval * NSEC;
+			now = now_ns(CLOCK_MONOTONIC);
+			until_summary =
+				next_summary + opts.interval * NSEC > now
+					? (next_summary + opts.interval * NSEC - now) / 1000000 + 1
+					: FILE_INTERVAL_MS;
 		}
 		err = output_flush(&out, &exiting);
 		/* the reader went away: a normal end, or the command's */
@@ -431,6 +474,10 @@ static int poll_events(int interval_ms)
 			report("so far", false);
 			last_report = now;
 		}
+		wait = next_wait(tty, took, held, until_summary);
+		/* losses not yet reported are reported within a second */
+		if (memcmp(&seen, counters, sizeof(seen)) && (wait < 0 || wait > 1000))
+			wait = 1000;
 	}
 out:
 	close(efd);
@@ -453,7 +500,8 @@ static unsigned long long drain(void)
 	/* blocked writes return every 100 ms to look at the clock (a stop without a signal) */
 	setitimer(ITIMER_REAL, &tick, NULL);
 	for (;;) {
-		bool done = pump(true);
+		unsigned long took = 0;
+		bool held, done = pump(true, &took, &held);
 
 		/* the summary comes after every line */
 		if (done && opts.summary && !summed)
@@ -615,6 +663,7 @@ int main(int argc, char **argv)
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
 	struct execsnoop_bpf *skel = NULL;
 	struct kernel_features kf;
+	struct stream_maps maps;
 	struct marks marks;
 	int err, cg = -1, status = 1, ncpu;
 	unsigned long long unwritten;
@@ -730,8 +779,12 @@ int main(int argc, char **argv)
 	}
 
 	counters = &skel->bss->counters;
-	stream =
-		stream_open(bpf_map__fd(skel->maps.events), bpf_map__fd(skel->maps.ring_use), ring);
+	maps.events_fd = bpf_map__fd(skel->maps.events);
+	maps.doorbell_fd = bpf_map__fd(skel->maps.doorbell);
+	maps.use_fd = bpf_map__fd(skel->maps.ring_use);
+	maps.scratch_fd = bpf_map__fd(skel->maps.scratch);
+	maps.slots = skel->rodata->nr_slots;
+	stream = stream_open(&maps, ring);
 	if (!stream) {
 		fail("opening the perf buffer", errno);
 		goto cleanup;
@@ -801,7 +854,7 @@ int main(int argc, char **argv)
 	if (opts.command && launch_start(&cmd))
 		cmd_ended = 1;
 
-	err = poll_events(isatty(STDOUT_FILENO) ? TTY_INTERVAL_MS : FILE_INTERVAL_MS);
+	err = poll_events(isatty(STDOUT_FILENO));
 	if (err)
 		fail("reading events", err);
 
