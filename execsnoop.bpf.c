@@ -178,6 +178,24 @@ struct {
 } procs SEC(".maps");
 
 /*
+ * With want_ancestor, each task forked since the start carries the nearest
+ * ancestor whose exec was reported, as of its fork: however many processes
+ * in a row only forked, it is found without a walk.
+ */
+struct lineage {
+	__u64 start_ns;
+	__u32 pid;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct lineage);
+} lineage SEC(".maps");
+
+/*
  * The traced subtree, with filter_subtree: every task in it (threads too)
  * carries a mark. User space marks the first ones, by pidfd; a task forked by
  * a marked one is marked at fork, before it can run; a mark goes with its task.
@@ -552,7 +570,8 @@ static __always_inline void remember(__u64 ts)
  */
 static __always_inline void ancestor(struct event *e)
 {
-	struct task_struct *t;
+	struct task_struct *t, *p;
+	struct lineage *l;
 	__u32 tgid;
 
 	if (!has_task_storage) {
@@ -574,6 +593,19 @@ static __always_inline void ancestor(struct event *e)
 		return;
 	}
 	t = bpf_get_current_task_btf();
+	/* the parent, if its exec was reported since; else what the fork carried */
+	p = t->group_leader->real_parent;
+	if (p && !bpf_task_storage_get(&procs, p->group_leader, 0, 0)) {
+		l = bpf_task_storage_get(&lineage, t, 0, 0);
+		if (!l)
+			l = bpf_task_storage_get(&lineage, t->group_leader, 0, 0);
+		if (l) {
+			e->h.anc_pid = l->pid;
+			e->h.anc_start_ns = l->start_ns;
+			return;
+		}
+	}
+	/* a process forked before the start: the walk */
 	for (int i = 0; i < ANCESTORS_MAX; i++) {
 		t = t->group_leader->real_parent;
 		if (!t)
@@ -1152,9 +1184,38 @@ int BPF_PROG(sched_process_exit_task, struct task_struct *task)
 	return task_exit(ctx, task, !BPF_CORE_READ(task, signal, live.counter));
 }
 
+/* The child's nearest reported ancestor: its parent's process, or what the parent carries. */
+static __always_inline void carry_lineage(struct task_struct *parent, struct task_struct *child)
+{
+	struct task_struct *leader = parent->group_leader;
+	struct lineage *from, *to;
+	__u64 start;
+	__u32 pid;
+
+	if (bpf_task_storage_get(&procs, leader, 0, 0)) {
+		/* read, not loaded: one load of both pointers is refused */
+		pid = BPF_CORE_READ(leader, tgid);
+		start = BPF_CORE_READ(leader, start_boottime);
+	} else {
+		from = bpf_task_storage_get(&lineage, parent, 0, 0);
+		if (!from)
+			from = bpf_task_storage_get(&lineage, leader, 0, 0);
+		if (!from)
+			return;
+		pid = from->pid;
+		start = from->start_ns;
+	}
+	to = bpf_task_storage_get(&lineage, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (to) {
+		to->pid = pid;
+		to->start_ns = start;
+	}
+}
+
 /*
  * A task is created: with filter_subtree, one forked by a task of the subtree
- * (a process or a thread) joins it. The child has not run yet.
+ * (a process or a thread) joins it; with want_ancestor, it carries its
+ * nearest reported ancestor. The child has not run yet.
  */
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct *child)
@@ -1164,12 +1225,14 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 
 	(void)ctx;
 	if (!has_task_storage) {
-		if (in_subtree_hash(parent->pid, parent->tgid))
+		if (filter_subtree && in_subtree_hash(parent->pid, parent->tgid))
 			bpf_map_update_elem(&subtree, &tid, &one, BPF_ANY);
 		return 0;
 	}
-	if (in_subtree(parent))
+	if (filter_subtree && in_subtree(parent))
 		bpf_task_storage_get(&subtree, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (want_ancestor)
+		carry_lineage(parent, child);
 	return 0;
 }
 

@@ -589,6 +589,7 @@ static int fit_kernel(struct execsnoop_bpf *skel, const struct kernel_features *
 		bool used;
 	} per_task[] = {
 		{ skel->maps.before, false },
+		{ skel->maps.lineage, false },
 		{ skel->maps.procs, exits || ancestor },
 		{ skel->maps.subtree, subtree },
 	};
@@ -608,8 +609,9 @@ static int fit_kernel(struct execsnoop_bpf *skel, const struct kernel_features *
 				  exits && !kf->exit_group_dead);
 	if (exits && !kf->exit_hook)
 		return preflight_needs(needs_exit_hook(), "the tracepoint sched_process_exit");
-	/* only a traced subtree needs to follow forks */
-	bpf_program__set_autoload(skel->progs.sched_process_fork, subtree);
+	/* a traced subtree follows forks, and so does the lineage of --tree and -s */
+	bpf_program__set_autoload(skel->progs.sched_process_fork,
+				  subtree || (ancestor && kf->task_storage && kf->fork_hook));
 	if (subtree && !kf->fork_hook)
 		return preflight_needs(opts.pid ? "-p" : "--", "the tracepoint sched_process_fork");
 	return 0;
