@@ -195,7 +195,8 @@ test-kernels: deps
 unit: $(patsubst %,$(OUTPUT)/tests/%,$(UNIT_TESTS))
 	$(Q)CMOCKA_MESSAGE_OUTPUT=TAP prove --exec '' $^
 
-bench: deps
+bench:
+	$(Q)scripts/install-deps.sh bench
 	$(Q)$(MAKE) --no-print-directory $(APP)
 	python3 scripts/bench.py
 

@@ -1,8 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 # Installs what building and testing execsnoop need, when it is missing (Debian/Ubuntu):
-# also what checks the man page, the completion, the unit and the package.
+# also what checks the man page, the completion, the unit and the package. With "bench", also
+# the peers the benchmark runs side by side: libbpf-tools' execsnoop and bpftrace's execsnoop.bt.
 set -eu
+
+case ${1-} in
+'' | bench) ;;
+*) echo "install-deps: unknown argument: $1 (usage: install-deps.sh [bench])" >&2; exit 2 ;;
+esac
 
 # package:command-or-file that shows it is there
 needs="
@@ -37,6 +43,9 @@ busybox-static:/bin/busybox
 qemu-system-x86:qemu-system-x86_64
 cpio:cpio
 "
+if [ "${1-}" = bench ]; then
+	needs="$needs libbpf-tools:/usr/sbin/execsnoop bpftrace:bpftrace bpftrace:/usr/sbin/execsnoop.bt"
+fi
 # i386 builds of the test helpers, for the 32-bit exec tests
 if [ "$(uname -m)" = x86_64 ]; then
 	needs="$needs gcc-multilib:/usr/include/asm"
@@ -51,6 +60,7 @@ for need in $needs; do
 	*) command -v "$what" >/dev/null 2>&1 && continue
 	   [ -x "/usr/sbin/$what" ] && continue ;;
 	esac
+	case " $missing " in *" $pkg "*) continue ;; esac
 	missing="$missing $pkg"
 done
 
