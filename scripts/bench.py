@@ -555,6 +555,7 @@ class Session:
         self.proc = None
         self.ready_s = None
         self.raw = {"kind": kind, "id": self.id}
+        self.t_created = time.monotonic()
         tracer.raw["sessions"].append(self.raw)
 
     def start(self, stdout=None):
@@ -653,7 +654,7 @@ class Session:
             self.proc.wait()
         Session.live.discard(self)
         self.raw.update(exit_status=self.proc.returncode, killed=killed,
-                        stop_s=time.monotonic() - t0, lost_reported=self.lost_reported(),
+                        stop_s=time.monotonic() - t0, wall_s=time.monotonic() - self.t_created, lost_reported=self.lost_reported(),
                         output_cut_mid_line=self.cut_mid_line(), stderr_tail=self.stderr_tail())
 
     def cut_mid_line(self):
