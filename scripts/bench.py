@@ -1237,9 +1237,9 @@ class Bench:
                     lambda t, q=q, rate=rate: percentile(lat(t, rate)["ms"], q)
                     if lat(t, rate) and lat(t, rate)["ms"] else None, lambda v: "%.2f" % v)
         row("pty lines shown, %s execs/s" % " | ".join(map(str, rates)), "-",
-            lambda t: t.raw["latency"] and " | ".join(
-                "%(shown)d/%(execs)d" % lat(t, rate) if lat(t, rate) else "n/a" for rate in rates),
-            lambda v: v, ratio=False)
+            lambda t: " | ".join(
+                "%(shown)d/%(execs)d" % lat(t, rate) if lat(t, rate) else "n/a" for rate in rates)
+            if t.raw["latency"] else None, lambda v: v, ratio=False)
         win = self.idle_window
         for out in ("pty", "file"):
             row("idle wakeups/s, to a %s" % out,
@@ -1280,13 +1280,13 @@ class Bench:
                  % (cfg["storm_jobs"], cfg["storm_execs"]),
                  "exec chains: A execs on CPU0, its child B on CPU1, B's child C on CPU0, %d at "
                  "a time; in order = A's line before B's before C's (complete = all three "
-                 "printed), same tracer session as the time figure" % CHAIN_JOBS,
-                 "pty latency: exec (stamped in the child just before execve) until its line is "
-                 "read from the pty master; per tracer one session, %s" % ", then ".join(
-                     "%d execs at %d/s" % (n, rate) for rate, n in cfg["lat"])]
+                 "printed), same tracer session as the time figure" % CHAIN_JOBS]
         if any(m["generated"] != m["size"] for t in ts for m in t.raw["storm"].values()):
             notes.append("storms: \" of N\": N execs generated, not the storm's size: execs that "
                          "failed, or stopped after %.0f s on a machine that slow" % STORM_MAX_S)
+        notes.append("pty latency: exec (stamped in the child just before execve) until its line "
+                     "is read from the pty master; per tracer one session, %s" % ", then ".join(
+                         "%d execs at %d/s" % (n, rate) for rate, n in cfg["lat"]))
         slow = ["%s %.0f/s" % (t.label, m["reached"]) for t in ts for m in t.raw["latency"]
                 if m["reached"] < 0.9 * m["rate"]]
         if slow:
