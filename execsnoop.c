@@ -277,7 +277,7 @@ static bool pump(bool drain)
  */
 static bool print_summary(bool final)
 {
-	struct summary_view v = { .final = final, .json = &jctx };
+	struct summary_view v = { .final = final };
 	unsigned long long lost = counters->lost_ring + counters->lost_busy;
 	size_t n;
 	char *p;
@@ -290,10 +290,10 @@ static bool print_summary(bool final)
 	v.lost = lost - (final ? 0 : lost_before);
 	jctx.wall_offset_ns = v.wall_offset_ns;
 	if (opts.json) {
-		n = summary_json(p, &summary, &v);
+		n = json_summary(p, &jctx, &summary, &v);
 	} else {
 		/* a blank line ends the table */
-		n = summary_text(p, &summary, &v);
+		n = text_summary(p, &summary, &v);
 		p[n++] = '\n';
 	}
 	output_commit(&out, n);

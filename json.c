@@ -296,3 +296,90 @@ size_t json_exec(char *buf, struct json_ctx *c, const struct record *r, const st
 	d = stpcpy(d, "}\n");
 	return d - buf;
 }
+
+/* NUL-separated words as a JSON array of bytes values. */
+static char *put_json_words(char *d, const char *s, size_t n)
+{
+	size_t k = 0;
+
+	*d++ = '[';
+	while (k < n) {
+		const char *z = memchr(s + k, '\0', n - k);
+		size_t w = z ? (size_t)(z - (s + k)) : n - k;
+
+		if (k)
+			*d++ = ',';
+		d += json_bytes(d, s + k, w);
+		k += w + 1;
+	}
+	*d++ = ']';
+	return d;
+}
+
+size_t json_summary(char *buf, struct json_ctx *c, const struct summary *s,
+		    const struct summary_view *v)
+{
+	const struct summary_tally *t = summary_tally(s, v);
+	__u64 span = summary_span(s, v);
+	struct summary_row rows[SUMMARY_TOP];
+	unsigned long long e, f;
+	size_t n, others;
+	char *d = buf;
+
+	d += sprintf(d, "{\"type\":\"summary\",\"version\":%d,\"time\":", JSON_VERSION);
+	d += json_time(d, c, v->now_ns);
+	d += sprintf(d,
+		     ",\"final\":%s,\"span_ns\":%llu,\"execs\":%llu,\"failed\":%llu,"
+		     "\"per_second\":%.3f,\"lost\":%llu,\"spawners\":[",
+		     v->final ? "true" : "false", (unsigned long long)span, t->execs, t->failed,
+		     summary_rate(t->execs, span), v->lost);
+
+	n = summary_top(s, v, true, rows, &others);
+	e = t->execs;
+	f = t->failed;
+	for (size_t i = 0; i < n; i++) {
+		const struct summary_spawner *sp = summary_spawner(s, rows[i].item);
+
+		d += sprintf(d, "%s{\"pid\":%u,\"id\":\"%u@%llu\",\"comm\":", i ? "," : "", sp->pid,
+			     sp->pid, (unsigned long long)sp->start_ns);
+		if (sp->named)
+			d += json_bytes(d, sp->comm, strnlen(sp->comm, sizeof(sp->comm)));
+		else
+			d = stpcpy(d, "null");
+		d = stpcpy(d, ",\"cmdline\":");
+		if (sp->named)
+			d = put_json_words(d, sp->cmdline, sp->cmdline_len);
+		else
+			d = stpcpy(d, "null");
+		d += sprintf(
+			d,
+			",\"cmdline_cut\":%s,\"execs\":%llu,\"failed\":%llu,\"per_second\":%.3f}",
+			sp->cut ? "true" : "false", rows[i].execs, rows[i].failed,
+			summary_rate(rows[i].execs, span));
+		e -= rows[i].execs;
+		f -= rows[i].failed;
+	}
+	d += sprintf(d, "],\"other_spawners\":{\"count\":%zu,\"execs\":%llu,\"failed\":%llu}",
+		     others, e, f);
+
+	d = stpcpy(d, ",\"commands\":[");
+	n = summary_top(s, v, false, rows, &others);
+	e = t->execs;
+	f = t->failed;
+	for (size_t i = 0; i < n; i++) {
+		const struct summary_command *c = summary_command(s, rows[i].item);
+
+		d = stpcpy(d, i ? ",{\"path\":" : "{\"path\":");
+		if (c->path)
+			d += json_bytes(d, c->path, c->len);
+		else
+			d = stpcpy(d, "null");
+		d += sprintf(d, ",\"execs\":%llu,\"failed\":%llu,\"per_second\":%.3f}",
+			     rows[i].execs, rows[i].failed, summary_rate(rows[i].execs, span));
+		e -= rows[i].execs;
+		f -= rows[i].failed;
+	}
+	d += sprintf(d, "],\"other_commands\":{\"count\":%zu,\"execs\":%llu,\"failed\":%llu}}\n",
+		     others, e, f);
+	return d - buf;
+}

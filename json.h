@@ -7,6 +7,7 @@
 #include <linux/types.h>
 #include "escape.h"
 #include "record.h"
+#include "summary.h"
 
 #define JSON_VERSION 1
 
@@ -40,5 +41,9 @@ size_t json_exec(char *buf, struct json_ctx *c, const struct record *r, const st
 
 /* Writes one exit object (an EV_EXIT record) and a newline. Returns its length. */
 size_t json_exit(char *buf, struct json_ctx *c, const struct record *r);
+
+/* Writes the summary object and a newline; buf holds SUMMARY_MAX_LEN bytes. */
+size_t json_summary(char *buf, struct json_ctx *c, const struct summary *s,
+		    const struct summary_view *v);
 
 #endif /* JSON_H */

@@ -1,30 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "summary.h"
-
-/* Every item of a table starts with its hash. */
-struct spawner {
-	__u64 hash;
-	__u64 start_ns;
-	__u32 pid;
-	bool named; /* comm and cmdline are known */
-	bool cut;   /* cmdline was cut */
-	__u16 cmdline_len;
-	unsigned long long execs, failed;
-	char comm[TASK_COMM_LEN];
-	char cmdline[SUMMARY_CMDLINE_MAX]; /* NUL-separated words */
-};
-
-struct command {
-	__u64 hash;
-	char *path; /* NULL: not known */
-	size_t len;
-	unsigned long long execs, failed;
-};
 
 /* An interval's count for an item of the total. */
 struct ref {
@@ -41,12 +19,6 @@ struct summary_recent {
 	__u16 len;
 	char comm[TASK_COMM_LEN];
 	char cmdline[SUMMARY_CMDLINE_MAX];
-};
-
-/* One row of a table: an item of the total, with the counts of the time shown. */
-struct row {
-	long item;
-	unsigned long long execs, failed;
 };
 
 typedef bool (*match_fn)(const void *item, const void *key);
@@ -146,7 +118,7 @@ struct id {
 
 static bool spawner_is(const void *item, const void *key)
 {
-	const struct spawner *sp = item;
+	const struct summary_spawner *sp = item;
 	const struct id *id = key;
 
 	return sp->pid == id->pid && sp->start_ns == id->start_ns;
@@ -154,7 +126,7 @@ static bool spawner_is(const void *item, const void *key)
 
 static bool command_is(const void *item, const void *key)
 {
-	const struct command *c = item;
+	const struct summary_command *c = item;
 	const struct words *w = key;
 
 	if (!w->has_path)
@@ -170,8 +142,8 @@ static bool ref_is(const void *item, const void *key)
 static void tally_init(struct summary_tally *t, bool refs, __u64 now_ns)
 {
 	memset(t, 0, sizeof(*t));
-	t->spawners.item_size = refs ? sizeof(struct ref) : sizeof(struct spawner);
-	t->commands.item_size = refs ? sizeof(struct ref) : sizeof(struct command);
+	t->spawners.item_size = refs ? sizeof(struct ref) : sizeof(struct summary_spawner);
+	t->commands.item_size = refs ? sizeof(struct ref) : sizeof(struct summary_command);
 	t->since_ns = now_ns;
 }
 
@@ -179,7 +151,7 @@ static void tally_free(struct summary_tally *t, bool refs)
 {
 	if (!refs) {
 		for (size_t i = 0; i < t->commands.len; i++)
-			free(((struct command *)item_at(&t->commands, i))->path);
+			free(((struct summary_command *)item_at(&t->commands, i))->path);
 	}
 	table_free(&t->spawners);
 	table_free(&t->commands);
@@ -249,7 +221,7 @@ static void remember(struct summary *s, const struct record *r, const struct wor
 }
 
 /* Names a spawner after the exec of pid@start_ns, if it was seen lately. */
-static bool name_from(struct summary *s, struct spawner *sp, __u32 pid, __u64 start_ns)
+static bool name_from(struct summary *s, struct summary_spawner *sp, __u32 pid, __u64 start_ns)
 {
 	struct summary_recent *rc = &s->recent[hash_id(pid, start_ns) % SUMMARY_RECENT];
 
@@ -268,7 +240,7 @@ static bool name_from(struct summary *s, struct spawner *sp, __u32 pid, __u64 st
  * caller finds it (in /proc); else, when it is gone, by the exec of its
  * nearest ancestor that exec'd (anc), whose program it runs when it only forked.
  */
-static void name(struct summary *s, struct spawner *sp, __u32 anc_pid, __u64 anc_start_ns)
+static void name(struct summary *s, struct summary_spawner *sp, __u32 anc_pid, __u64 anc_start_ns)
 {
 	char buf[SUMMARY_CMDLINE_MAX + 2];
 	size_t len = 0;
@@ -303,12 +275,12 @@ static void count(struct summary_tally *total, struct summary_tally *iv, bool sp
 		return;
 	}
 	if (spawners) {
-		struct spawner *sp = item_at(&total->spawners, item);
+		struct summary_spawner *sp = item_at(&total->spawners, item);
 
 		sp->execs++;
 		sp->failed += failed;
 	} else {
-		struct command *c = item_at(&total->commands, item);
+		struct summary_command *c = item_at(&total->commands, item);
 
 		c->execs++;
 		c->failed += failed;
@@ -342,7 +314,7 @@ void summary_add(struct summary *s, const struct record *r, const struct words *
 	if (sp < 0) {
 		sp = table_add(&s->total.spawners, h);
 		if (sp >= 0) {
-			struct spawner *p = item_at(&s->total.spawners, sp);
+			struct summary_spawner *p = item_at(&s->total.spawners, sp);
 
 			p->pid = id.pid;
 			p->start_ns = id.start_ns;
@@ -363,7 +335,7 @@ void summary_add(struct summary *s, const struct record *r, const struct words *
 		if (!w->has_path || path)
 			cmd = table_add(&s->total.commands, h);
 		if (cmd >= 0) {
-			struct command *c = item_at(&s->total.commands, cmd);
+			struct summary_command *c = item_at(&s->total.commands, cmd);
 
 			c->path = path;
 			c->len = w->path_len;
@@ -381,7 +353,7 @@ void summary_add(struct summary *s, const struct record *r, const struct words *
 }
 
 /* Before b in a table: more execs, then more failed, then seen first. */
-static bool before(const struct row *a, const struct row *b)
+static bool before(const struct summary_row *a, const struct summary_row *b)
 {
 	if (a->execs != b->execs)
 		return a->execs > b->execs;
@@ -390,34 +362,31 @@ static bool before(const struct row *a, const struct row *b)
 	return a->item < b->item;
 }
 
-/*
- * The top rows of the spawners or the commands for the time shown, in order;
- * returns how many, and puts the count of the others in *others.
- */
-static size_t top(const struct summary *s, bool final, bool spawners, struct row *rows,
-		  size_t *others)
+size_t summary_top(const struct summary *s, const struct summary_view *v, bool spawners,
+		   struct summary_row *rows, size_t *others)
 {
+	bool final = v->final;
 	const struct summary_table *t =
 		final ? (spawners ? &s->total.spawners : &s->total.commands)
 		      : (spawners ? &s->interval.spawners : &s->interval.commands);
 	size_t n = 0;
 
 	for (size_t i = 0; i < t->len; i++) {
-		struct row r;
+		struct summary_row r;
 		size_t k;
 
 		if (final && spawners) {
-			const struct spawner *sp = item_at(t, i);
+			const struct summary_spawner *sp = item_at(t, i);
 
-			r = (struct row){ i, sp->execs, sp->failed };
+			r = (struct summary_row){ i, sp->execs, sp->failed };
 		} else if (final) {
-			const struct command *c = item_at(t, i);
+			const struct summary_command *c = item_at(t, i);
 
-			r = (struct row){ i, c->execs, c->failed };
+			r = (struct summary_row){ i, c->execs, c->failed };
 		} else {
 			const struct ref *ref = item_at(t, i);
 
-			r = (struct row){ ref->item, ref->execs, ref->failed };
+			r = (struct summary_row){ ref->item, ref->execs, ref->failed };
 		}
 		/* insertion into the sorted top */
 		for (k = n; k > 0 && before(&r, &rows[k - 1]); k--) {
@@ -434,213 +403,24 @@ static size_t top(const struct summary *s, bool final, bool spawners, struct row
 	return n;
 }
 
-/* Words joined by spaces and escaped, cut to max bytes with " ..." when longer or cut before. */
-static size_t put_words(char *d, const char *s, size_t n, size_t max, bool cut)
+const struct summary_tally *summary_tally(const struct summary *s, const struct summary_view *v)
 {
-	size_t len = n > max ? max : n, k = 0;
-	char *p = d;
-
-	/* back to the start of a UTF-8 character cut across */
-	if (len < n)
-		while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
-			len--;
-	while (k < len) {
-		const char *z = memchr(s + k, '\0', len - k);
-		size_t w = z ? (size_t)(z - (s + k)) : len - k;
-
-		p += escape(p, s + k, w, false);
-		k += w;
-		if (k < len) {
-			*p++ = ' ';
-			k++;
-		}
-	}
-	if (cut || len < n)
-		p = stpcpy(p, " ...");
-	return p - d;
+	return v->final ? &s->total : &s->interval;
 }
 
-static double per_second(unsigned long long n, __u64 span_ns)
+__u64 summary_span(const struct summary *s, const struct summary_view *v)
 {
-	return span_ns ? n * 1e9 / span_ns : 0;
+	const struct summary_tally *t = summary_tally(s, v);
+
+	return v->now_ns > t->since_ns ? v->now_ns - t->since_ns : 0;
 }
 
-size_t summary_text(char *buf, const struct summary *s, const struct summary_view *v)
+const struct summary_spawner *summary_spawner(const struct summary *s, long item)
 {
-	const struct summary_tally *t = v->final ? &s->total : &s->interval;
-	__u64 span = v->now_ns > t->since_ns ? v->now_ns - t->since_ns : 0;
-	time_t secs = ((__s64)v->now_ns + v->wall_offset_ns) / 1000000000LL;
-	const unsigned long long *other;
-	struct row rows[SUMMARY_TOP];
-	char when[16], *d = buf;
-	size_t n, others;
-	struct tm tm;
-
-	localtime_r(&secs, &tm);
-	strftime(when, sizeof(when), "%H:%M:%S", &tm);
-	d += sprintf(d, "SUMMARY %s, %s %.1f s: %llu execs, %llu failed, %.1f execs/s", when,
-		     v->final ? "in total" : "last", span / 1e9, t->execs, t->failed,
-		     per_second(t->execs, span));
-	if (v->lost)
-		d += sprintf(d, ", %llu lost", v->lost);
-	*d++ = '\n';
-
-	n = top(s, v->final, true, rows, &others);
-	other = t->other_spawners;
-	if (n)
-		d += sprintf(d, "%7s %-16s %7s %7s %9s %s\n", "PPID", "COMM", "EXECS", "FAILED",
-			     "EXECS/S", "SPAWNER");
-	for (size_t i = 0; i < n; i++) {
-		const struct spawner *sp = item_at(&s->total.spawners, rows[i].item);
-		size_t start;
-
-		d += sprintf(d, "%7u ", sp->pid);
-		start = d - buf;
-		if (sp->named)
-			d += escape(d, sp->comm, strnlen(sp->comm, sizeof(sp->comm)), false);
-		else
-			*d++ = '?';
-		while ((size_t)(d - buf) - start < 16)
-			*d++ = ' ';
-		d += sprintf(d, " %7llu %7llu %9.1f ", rows[i].execs, rows[i].failed,
-			     per_second(rows[i].execs, span));
-		if (sp->named && sp->cmdline_len)
-			d += put_words(d, sp->cmdline, sp->cmdline_len, SUMMARY_SHOWN_CMD, sp->cut);
-		else if (sp->named) {
-			/* a kernel thread, as ps shows it */
-			*d++ = '[';
-			d += escape(d, sp->comm, strnlen(sp->comm, sizeof(sp->comm)), false);
-			*d++ = ']';
-		} else
-			*d++ = '?';
-		*d++ = '\n';
-	}
-	if (others || other[0]) {
-		unsigned long long e = t->execs, f = t->failed;
-		char more[32];
-
-		/* the others: the total less the rows shown */
-		for (size_t i = 0; i < n; i++) {
-			e -= rows[i].execs;
-			f -= rows[i].failed;
-		}
-		/* spawners past SUMMARY_KEYS_MAX were not told apart: at least that many */
-		snprintf(more, sizeof(more), "(%zu%s more)", others, other[0] ? "+" : "");
-		d += sprintf(d, "%7s %-16s %7llu %7llu %9.1f\n", "-", more, e, f,
-			     per_second(e, span));
-	}
-
-	n = top(s, v->final, false, rows, &others);
-	other = t->other_commands;
-	if (n)
-		d += sprintf(d, "%7s %7s %9s %s\n", "EXECS", "FAILED", "EXECS/S", "COMMAND");
-	for (size_t i = 0; i < n; i++) {
-		const struct command *c = item_at(&s->total.commands, rows[i].item);
-
-		d += sprintf(d, "%7llu %7llu %9.1f ", rows[i].execs, rows[i].failed,
-			     per_second(rows[i].execs, span));
-		if (c->path)
-			d += put_words(d, c->path, c->len, SUMMARY_SHOWN_PATH, false);
-		else
-			*d++ = '?';
-		*d++ = '\n';
-	}
-	if (others || other[0]) {
-		unsigned long long e = t->execs, f = t->failed;
-
-		for (size_t i = 0; i < n; i++) {
-			e -= rows[i].execs;
-			f -= rows[i].failed;
-		}
-		d += sprintf(d, "%7llu %7llu %9.1f (%zu%s more)\n", e, f, per_second(e, span),
-			     others, other[0] ? "+" : "");
-	}
-	*d = '\0';
-	return d - buf;
+	return item_at(&s->total.spawners, item);
 }
 
-/* NUL-separated words as a JSON array of bytes values. */
-static char *put_json_words(char *d, const char *s, size_t n)
+const struct summary_command *summary_command(const struct summary *s, long item)
 {
-	size_t k = 0;
-
-	*d++ = '[';
-	while (k < n) {
-		const char *z = memchr(s + k, '\0', n - k);
-		size_t w = z ? (size_t)(z - (s + k)) : n - k;
-
-		if (k)
-			*d++ = ',';
-		d += json_bytes(d, s + k, w);
-		k += w + 1;
-	}
-	*d++ = ']';
-	return d;
-}
-
-size_t summary_json(char *buf, const struct summary *s, const struct summary_view *v)
-{
-	const struct summary_tally *t = v->final ? &s->total : &s->interval;
-	__u64 span = v->now_ns > t->since_ns ? v->now_ns - t->since_ns : 0;
-	struct row rows[SUMMARY_TOP];
-	unsigned long long e, f;
-	size_t n, others;
-	char *d = buf;
-
-	d += sprintf(d, "{\"type\":\"summary\",\"version\":%d,\"time\":", JSON_VERSION);
-	d += json_time(d, v->json, v->now_ns);
-	d += sprintf(d,
-		     ",\"final\":%s,\"span_ns\":%llu,\"execs\":%llu,\"failed\":%llu,"
-		     "\"per_second\":%.3f,\"lost\":%llu,\"spawners\":[",
-		     v->final ? "true" : "false", (unsigned long long)span, t->execs, t->failed,
-		     per_second(t->execs, span), v->lost);
-
-	n = top(s, v->final, true, rows, &others);
-	e = t->execs;
-	f = t->failed;
-	for (size_t i = 0; i < n; i++) {
-		const struct spawner *sp = item_at(&s->total.spawners, rows[i].item);
-
-		d += sprintf(d, "%s{\"pid\":%u,\"id\":\"%u@%llu\",\"comm\":", i ? "," : "", sp->pid,
-			     sp->pid, (unsigned long long)sp->start_ns);
-		if (sp->named)
-			d += json_bytes(d, sp->comm, strnlen(sp->comm, sizeof(sp->comm)));
-		else
-			d = stpcpy(d, "null");
-		d = stpcpy(d, ",\"cmdline\":");
-		if (sp->named)
-			d = put_json_words(d, sp->cmdline, sp->cmdline_len);
-		else
-			d = stpcpy(d, "null");
-		d += sprintf(
-			d,
-			",\"cmdline_cut\":%s,\"execs\":%llu,\"failed\":%llu,\"per_second\":%.3f}",
-			sp->cut ? "true" : "false", rows[i].execs, rows[i].failed,
-			per_second(rows[i].execs, span));
-		e -= rows[i].execs;
-		f -= rows[i].failed;
-	}
-	d += sprintf(d, "],\"other_spawners\":{\"count\":%zu,\"execs\":%llu,\"failed\":%llu}",
-		     others, e, f);
-
-	d = stpcpy(d, ",\"commands\":[");
-	n = top(s, v->final, false, rows, &others);
-	e = t->execs;
-	f = t->failed;
-	for (size_t i = 0; i < n; i++) {
-		const struct command *c = item_at(&s->total.commands, rows[i].item);
-
-		d = stpcpy(d, i ? ",{\"path\":" : "{\"path\":");
-		if (c->path)
-			d += json_bytes(d, c->path, c->len);
-		else
-			d = stpcpy(d, "null");
-		d += sprintf(d, ",\"execs\":%llu,\"failed\":%llu,\"per_second\":%.3f}",
-			     rows[i].execs, rows[i].failed, per_second(rows[i].execs, span));
-		e -= rows[i].execs;
-		f -= rows[i].failed;
-	}
-	d += sprintf(d, "],\"other_commands\":{\"count\":%zu,\"execs\":%llu,\"failed\":%llu}}\n",
-		     others, e, f);
-	return d - buf;
+	return item_at(&s->total.commands, item);
 }

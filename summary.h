@@ -2,9 +2,9 @@
 /*
  * -s/--summary: who is spawning. Every exec counted is put on its spawner
  * (the parent process, by identity: pid and start time) and on its command
- * (the path executed), for the current interval and in total; the top of
- * each are written as a table or as a JSON object. A spawner is named by its
- * own exec when that was counted recently, else by a function the caller
+ * (the path executed), for the current interval and in total; the formats
+ * render the top of each (text_summary, json_summary). A spawner is named by
+ * its own exec when that was counted recently, else by a function the caller
  * gives (reading /proc); a spawner that is gone by then has no name.
  */
 #ifndef SUMMARY_H
@@ -15,7 +15,6 @@
 #include <linux/types.h>
 #include "escape.h"
 #include "execsnoop.h"
-#include "json.h"
 #include "record.h"
 
 #define SUMMARY_TOP	    10	  /* rows of each table */
@@ -25,7 +24,7 @@
 #define SUMMARY_SHOWN_CMD   96	  /* bytes of a spawner's command line in a table */
 #define SUMMARY_SHOWN_PATH  160	  /* bytes of a command's path in a table */
 
-/* Room for the table or the object: every byte of the names escaped at worst. */
+/* Room for a rendering, table or object: every byte of the names escaped at worst. */
 #define SUMMARY_MAX_LEN                                                                            \
 	(SUMMARY_TOP * (6 * (SUMMARY_CMDLINE_MAX + FNAME_MAX + 2 * TASK_COMM_LEN) + 1024) + 4096)
 
@@ -35,6 +34,33 @@
  */
 typedef int (*summary_describe_fn)(__u32 pid, __u64 start_ns, char *comm, size_t comm_size,
 				   char *cmdline, size_t size, size_t *len);
+
+/* A process that had children exec, by identity; named when comm and cmdline are known. */
+struct summary_spawner {
+	__u64 hash; /* every item of a table starts with its hash */
+	__u64 start_ns;
+	__u32 pid;
+	bool named;
+	bool cut; /* cmdline was cut */
+	__u16 cmdline_len;
+	unsigned long long execs, failed;
+	char comm[TASK_COMM_LEN];
+	char cmdline[SUMMARY_CMDLINE_MAX]; /* NUL-separated words */
+};
+
+/* A path executed. */
+struct summary_command {
+	__u64 hash;
+	char *path; /* NULL: not known */
+	size_t len;
+	unsigned long long execs, failed;
+};
+
+/* One row of the top: an item of the total, with the counts of the time shown. */
+struct summary_row {
+	long item;
+	unsigned long long execs, failed;
+};
 
 /* A table of entries kept in insertion order, found by hash. */
 struct summary_table {
@@ -60,13 +86,12 @@ struct summary {
 	summary_describe_fn describe;
 };
 
-/* What a table is written for. */
+/* What a rendering is for. */
 struct summary_view {
 	bool final;		 /* the whole run; else the interval */
 	__u64 now_ns;		 /* CLOCK_BOOTTIME */
 	__s64 wall_offset_ns;	 /* CLOCK_REALTIME - CLOCK_BOOTTIME */
 	unsigned long long lost; /* execs lost in the kernel over that time */
-	struct json_ctx *json;	 /* for the time of a JSON object */
 };
 
 /* Starts counting at now_ns; -ENOMEM. */
@@ -75,11 +100,28 @@ int summary_init(struct summary *s, __u64 now_ns, summary_describe_fn describe);
 /* Counts one exec (not an end). */
 void summary_add(struct summary *s, const struct record *r, const struct words *w);
 
-/* Writes the table; buf holds SUMMARY_MAX_LEN bytes. Returns its length. */
-size_t summary_text(char *buf, const struct summary *s, const struct summary_view *v);
+/* The counts of the time a view is for: the whole run or the interval. */
+const struct summary_tally *summary_tally(const struct summary *s, const struct summary_view *v);
 
-/* Writes the JSON object and a newline; buf holds SUMMARY_MAX_LEN bytes. */
-size_t summary_json(char *buf, const struct summary *s, const struct summary_view *v);
+/* Nanoseconds from the start of the view's time to its end. */
+__u64 summary_span(const struct summary *s, const struct summary_view *v);
+
+/*
+ * The top SUMMARY_TOP spawners (or commands) of the view's time, most execs
+ * first, then most failed, then seen first; returns how many, and puts the
+ * count of the others in *others.
+ */
+size_t summary_top(const struct summary *s, const struct summary_view *v, bool spawners,
+		   struct summary_row *rows, size_t *others);
+
+const struct summary_spawner *summary_spawner(const struct summary *s, long item);
+const struct summary_command *summary_command(const struct summary *s, long item);
+
+/* n per second over span_ns; 0 over no time. */
+static inline double summary_rate(unsigned long long n, __u64 span_ns)
+{
+	return span_ns ? n * 1e9 / span_ns : 0;
+}
 
 /* Starts a new interval at now_ns. */
 void summary_next(struct summary *s, __u64 now_ns);

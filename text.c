@@ -202,3 +202,124 @@ size_t text_tree_line(char *buf, struct fmt *f, const struct record *r, const st
 	buf[n] = '\0';
 	return n;
 }
+
+/* Summary: words joined by spaces and escaped, cut to max bytes with " ..." when longer or cut before. */
+static size_t put_words(char *d, const char *s, size_t n, size_t max, bool cut)
+{
+	size_t len = n > max ? max : n, k = 0;
+	char *p = d;
+
+	/* back to the start of a UTF-8 character cut across */
+	if (len < n)
+		while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
+			len--;
+	while (k < len) {
+		const char *z = memchr(s + k, '\0', len - k);
+		size_t w = z ? (size_t)(z - (s + k)) : len - k;
+
+		p += escape(p, s + k, w, false);
+		k += w;
+		if (k < len) {
+			*p++ = ' ';
+			k++;
+		}
+	}
+	if (cut || len < n)
+		p = stpcpy(p, " ...");
+	return p - d;
+}
+
+size_t text_summary(char *buf, const struct summary *s, const struct summary_view *v)
+{
+	const struct summary_tally *t = summary_tally(s, v);
+	__u64 span = summary_span(s, v);
+	time_t secs = ((__s64)v->now_ns + v->wall_offset_ns) / 1000000000LL;
+	const unsigned long long *other;
+	struct summary_row rows[SUMMARY_TOP];
+	char when[16], *d = buf;
+	size_t n, others;
+	struct tm tm;
+
+	localtime_r(&secs, &tm);
+	strftime(when, sizeof(when), "%H:%M:%S", &tm);
+	d += sprintf(d, "SUMMARY %s, %s %.1f s: %llu execs, %llu failed, %.1f execs/s", when,
+		     v->final ? "in total" : "last", span / 1e9, t->execs, t->failed,
+		     summary_rate(t->execs, span));
+	if (v->lost)
+		d += sprintf(d, ", %llu lost", v->lost);
+	*d++ = '\n';
+
+	n = summary_top(s, v, true, rows, &others);
+	other = t->other_spawners;
+	if (n)
+		d += sprintf(d, "%7s %-16s %7s %7s %9s %s\n", "PPID", "COMM", "EXECS", "FAILED",
+			     "EXECS/S", "SPAWNER");
+	for (size_t i = 0; i < n; i++) {
+		const struct summary_spawner *sp = summary_spawner(s, rows[i].item);
+		size_t start;
+
+		d += sprintf(d, "%7u ", sp->pid);
+		start = d - buf;
+		if (sp->named)
+			d += escape(d, sp->comm, strnlen(sp->comm, sizeof(sp->comm)), false);
+		else
+			*d++ = '?';
+		while ((size_t)(d - buf) - start < 16)
+			*d++ = ' ';
+		d += sprintf(d, " %7llu %7llu %9.1f ", rows[i].execs, rows[i].failed,
+			     summary_rate(rows[i].execs, span));
+		if (sp->named && sp->cmdline_len)
+			d += put_words(d, sp->cmdline, sp->cmdline_len, SUMMARY_SHOWN_CMD, sp->cut);
+		else if (sp->named) {
+			/* a kernel thread, as ps shows it */
+			*d++ = '[';
+			d += escape(d, sp->comm, strnlen(sp->comm, sizeof(sp->comm)), false);
+			*d++ = ']';
+		} else
+			*d++ = '?';
+		*d++ = '\n';
+	}
+	if (others || other[0]) {
+		unsigned long long e = t->execs, f = t->failed;
+		char more[32];
+
+		/* the others: the total less the rows shown */
+		for (size_t i = 0; i < n; i++) {
+			e -= rows[i].execs;
+			f -= rows[i].failed;
+		}
+		/* spawners past SUMMARY_KEYS_MAX were not told apart: at least that many */
+		snprintf(more, sizeof(more), "(%zu%s more)", others, other[0] ? "+" : "");
+		d += sprintf(d, "%7s %-16s %7llu %7llu %9.1f\n", "-", more, e, f,
+			     summary_rate(e, span));
+	}
+
+	n = summary_top(s, v, false, rows, &others);
+	other = t->other_commands;
+	if (n)
+		d += sprintf(d, "%7s %7s %9s %s\n", "EXECS", "FAILED", "EXECS/S", "COMMAND");
+	for (size_t i = 0; i < n; i++) {
+		const struct summary_command *c = summary_command(s, rows[i].item);
+
+		d += sprintf(d, "%7llu %7llu %9.1f ", rows[i].execs, rows[i].failed,
+			     summary_rate(rows[i].execs, span));
+		if (c->path)
+			d += put_words(d, c->path, c->len, SUMMARY_SHOWN_PATH, false);
+		else
+			*d++ = '?';
+		*d++ = '\n';
+	}
+	if (others || other[0]) {
+		unsigned long long e = t->execs, f = t->failed;
+
+		for (size_t i = 0; i < n; i++) {
+			e -= rows[i].execs;
+			f -= rows[i].failed;
+		}
+		d += sprintf(d, "%7llu %7llu %9.1f (%zu%s more)\n", e, f, summary_rate(e, span),
+			     others, other[0] ? "+" : "");
+	}
+	*d = '\0';
+	return d - buf;
+}
+

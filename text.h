@@ -9,6 +9,7 @@
 #include "escape.h"
 #include "options.h"
 #include "record.h"
+#include "summary.h"
 
 #define TREE_INDENT_MAX 32 /* --tree: levels shown by indentation, two spaces each */
 
@@ -57,6 +58,9 @@ size_t text_tree_line(char *buf, struct fmt *f, const struct record *r, const st
  * "end" in RET, then code=N or signal=NAME [core], lived=S and cpu=S.
  */
 size_t text_exit(char *buf, struct fmt *f, const struct record *r);
+
+/* Writes the summary table; buf holds SUMMARY_MAX_LEN bytes. Returns its length. */
+size_t text_summary(char *buf, const struct summary *s, const struct summary_view *v);
 
 /* The signal's name without SIG, or NULL. */
 const char *signal_name(int sig);
