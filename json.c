@@ -2,7 +2,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <stdlib.h>
 #include "json.h"
+#include "print.h"
 #include "text.h"
 
 static const char hex[] = "0123456789abcdef";
@@ -383,3 +385,71 @@ size_t json_summary(char *buf, struct json_ctx *c, const struct summary *s,
 		     others, e, f);
 	return d - buf;
 }
+
+size_t json_need(const struct record *r)
+{
+	/* every byte as \u00XX, the names and numbers */
+	return 6 * (r->h.fname_len + r->h.args_len + r->h.cwd_len + r->h.exe_len) + 1024;
+}
+
+static bool json_chosen(const struct options *o)
+{
+	return o->json;
+}
+
+static unsigned int json_fields(const struct options *o)
+{
+	(void)o;
+	return FIELD_COMM_BEFORE | FIELD_CWD | FIELD_IDS | FIELD_CGROUP;
+}
+
+static void *json_open(const struct options *o, const struct print_env *env)
+{
+	struct json_ctx *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->max_args = o->max_args;
+	c->user_name = env->user_name;
+	c->cgroup_path = env->cgroup_path;
+	return c;
+}
+
+static void json_clock(void *state, __s64 wall_offset_ns, __u64 start_ns)
+{
+	(void)start_ns;
+	((struct json_ctx *)state)->wall_offset_ns = wall_offset_ns;
+}
+
+static size_t json_exec_row(char *buf, void *state, const struct record *r, const struct words *w)
+{
+	return json_exec(buf, state, r, w);
+}
+
+static size_t json_end(char *buf, void *state, const struct record *r)
+{
+	return json_exit(buf, state, r);
+}
+
+static size_t json_sum(char *buf, void *state, const struct summary *s,
+		       const struct summary_view *v)
+{
+	struct json_ctx *c = state;
+
+	c->wall_offset_ns = v->wall_offset_ns;
+	return json_summary(buf, c, s, v);
+}
+
+const struct print_format json_format = {
+	.name = "json",
+	.chosen = json_chosen,
+	.fields = json_fields,
+	.open = json_open,
+	.close = free,
+	.clock = json_clock,
+	.need = json_need,
+	.exec = json_exec_row,
+	.end_len = JSON_END_MAX_LEN,
+	.end = json_end,
+	.summary = json_sum,
+};

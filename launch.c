@@ -2,15 +2,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <signal.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include "errors.h"
 #include "launch.h"
 #include "options.h"
+#include "users.h"
 
 /* What the command's process reports when it cannot exec. */
 struct failure {
@@ -19,6 +21,9 @@ struct failure {
 };
 
 enum { STAGE_CREDS = 1, STAGE_EXEC };
+
+/* The command whose signals are relayed: one a process. */
+static struct launch *relayed;
 
 /* Who the command runs as, when not as execsnoop does. */
 struct creds {
@@ -51,69 +56,22 @@ static int env_id(const char *var, unsigned long *v)
 	return 0;
 }
 
-/* The user's name and home from /etc/passwd (read directly: no NSS in a static binary). */
-static void find_user(struct creds *c)
-{
-	struct passwd *pw;
-	FILE *f = fopen("/etc/passwd", "re");
-
-	if (!f)
-		return;
-	while ((pw = fgetpwent(f))) {
-		if (pw->pw_uid == c->uid) {
-			c->name = strdup(pw->pw_name);
-			c->home = strdup(pw->pw_dir);
-			break;
-		}
-	}
-	fclose(f);
-}
-
-static int add_group(struct creds *c, gid_t g, size_t *cap)
-{
-	for (size_t i = 0; i < c->ngroups; i++) {
-		if (c->groups[i] == g)
-			return 0;
-	}
-	if (c->ngroups == *cap) {
-		gid_t *more = realloc(c->groups, (*cap = *cap ? 2 * *cap : 16) * sizeof(*more));
-
-		if (!more)
-			return -ENOMEM;
-		c->groups = more;
-	}
-	c->groups[c->ngroups++] = g;
-	return 0;
-}
-
 /* The primary group, then every group of /etc/group that lists the user, as initgroups does. */
 static int find_groups(struct creds *c)
 {
-	struct group *gr;
 	size_t cap = 0;
-	FILE *f;
 	int err;
 
-	err = add_group(c, c->gid, &cap);
+	err = users_add_group(c->gid, &c->groups, &c->ngroups, &cap);
 	if (err || !c->name)
 		return err;
-	f = fopen("/etc/group", "re");
-	if (!f) {
-		fprintf(stderr,
-			"execsnoop: warning: cannot read /etc/group: %s: the command runs with group %u only\n",
-			strerror(errno), (unsigned int)c->gid);
-		return 0;
-	}
-	while (!err && (gr = fgetgrent(f))) {
-		for (char **m = gr->gr_mem; *m; m++) {
-			if (!strcmp(*m, c->name)) {
-				err = add_group(c, gr->gr_gid, &cap);
-				break;
-			}
-		}
-	}
-	fclose(f);
-	return err;
+	err = users_groups(c->name, &c->groups, &c->ngroups, &cap);
+	if (err == -ENOMEM)
+		return err;
+	if (err)
+		errmsg("warning: cannot read /etc/group: %s: the command runs with group %u only",
+		       strerror(-err), (unsigned int)c->gid);
+	return 0;
 }
 
 /* Under sudo, as root: the user who ran sudo, unless keep_root. 0 or -1 after an error. */
@@ -132,7 +90,7 @@ static int sudo_creds(struct creds *c, bool keep_root)
 	if (err)
 		return -1;
 	c->uid = uid;
-	find_user(c);
+	users_entry(c->uid, &c->name, &c->home);
 	user = getenv("SUDO_USER");
 	if (!c->name && user && *user)
 		c->name = strdup(user);
@@ -237,6 +195,7 @@ int launch_prepare(struct launch *l, char **argv, bool keep_root)
 		launch_close(l);
 		return -1;
 	}
+	relayed = l;
 	l->pidfd = syscall(SYS_pidfd_open, l->pid, 0);
 	if (l->pidfd < 0) {
 		fprintf(stderr, "execsnoop: opening a pidfd of the command: %s\n", strerror(errno));
@@ -281,6 +240,25 @@ void launch_signal(struct launch *l, int sig)
 {
 	if (l->pid && !l->reaped)
 		kill(l->pid, sig);
+}
+
+bool launch_relay(int sig, const siginfo_t *si)
+{
+	if (!relayed || relayed->ended)
+		return false;
+	if (si->si_code != SI_KERNEL && si->si_pid != relayed->pid)
+		launch_signal(relayed, sig);
+	return true;
+}
+
+void launch_end(struct launch *l)
+{
+	l->ended = 1;
+}
+
+bool launch_ended(const struct launch *l)
+{
+	return l->ended;
 }
 
 int launch_wait(struct launch *l)

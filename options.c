@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,44 +151,22 @@ static int parse_size(const char *s, unsigned long min, unsigned long max, unsig
 }
 
 /*
- * A user by name or uid from /etc/passwd, with its group (the uid again for a
- * uid that has no entry). The file is read directly: NSS modules cannot be
- * loaded into a static binary.
+ * A user by name or uid, with its group (the uid again for a uid that has
+ * no entry); lookup finds the entry of a name, or of a uid (name NULL).
  */
-static int lookup_user(const char *s, __u32 *uid, __u32 *gid)
+static int find_user(const char *s, user_lookup_fn lookup, __u32 *uid, __u32 *gid)
 {
-	bool by_uid = false;
-	struct passwd *pw;
 	unsigned long v;
-	FILE *f;
 
 	if (!parse_ulong(s, 0, NO_UID - 1, &v)) {
 		*uid = *gid = v;
-		by_uid = true;
-	} else if (!*s || (*s >= '0' && *s <= '9')) {
+		if (lookup)
+			lookup(NULL, uid, gid);
+		return 0;
+	}
+	if (!*s || (*s >= '0' && *s <= '9') || !lookup)
 		return -ERANGE;
-	}
-	f = fopen("/etc/passwd", "re");
-	if (!f)
-		return by_uid ? 0 : -errno;
-	while ((pw = fgetpwent(f))) {
-		if (by_uid ? pw->pw_uid == *uid : !strcmp(pw->pw_name, s)) {
-			*uid = pw->pw_uid;
-			*gid = pw->pw_gid;
-			break;
-		}
-	}
-	fclose(f);
-	return pw || by_uid ? 0 : -ENOENT;
-}
-
-unsigned long ring_fit(unsigned long ring, unsigned long long lockable, unsigned int nring,
-		       unsigned long page)
-{
-	for (; ring >= RING_SIZE_MIN; ring /= 2)
-		if ((unsigned long long)(ring + page) * nring <= lockable)
-			return ring;
-	return 0;
+	return lookup(s, uid, gid);
 }
 
 const char *shown_value(char *buf, const char *v)
@@ -207,18 +184,8 @@ const char *shown_value(char *buf, const char *v)
 	return buf;
 }
 
-unsigned long ring_size(const struct options *o, int ncpu)
-{
-	unsigned long share = RING_BUDGET / (ncpu > 0 ? ncpu : 1), ring = RING_DEFAULT_MIN;
-
-	if (o->ring_size)
-		return o->ring_size;
-	while (ring * 2 <= share && ring < RING_DEFAULT_MAX)
-		ring *= 2;
-	return ring;
-}
-
-enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *out, FILE *err)
+enum parse_result parse_options(int argc, char **argv, struct options *o, user_lookup_fn lookup,
+				FILE *out, FILE *err)
 {
 	char sv[SHOWN_SIZE], opt[2] = "", name[64];
 	const char *eq;
@@ -252,7 +219,7 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 			o->fails = true;
 			break;
 		case 'u':
-			if (lookup_user(optarg, &o->uid, &gid)) {
+			if (find_user(optarg, lookup, &o->uid, &gid)) {
 				fprintf(err, "execsnoop: invalid user '%s': no such user or uid\n",
 					shown_value(sv, optarg));
 				return PARSE_ERROR;
@@ -357,10 +324,10 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 			}
 			break;
 		case OPT_RUN_AS:
-			if (lookup_user(optarg, &o->run_uid, &o->run_gid)) {
+			if (find_user(optarg, lookup, &o->run_uid, &o->run_gid)) {
 				fprintf(err,
 					"execsnoop: invalid --run-as user '%s': no such user or uid\n",
-					optarg);
+					shown_value(sv, optarg));
 				return PARSE_ERROR;
 			}
 			break;

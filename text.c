@@ -3,7 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <stdlib.h>
+#include "print.h"
 #include "text.h"
+#include "tree.h"
 
 static size_t format_time(char *buf, struct fmt *f, __u64 ts)
 {
@@ -323,3 +326,135 @@ size_t text_summary(char *buf, const struct summary *s, const struct summary_vie
 	return d - buf;
 }
 
+size_t text_need(const struct record *r)
+{
+	/* every byte escaped, a quote pair and a space per word, the columns, the indentation */
+	return 8 * (r->h.fname_len + r->h.args_len + r->h.cwd_len) + 384;
+}
+
+/* The text formats' state: the columns, and with --tree the depth of each process. */
+struct text_state {
+	struct fmt f;
+	struct tree tree;
+};
+
+static bool text_chosen(const struct options *o)
+{
+	(void)o;
+	return true;
+}
+
+static bool tree_chosen(const struct options *o)
+{
+	return o->tree;
+}
+
+static unsigned int text_fields(const struct options *o)
+{
+	return (o->cwd ? FIELD_CWD : 0) | (o->container ? FIELD_CGROUP : 0);
+}
+
+static unsigned int tree_fields(const struct options *o)
+{
+	return text_fields(o) | FIELD_IDS | FIELD_ANCESTOR;
+}
+
+static void *text_open(const struct options *o, const struct print_env *env)
+{
+	struct text_state *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->f.time = o->time;
+	s->f.print_uid = o->print_uid;
+	s->f.quote = o->quote;
+	s->f.container = o->container;
+	s->f.cwd = o->cwd;
+	s->f.max_args = o->max_args;
+	s->f.cgroup_path = env->cgroup_path;
+	return s;
+}
+
+static void text_close(void *state)
+{
+	struct text_state *s = state;
+
+	tree_free(&s->tree);
+	free(s);
+}
+
+static void text_clock(void *state, __s64 wall_offset_ns, __u64 start_ns)
+{
+	struct text_state *s = state;
+
+	s->f.wall_offset_ns = wall_offset_ns;
+	s->f.start_ns = start_ns;
+}
+
+static size_t text_head(char *buf, void *state)
+{
+	return text_header(buf, &((struct text_state *)state)->f);
+}
+
+static size_t text_exec(char *buf, void *state, const struct record *r, const struct words *w)
+{
+	return text_line(buf, &((struct text_state *)state)->f, r, w);
+}
+
+static size_t tree_exec(char *buf, void *state, const struct record *r, const struct words *w)
+{
+	struct text_state *s = state;
+
+	return text_tree_line(
+		buf, &s->f, r, w,
+		tree_depth(&s->tree, r->h.pid, r->h.start_ns, r->h.anc_pid, r->h.anc_start_ns));
+}
+
+static size_t text_end(char *buf, void *state, const struct record *r)
+{
+	return text_exit(buf, &((struct text_state *)state)->f, r);
+}
+
+static size_t text_sum(char *buf, void *state, const struct summary *s,
+		       const struct summary_view *v)
+{
+	size_t n = text_summary(buf, s, v);
+
+	(void)state;
+	/* a blank line ends the table */
+	buf[n++] = '\n';
+	return n;
+}
+
+const struct print_format text_format = {
+	.name = "text",
+	.chosen = text_chosen,
+	.fields = text_fields,
+	.open = text_open,
+	.close = text_close,
+	.clock = text_clock,
+	.header_len = TEXT_HEADER_MAX_LEN,
+	.header = text_head,
+	.need = text_need,
+	.exec = text_exec,
+	.end_len = TEXT_END_MAX_LEN,
+	.end = text_end,
+	.summary = text_sum,
+};
+
+/* text with ARGS indented by ancestry */
+const struct print_format tree_format = {
+	.name = "tree",
+	.chosen = tree_chosen,
+	.fields = tree_fields,
+	.open = text_open,
+	.close = text_close,
+	.clock = text_clock,
+	.header_len = TEXT_HEADER_MAX_LEN,
+	.header = text_head,
+	.need = text_need,
+	.exec = tree_exec,
+	.end_len = TEXT_END_MAX_LEN,
+	.end = text_end,
+	.summary = text_sum,
+};

@@ -32,6 +32,9 @@ struct fmt {
 	char wall[16];
 };
 
+#define TEXT_HEADER_MAX_LEN 256	 /* room for the header */
+#define TEXT_END_MAX_LEN    1024 /* room for the line of an end */
+
 #define CONTAINER_WIDTH 12
 
 /*
@@ -43,7 +46,10 @@ size_t container_name(const char *path, char *out, size_t len);
 
 size_t text_header(char *buf, const struct fmt *f);
 
-/* Writes one line, newline included; buf holds LINE_MAX_LEN bytes. Returns its length. */
+/* Room the line of an exec of r needs. */
+size_t text_need(const struct record *r);
+
+/* Writes one line, newline included; buf holds text_need(r) bytes. Returns its length. */
 size_t text_line(char *buf, struct fmt *f, const struct record *r, const struct words *w);
 
 /*
