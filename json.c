@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include "json.h"
 #include "print.h"
-#include "text.h"
 
 static const char hex[] = "0123456789abcdef";
 
@@ -153,31 +152,20 @@ static char *put_key_maybe(char *d, const char *key, const char *s, size_t n, bo
 /* What is missing from the record, and why; "cut":null when nothing is. */
 static char *put_cut(char *d, const struct record *r, bool max_args)
 {
-	static const struct {
-		__u32 flag;
-		const char *why;
-	} whys[] = {
-		{ EV_TRUNCATED, "args-limit" },	       { EV_FAULT, "unreadable" },
-		{ EV_ARGS_LOST, "ring-full" },	       { EV_NO_STASH, "no-entry" },
-		{ EV_FNAME_FAULT, "unreadable-path" }, { EV_FNAME_CUT, "path-limit" },
-		{ EV_CWD_CUT, "cwd-limit" },	       { EV_EXE_CUT, "path-resolved-limit" },
-	};
-	__u32 f = r->h.flags;
 	bool first = true;
 
-	if (!(f & (EV_TRUNCATED | EV_FAULT | EV_ARGS_LOST | EV_NO_STASH | EV_FNAME_FAULT |
-		   EV_FNAME_CUT | EV_CWD_CUT | EV_EXE_CUT)) &&
-	    !max_args)
-		return stpcpy(d, ",\"cut\":null");
-	d = stpcpy(d, ",\"cut\":[");
-	for (size_t i = 0; i < sizeof(whys) / sizeof(whys[0]); i++) {
-		if (!(f & whys[i].flag))
+	for (size_t i = 0; i < CUT_REASONS; i++) {
+		if (!(r->h.flags & cut_reasons[i].flag))
 			continue;
-		d += sprintf(d, "%s\"%s\"", first ? "" : ",", whys[i].why);
+		d = stpcpy(d, first ? ",\"cut\":[\"" : ",\"");
+		d = stpcpy(d, cut_reasons[i].why);
+		*d++ = '"';
 		first = false;
 	}
 	if (max_args)
-		d += sprintf(d, "%s\"max-args\"", first ? "" : ",");
+		d = stpcpy(d, first ? ",\"cut\":[\"max-args\"" : ",\"max-args\"");
+	else if (first)
+		return stpcpy(d, ",\"cut\":null");
 	return stpcpy(d, "]");
 }
 
@@ -222,21 +210,19 @@ static char *put_common(char *d, struct json_ctx *c, const struct record *r)
 
 size_t json_exit(char *buf, struct json_ctx *c, const struct record *r)
 {
-	int status = r->h.ret, sig = status & 0x7f;
-	const char *name = signal_name(sig);
 	char *d = put_common(stpcpy(buf, "{\"type\":\"exit\",\"version\":" VERSION), c, r);
+	struct exit_status e;
 
-	if (!sig)
-		d += sprintf(d, ",\"code\":%d,\"signal\":null,\"core\":false",
-			     (status >> 8) & 0xff);
-	else if (name)
-		d += sprintf(d, ",\"code\":null,\"signal\":\"SIG%s\",\"core\":%s", name,
-			     status & 0x80 ? "true" : "false");
+	record_exit(r, &e);
+	if (!e.sig)
+		d += sprintf(d, ",\"code\":%d,\"signal\":null,\"core\":false", e.code);
+	else if (e.name)
+		d += sprintf(d, ",\"code\":null,\"signal\":\"SIG%s\",\"core\":%s", e.name,
+			     e.core ? "true" : "false");
 	else
-		d += sprintf(d, ",\"code\":null,\"signal\":\"SIG%d\",\"core\":%s", sig,
-			     status & 0x80 ? "true" : "false");
-	d += sprintf(d, ",\"lifetime_ns\":%llu,\"cpu_ns\":%llu}\n",
-		     (unsigned long long)(r->h.ts > r->h.exec_ts ? r->h.ts - r->h.exec_ts : 0),
+		d += sprintf(d, ",\"code\":null,\"signal\":\"SIG%d\",\"core\":%s", e.sig,
+			     e.core ? "true" : "false");
+	d += sprintf(d, ",\"lifetime_ns\":%llu,\"cpu_ns\":%llu}\n", (unsigned long long)e.lived_ns,
 		     (unsigned long long)r->h.cpu_ns);
 	return d - buf;
 }
@@ -244,9 +230,9 @@ size_t json_exit(char *buf, struct json_ctx *c, const struct record *r)
 size_t json_exec(char *buf, struct json_ctx *c, const struct record *r, const struct words *w)
 {
 	const struct event_hdr *h = &r->h;
-	size_t off = 0, len;
-	unsigned int shown = 0;
-	bool more = false;
+	struct arg_walk a;
+	const char *s;
+	size_t len;
 	char *d = put_common(stpcpy(buf, "{\"type\":\"exec\",\"version\":" VERSION), c, r);
 	const char *cg, *name;
 
@@ -262,17 +248,11 @@ size_t json_exec(char *buf, struct json_ctx *c, const struct record *r, const st
 	d = put_key_maybe(d, ",\"path_resolved\":", w->exe, w->exe_len, w->has_exe);
 	d = put_key_maybe(d, ",\"cwd\":", w->cwd, w->cwd_len, w->has_cwd);
 	d = stpcpy(d, ",\"args\":[");
-	while (off < w->args_len) {
-		if (c->max_args && shown == c->max_args) {
-			more = true;
-			break;
-		}
-		len = str_len(w->args + off, w->args_len - off);
-		if (shown)
+	args_start(&a, w, c->max_args);
+	while (args_next(&a, &s, &len)) {
+		if (a.shown > 1)
 			*d++ = ',';
-		d += json_bytes(d, w->args + off, len);
-		off += len + 1;
-		shown++;
+		d += json_bytes(d, s, len);
 	}
 	*d++ = ']';
 	d = put_s64(stpcpy(d, ",\"ret\":"), h->ret);
@@ -294,7 +274,7 @@ size_t json_exec(char *buf, struct json_ctx *c, const struct record *r, const st
 	d = put_key_u64(d, ",\"pidns\":", h->pidns);
 	d = put_key_u64(d, ",\"ns_pid\":", h->ns_pid);
 	d = put_key_u64(d, ",\"mntns\":", h->mntns);
-	d = put_cut(d, r, more);
+	d = put_cut(d, r, a.more);
 	d = stpcpy(d, "}\n");
 	return d - buf;
 }

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "procset.h"
 #include "summary.h"
 
 /* An interval's count for an item of the total. */
@@ -22,11 +23,6 @@ struct summary_recent {
 };
 
 typedef bool (*match_fn)(const void *item, const void *key);
-
-static __u64 hash_id(__u32 pid, __u64 start_ns)
-{
-	return (start_ns ^ ((__u64)pid << 32 | pid)) * 0x9e3779b97f4a7c15ULL;
-}
 
 /* FNV-1a */
 static __u64 hash_bytes(const char *s, size_t n)
@@ -195,7 +191,8 @@ static bool copy_words(char *dst, __u16 *len, const char *src, size_t n)
 /* Keeps what a successful exec ran, in case the process spawns. */
 static void remember(struct summary *s, const struct record *r, const struct words *w)
 {
-	struct summary_recent *rc = &s->recent[hash_id(r->h.pid, r->h.start_ns) % SUMMARY_RECENT];
+	struct summary_recent *rc =
+		&s->recent[procset_hash(r->h.pid, r->h.start_ns) % SUMMARY_RECENT];
 	size_t n = w->path_len < SUMMARY_CMDLINE_MAX ? w->path_len : SUMMARY_CMDLINE_MAX;
 	size_t alen = w->args_len;
 
@@ -223,7 +220,7 @@ static void remember(struct summary *s, const struct record *r, const struct wor
 /* Names a spawner after the exec of pid@start_ns, if it was seen lately. */
 static bool name_from(struct summary *s, struct summary_spawner *sp, __u32 pid, __u64 start_ns)
 {
-	struct summary_recent *rc = &s->recent[hash_id(pid, start_ns) % SUMMARY_RECENT];
+	struct summary_recent *rc = &s->recent[procset_hash(pid, start_ns) % SUMMARY_RECENT];
 
 	if (!pid || rc->pid != pid || rc->start_ns != start_ns)
 		return false;
@@ -285,9 +282,9 @@ static void count(struct summary_tally *total, struct summary_tally *iv, bool sp
 		c->execs++;
 		c->failed += failed;
 	}
-	r = table_find(rt, hash_id(key, 0), ref_is, &key);
+	r = table_find(rt, procset_hash(key, 0), ref_is, &key);
 	if (r < 0) {
-		r = table_add(rt, hash_id(key, 0));
+		r = table_add(rt, procset_hash(key, 0));
 		if (r < 0) {
 			iv_other[0]++;
 			iv_other[1] += failed;
@@ -303,7 +300,7 @@ static void count(struct summary_tally *total, struct summary_tally *iv, bool sp
 void summary_add(struct summary *s, const struct record *r, const struct words *w)
 {
 	struct id id = { .pid = r->h.ppid, .start_ns = r->h.parent_start_ns };
-	__u64 h = hash_id(id.pid, id.start_ns);
+	__u64 h = procset_hash(id.pid, id.start_ns);
 	bool failed = r->h.ret != 0;
 	long sp, cmd;
 

@@ -62,21 +62,6 @@ static size_t put_word(char *d, const char *s, size_t n, bool quote)
 	return p - d;
 }
 
-const char *signal_name(int sig)
-{
-	static const char *const names[] = {
-		[1] = "HUP",	 [2] = "INT",	[3] = "QUIT",	[4] = "ILL",   [5] = "TRAP",
-		[6] = "ABRT",	 [7] = "BUS",	[8] = "FPE",	[9] = "KILL",  [10] = "USR1",
-		[11] = "SEGV",	 [12] = "USR2", [13] = "PIPE",	[14] = "ALRM", [15] = "TERM",
-		[16] = "STKFLT", [17] = "CHLD", [18] = "CONT",	[19] = "STOP", [20] = "TSTP",
-		[21] = "TTIN",	 [22] = "TTOU", [23] = "URG",	[24] = "XCPU", [25] = "XFSZ",
-		[26] = "VTALRM", [27] = "PROF", [28] = "WINCH", [29] = "IO",   [30] = "PWR",
-		[31] = "SYS",
-	};
-
-	return sig > 0 && sig < (int)(sizeof(names) / sizeof(names[0])) ? names[sig] : NULL;
-}
-
 size_t container_name(const char *path, char *out, size_t len)
 {
 	const char *last = strrchr(path, '/'), *p;
@@ -131,19 +116,18 @@ static size_t columns(char *buf, struct fmt *f, const struct record *r)
 
 size_t text_exit(char *buf, struct fmt *f, const struct record *r)
 {
-	int status = r->h.ret, sig = status & 0x7f;
 	size_t n = columns(buf, f, r);
-	const char *name = signal_name(sig);
-	__u64 lived = r->h.ts > r->h.exec_ts ? r->h.ts - r->h.exec_ts : 0;
+	struct exit_status e;
 
+	record_exit(r, &e);
 	n += sprintf(buf + n, "end ");
-	if (!sig)
-		n += sprintf(buf + n, "code=%d", (status >> 8) & 0xff);
-	else if (name)
-		n += sprintf(buf + n, "signal=SIG%s%s", name, status & 0x80 ? " core" : "");
+	if (!e.sig)
+		n += sprintf(buf + n, "code=%d", e.code);
+	else if (e.name)
+		n += sprintf(buf + n, "signal=SIG%s%s", e.name, e.core ? " core" : "");
 	else
-		n += sprintf(buf + n, "signal=%d%s", sig, status & 0x80 ? " core" : "");
-	n += sprintf(buf + n, " lived=%.6fs cpu=%.6fs\n", lived / 1e9, r->h.cpu_ns / 1e9);
+		n += sprintf(buf + n, "signal=%d%s", e.sig, e.core ? " core" : "");
+	n += sprintf(buf + n, " lived=%.6fs cpu=%.6fs\n", e.lived_ns / 1e9, r->h.cpu_ns / 1e9);
 	return n;
 }
 
@@ -156,10 +140,9 @@ size_t text_tree_line(char *buf, struct fmt *f, const struct record *r, const st
 		      unsigned int depth)
 {
 	size_t n = columns(buf, f, r);
-	size_t off = 0, len;
-	unsigned int shown = 0;
-	bool cut = w->cut;
-	const char *ret;
+	struct arg_walk a;
+	const char *ret, *s;
+	size_t len;
 
 	ret = record_ret_word(r);
 	if (ret)
@@ -184,18 +167,12 @@ size_t text_tree_line(char *buf, struct fmt *f, const struct record *r, const st
 	}
 	if (w->has_path)
 		n += put_word(buf + n, w->path, w->path_len, f->quote);
-	while (off < w->args_len) {
-		if (f->max_args && shown == f->max_args) {
-			cut = true;
-			break;
-		}
-		len = str_len(w->args + off, w->args_len - off);
+	args_start(&a, w, f->max_args);
+	while (args_next(&a, &s, &len)) {
 		buf[n++] = ' ';
-		n += put_word(buf + n, w->args + off, len, f->quote);
-		off += len + 1;
-		shown++;
+		n += put_word(buf + n, s, len, f->quote);
 	}
-	if (cut) {
+	if (w->cut || a.more) {
 		if (w->has_path)
 			buf[n++] = ' ';
 		memcpy(buf + n, "...", 3);

@@ -68,7 +68,4 @@ size_t text_exit(char *buf, struct fmt *f, const struct record *r);
 /* Writes the summary table; buf holds SUMMARY_MAX_LEN bytes. Returns its length. */
 size_t text_summary(char *buf, const struct summary *s, const struct summary_view *v);
 
-/* The signal's name without SIG, or NULL. */
-const char *signal_name(int sig);
-
 #endif /* TEXT_H */
