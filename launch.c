@@ -48,9 +48,8 @@ static int env_id(const char *var, unsigned long *v)
 	errno = 0;
 	*v = strtoul(s, &end, 10);
 	if (*s < '0' || *s > '9' || errno || *end || *v >= (uid_t)-1) {
-		fprintf(stderr,
-			"execsnoop: invalid %s '%s': expected a number; --keep-root runs the command as root\n",
-			var, shown_value(sv, s));
+		errmsg("invalid %s '%s': expected a number; --keep-root runs the command as root",
+		       var, shown_value(sv, s));
 		return -EINVAL;
 	}
 	return 0;
@@ -98,14 +97,12 @@ static int sudo_creds(struct creds *c, bool keep_root)
 	if (err == -EINVAL)
 		return -1;
 	if (err) {
-		fprintf(stderr,
-			"execsnoop: SUDO_UID is set but not SUDO_GID: cannot tell the command's group; --keep-root runs it as root\n");
+		errmsg("SUDO_UID is set but not SUDO_GID: cannot tell the command's group; --keep-root runs it as root");
 		return -1;
 	}
 	c->gid = gid;
 	if (find_groups(c)) {
-		fprintf(stderr, "execsnoop: listing the groups of uid %lu: %s\n", uid,
-			strerror(ENOMEM));
+		errmsg("listing the groups of uid %lu: %s", uid, strerror(ENOMEM));
 		return -1;
 	}
 	c->drop = true;
@@ -166,12 +163,12 @@ int launch_prepare(struct launch *l, char **argv, bool keep_root)
 		return -1;
 	}
 	if (pipe2(gate, O_CLOEXEC)) {
-		fprintf(stderr, "execsnoop: creating a pipe: %s\n", strerror(errno));
+		errmsg_errno("creating a pipe", errno);
 		free_creds(&c);
 		return -1;
 	}
 	if (pipe2(report, O_CLOEXEC)) {
-		fprintf(stderr, "execsnoop: creating a pipe: %s\n", strerror(errno));
+		errmsg_errno("creating a pipe", errno);
 		close(gate[0]);
 		close(gate[1]);
 		free_creds(&c);
@@ -190,7 +187,7 @@ int launch_prepare(struct launch *l, char **argv, bool keep_root)
 	l->gate = gate[1];
 	l->report = report[0];
 	if (l->pid < 0) {
-		fprintf(stderr, "execsnoop: starting the command: %s\n", strerror(errno));
+		errmsg_errno("starting the command", errno);
 		l->pid = 0;
 		launch_close(l);
 		return -1;
@@ -198,7 +195,7 @@ int launch_prepare(struct launch *l, char **argv, bool keep_root)
 	relayed = l;
 	l->pidfd = syscall(SYS_pidfd_open, l->pid, 0);
 	if (l->pidfd < 0) {
-		fprintf(stderr, "execsnoop: opening a pidfd of the command: %s\n", strerror(errno));
+		errmsg_errno("opening a pidfd of the command", errno);
 		launch_close(l);
 		return -1;
 	}
@@ -216,7 +213,7 @@ int launch_start(struct launch *l)
 	close(l->gate);
 	l->gate = -1;
 	if (n != 1) {
-		fprintf(stderr, "execsnoop: starting the command: %s\n", strerror(errno));
+		errmsg_errno("starting the command", errno);
 		l->status = launch_wait(l);
 		return -1;
 	}
@@ -231,8 +228,7 @@ int launch_start(struct launch *l)
 	what = f.stage == STAGE_CREDS ? "cannot become the user who ran sudo for" : "cannot run";
 	l->status = launch_wait(l);
 	/* shells' statuses: not found, or found and not executable */
-	fprintf(stderr, "execsnoop: %s '%s': %s\n", what, shown_value(sv, l->argv0),
-		strerror(f.err));
+	errmsg("%s '%s': %s", what, shown_value(sv, l->argv0), strerror(f.err));
 	return -1;
 }
 

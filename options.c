@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/types.h>
+#include "errors.h"
 #include "execsnoop.h"
 #include "options.h"
 
@@ -220,8 +221,8 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, user_l
 			break;
 		case 'u':
 			if (find_user(optarg, lookup, &o->uid, &gid)) {
-				fprintf(err, "execsnoop: invalid user '%s': no such user or uid\n",
-					shown_value(sv, optarg));
+				errmsg_to(err, "invalid user '%s': no such user or uid",
+					  shown_value(sv, optarg));
 				return PARSE_ERROR;
 			}
 			break;
@@ -251,9 +252,9 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, user_l
 			break;
 		case 'P':
 			if (parse_ulong(optarg, 1, INT_MAX, &v)) {
-				fprintf(err,
-					"execsnoop: invalid parent pid '%s': expected a number from 1 to %d\n",
-					shown_value(sv, optarg), INT_MAX);
+				errmsg_to(err,
+					  "invalid parent pid '%s': expected a number from 1 to %d",
+					  shown_value(sv, optarg), INT_MAX);
 				return PARSE_ERROR;
 			}
 			o->ppid = v;
@@ -263,9 +264,8 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, user_l
 			break;
 		case 'p':
 			if (parse_ulong(optarg, 1, INT_MAX, &v)) {
-				fprintf(err,
-					"execsnoop: invalid pid '%s': expected a number from 1 to %d\n",
-					shown_value(sv, optarg), INT_MAX);
+				errmsg_to(err, "invalid pid '%s': expected a number from 1 to %d",
+					  shown_value(sv, optarg), INT_MAX);
 				return PARSE_ERROR;
 			}
 			o->pid = v;
@@ -278,9 +278,9 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, user_l
 			break;
 		case OPT_INTERVAL:
 			if (parse_ulong(optarg, 1, INTERVAL_MAX, &v)) {
-				fprintf(err,
-					"execsnoop: invalid --interval '%s': expected seconds from 1 to %d\n",
-					shown_value(sv, optarg), INTERVAL_MAX);
+				errmsg_to(err,
+					  "invalid --interval '%s': expected seconds from 1 to %d",
+					  shown_value(sv, optarg), INTERVAL_MAX);
 				return PARSE_ERROR;
 			}
 			o->interval = v;
@@ -294,9 +294,9 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, user_l
 			break;
 		case OPT_MAX_ARGS:
 			if (parse_ulong(optarg, 1, ARGS_MAX, &v)) {
-				fprintf(err,
-					"execsnoop: invalid --max-args '%s': expected a number from 1 to %d\n",
-					shown_value(sv, optarg), ARGS_MAX);
+				errmsg_to(err,
+					  "invalid --max-args '%s': expected a number from 1 to %d",
+					  shown_value(sv, optarg), ARGS_MAX);
 				return PARSE_ERROR;
 			}
 			o->max_args = v;
@@ -309,25 +309,26 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, user_l
 			} else if (!strcmp(optarg, "none")) {
 				o->priority = PRIO_NONE;
 			} else {
-				fprintf(err,
-					"execsnoop: invalid --priority '%s': expected boost, realtime or none\n",
+				errmsg_to(
+					err,
+					"invalid --priority '%s': expected boost, realtime or none",
 					shown_value(sv, optarg));
 				return PARSE_ERROR;
 			}
 			break;
 		case OPT_RING_SIZE:
 			if (parse_size(optarg, RING_SIZE_MIN, RING_SIZE_MAX, &o->ring_size)) {
-				fprintf(err,
-					"execsnoop: invalid --ring-size '%s': expected a size from 128K to 1G\n",
+				errmsg_to(
+					err,
+					"invalid --ring-size '%s': expected a size from 128K to 1G",
 					shown_value(sv, optarg));
 				return PARSE_ERROR;
 			}
 			break;
 		case OPT_RUN_AS:
 			if (find_user(optarg, lookup, &o->run_uid, &o->run_gid)) {
-				fprintf(err,
-					"execsnoop: invalid --run-as user '%s': no such user or uid\n",
-					shown_value(sv, optarg));
+				errmsg_to(err, "invalid --run-as user '%s': no such user or uid",
+					  shown_value(sv, optarg));
 				return PARSE_ERROR;
 			}
 			break;
@@ -341,8 +342,8 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, user_l
 			fprintf(out, "execsnoop %s\n", EXECSNOOP_VERSION);
 			return PARSE_EXIT;
 		case ':':
-			fprintf(err, "execsnoop: option '%s' needs a value; try --help\n",
-				shown_value(sv, argv[optind - 1]));
+			errmsg_to(err, "option '%s' needs a value; try --help",
+				  shown_value(sv, argv[optind - 1]));
 			return PARSE_ERROR;
 		default:
 			/* --json=1: a long option that takes no value (a word of its own) */
@@ -351,15 +352,15 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, user_l
 			if (optopt && eq) {
 				snprintf(name, sizeof(name), "%.*s", (int)(eq - argv[at]),
 					 argv[at]);
-				fprintf(err, "execsnoop: option '%s' takes no value; try --help\n",
-					shown_value(sv, name));
+				errmsg_to(err, "option '%s' takes no value; try --help",
+					  shown_value(sv, name));
 			} else if (optopt) {
 				opt[0] = optopt;
-				fprintf(err, "execsnoop: unknown option '-%s'; try --help\n",
-					shown_value(sv, opt));
+				errmsg_to(err, "unknown option '-%s'; try --help",
+					  shown_value(sv, opt));
 			} else {
-				fprintf(err, "execsnoop: unknown option '%s'; try --help\n",
-					shown_value(sv, argv[optind - 1]));
+				errmsg_to(err, "unknown option '%s'; try --help",
+					  shown_value(sv, argv[optind - 1]));
 			}
 			return PARSE_ERROR;
 		}
@@ -367,39 +368,42 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, user_l
 	/* getopt stepped over a -- of its own, not over an option's value */
 	dashes = at < argc && optind == at + 1 && !strcmp(argv[at], "--");
 	if (dashes && optind == argc) {
-		fprintf(err, "execsnoop: no command after --; try --help\n");
+		errmsg_to(err, "no command after --; try --help");
 		return PARSE_ERROR;
 	}
 	if (dashes) {
 		o->command = argv + optind;
 	} else if (optind < argc) {
-		fprintf(err,
-			"execsnoop: unexpected argument '%s'; to run a command and trace it, put it after --\n",
+		errmsg_to(
+			err,
+			"unexpected argument '%s'; to run a command and trace it, put it after --",
 			shown_value(sv, argv[optind]));
 		return PARSE_ERROR;
 	}
 	if (relative && wall) {
-		fprintf(err,
-			"execsnoop: -t and -T cannot be used together: choose seconds since start (-t) or the wall clock (-T)\n");
+		errmsg_to(
+			err,
+			"-t and -T cannot be used together: choose seconds since start (-t) or the wall clock (-T)");
 		return PARSE_ERROR;
 	}
 	if (o->pid && o->command) {
-		fprintf(err,
-			"execsnoop: -p and a command cannot be used together: trace a process that runs (-p) or start one (--)\n");
+		errmsg_to(
+			err,
+			"-p and a command cannot be used together: trace a process that runs (-p) or start one (--)");
 		return PARSE_ERROR;
 	}
 	if (o->tree && o->json) {
-		fprintf(err,
-			"execsnoop: --tree is a text view, not with -j: JSON objects carry id and parent_id\n");
+		errmsg_to(
+			err,
+			"--tree is a text view, not with -j: JSON objects carry id and parent_id");
 		return PARSE_ERROR;
 	}
 	if (o->quiet && !o->summary) {
-		fprintf(err,
-			"execsnoop: --quiet prints no lines, only the summary: add --summary\n");
+		errmsg_to(err, "--quiet prints no lines, only the summary: add --summary");
 		return PARSE_ERROR;
 	}
 	if (o->keep_root && !o->command) {
-		fprintf(err, "execsnoop: --keep-root is about a command run after --\n");
+		errmsg_to(err, "--keep-root is about a command run after --");
 		return PARSE_ERROR;
 	}
 	return PARSE_OK;

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include <bpf/btf.h>
 #include <linux/btf.h>
 #include <bpf/libbpf.h>
+#include "errors.h"
 #include "options.h"
 #include "preflight.h"
 #include "stream.h"
@@ -33,17 +33,8 @@
 #define CAP_BPF 39
 #endif
 
-__attribute__((format(printf, 1, 2))) static int refuse(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("execsnoop: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return -1;
-}
+/* a check that fails says why through the one message helper, and returns -1 */
+#define refuse errmsg
 
 int preflight_stdio(void)
 {
@@ -282,9 +273,8 @@ long preflight_ring(unsigned long asked, int ncpu, bool verbose)
 			asked ? " or give a smaller --ring-size" : "");
 	}
 	if (verbose)
-		fprintf(stderr,
-			"execsnoop: perf rings of %lu KiB per CPU, all that locked memory allows without CAP_IPC_LOCK\n",
-			fit >> 10);
+		errmsg("perf rings of %lu KiB per CPU, all that locked memory allows without CAP_IPC_LOCK",
+		       fit >> 10);
 	return fit;
 }
 
