@@ -76,7 +76,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all clean test deps run install uninstall vmlinux format format-check bench unit e2e fuzz \
+.PHONY: all clean test deps build-deps run install uninstall vmlinux format format-check bench unit e2e fuzz \
 	capture FORCE
 
 all: $(APP)
@@ -167,10 +167,14 @@ $(OUTPUT)/fuzz/execsnoop-capture: $(USER_OBJS) tests/fuzz/capture.c | $(OUTPUT)/
 capture: $(OUTPUT)/fuzz/execsnoop-capture $(FUZZ_BINS) $(TEST_BINS)
 	$(Q)tests/fuzz/capture.sh
 
+# what building needs (make run), and that with what testing needs
+build-deps:
+	$(Q)scripts/install-deps.sh build
+
 deps:
 	$(Q)scripts/install-deps.sh
 
-run: deps
+run: build-deps
 	$(Q)$(MAKE) --no-print-directory $(APP)
 	./$(APP) $(ARGS)
 

@@ -1,11 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-# Installs what building and testing execsnoop need, when it is missing (Debian/Ubuntu):
-# also what checks the man page, the completion, the unit and the package.
+# Installs what execsnoop needs, when it is missing (Debian/Ubuntu).
+#   install-deps.sh build   what building needs (make run)
+#   install-deps.sh         that, and what testing needs (make test): also what checks the
+#                           man page, the completion, the unit and the package
 set -eu
 
 # package:command-or-file that shows it is there
-needs="
+build="
 clang:clang
 make:make
 gcc:gcc
@@ -14,6 +16,8 @@ libbpf-dev:/usr/include/bpf/libbpf.h
 libelf-dev:/usr/include/libelf.h
 zlib1g-dev:/usr/include/zlib.h
 bpftool:bpftool
+"
+tests="
 libcmocka-dev:/usr/include/cmocka.h
 bats:bats
 perl:prove
@@ -36,8 +40,15 @@ lintian:lintian
 "
 # i386 builds of the test helpers, for the 32-bit exec tests
 if [ "$(uname -m)" = x86_64 ]; then
-	needs="$needs gcc-multilib:/usr/include/asm"
+	tests="$tests gcc-multilib:/usr/include/asm"
 fi
+
+case ${1:-all} in
+build) needs=$build ;;
+all) needs="$build $tests" ;;
+*) echo "install-deps: unknown set '$1': build, or nothing for all" >&2
+   exit 2 ;;
+esac
 
 missing=
 for need in $needs; do
