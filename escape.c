@@ -177,3 +177,18 @@ size_t escape_json(char *dst, const char *src, size_t n)
 	}
 	return d - dst;
 }
+
+const char *shown_value(char *buf, const char *v)
+{
+	size_t n = strlen(v), len;
+	bool cut = n > SHOWN_MAX;
+
+	if (cut) {
+		/* back to the start of a UTF-8 character cut across */
+		for (n = SHOWN_MAX; n > SHOWN_MAX - 3 && ((unsigned char)v[n] & 0xc0) == 0x80; n--)
+			;
+	}
+	len = escape(buf, v, n, false);
+	strcpy(buf + len, cut ? "..." : "");
+	return buf;
+}

@@ -10,8 +10,8 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include "errors.h"
+#include "escape.h"
 #include "launch.h"
-#include "options.h"
 #include "users.h"
 
 /* What the command's process reports when it cannot exec. */

@@ -170,21 +170,6 @@ static int find_user(const char *s, user_lookup_fn lookup, __u32 *uid, __u32 *gi
 	return lookup(s, uid, gid);
 }
 
-const char *shown_value(char *buf, const char *v)
-{
-	size_t n = strlen(v), len;
-	bool cut = n > SHOWN_MAX;
-
-	if (cut) {
-		/* back to the start of a UTF-8 character cut across */
-		for (n = SHOWN_MAX; n > SHOWN_MAX - 3 && ((unsigned char)v[n] & 0xc0) == 0x80; n--)
-			;
-	}
-	len = escape(buf, v, n, false);
-	strcpy(buf + len, cut ? "..." : "");
-	return buf;
-}
-
 enum parse_result parse_options(int argc, char **argv, struct options *o, user_lookup_fn lookup,
 				FILE *out, FILE *err)
 {

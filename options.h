@@ -11,9 +11,6 @@
 
 #define INTERVAL_MAX 86400 /* seconds: a day */
 
-#define SHOWN_MAX  64				/* bytes of a value that a message shows */
-#define SHOWN_SIZE (ESCAPED_MAX(SHOWN_MAX) + 4) /* a value as shown, "..." and NUL */
-
 enum priority {
 	PRIO_BOOST,    /* SCHED_FIFO 1, or nice -20 without CAP_SYS_NICE */
 	PRIO_REALTIME, /* SCHED_FIFO 1, or a warning */
@@ -60,12 +57,6 @@ enum parse_result {
 	PARSE_EXIT,  /* --help or --version was printed */
 	PARSE_ERROR, /* a one-line error was printed */
 };
-
-/*
- * v as a one-line message shows it: escaped, and cut after SHOWN_MAX bytes
- * (not inside a UTF-8 character) with "..."; returns buf.
- */
-const char *shown_value(char *buf, const char *v);
 
 /*
  * Finds the user called name, or uid *uid when name is NULL: fills *uid and

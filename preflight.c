@@ -16,7 +16,7 @@
 #include <linux/btf.h>
 #include <bpf/libbpf.h>
 #include "errors.h"
-#include "options.h"
+#include "escape.h"
 #include "preflight.h"
 #include "stream.h"
 

@@ -10,7 +10,6 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "options.h"
 
 /*
  * Puts /dev/null on whichever of descriptors 0-2 is closed, so that no file
