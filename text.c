@@ -403,35 +403,16 @@ static size_t text_sum(char *buf, void *state, const struct summary *s,
 	return n;
 }
 
-const struct print_format text_format = {
-	.name = "text",
-	.chosen = text_chosen,
-	.fields = text_fields,
-	.open = text_open,
-	.close = text_close,
-	.clock = text_clock,
-	.header_len = TEXT_HEADER_MAX_LEN,
-	.header = text_head,
-	.need = text_need,
-	.exec = text_exec,
-	.end_len = TEXT_END_MAX_LEN,
-	.end = text_end,
-	.summary = text_sum,
-};
+/* The text rows differ in their name, when they are chosen, what they show and the exec line. */
+#define TEXT_ROW(row, picked, shows, line)                                                         \
+	{                                                                                          \
+		.name = row, .chosen = picked, .fields = shows, .open = text_open,                 \
+		.close = text_close, .clock = text_clock, .header_len = TEXT_HEADER_MAX_LEN,       \
+		.header = text_head, .need = text_need, .exec = line, .end_len = TEXT_END_MAX_LEN, \
+		.end = text_end, .summary = text_sum,                                              \
+	}
+
+const struct print_format text_format = TEXT_ROW("text", text_chosen, text_fields, text_exec);
 
 /* text with ARGS indented by ancestry */
-const struct print_format tree_format = {
-	.name = "tree",
-	.chosen = tree_chosen,
-	.fields = tree_fields,
-	.open = text_open,
-	.close = text_close,
-	.clock = text_clock,
-	.header_len = TEXT_HEADER_MAX_LEN,
-	.header = text_head,
-	.need = text_need,
-	.exec = tree_exec,
-	.end_len = TEXT_END_MAX_LEN,
-	.end = text_end,
-	.summary = text_sum,
-};
+const struct print_format tree_format = TEXT_ROW("tree", tree_chosen, tree_fields, tree_exec);
