@@ -60,7 +60,9 @@ PURE := record escape errors text json reorder procset options subtree tree summ
 UNITS := $(PURE) print stream output users cgroups preflight privs launch proc
 USER_OBJS := $(OBJDIR)/execsnoop.o $(patsubst %,$(OBJDIR)/%.o,$(UNITS))
 PURE_OBJS := $(patsubst %,$(OUTPUT)/%.o,$(PURE))
-TEST_OBJS := $(PURE_OBJS) $(OUTPUT)/users.o
+# also linked into the unit tests: the output stage, its buffer, and the user names looked up
+TESTED := print output users
+TEST_OBJS := $(PURE_OBJS) $(patsubst %,$(OUTPUT)/%.o,$(TESTED))
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 TEST_BINS := $(patsubst %,$(OUTPUT)/tests/%,$(UNIT_TESTS)) \
 	$(patsubst %,$(OUTPUT)/san/%,$(UNIT_TESTS)) \
@@ -112,15 +114,14 @@ $(APP): $(USER_OBJS) $(OUTPUT)/build-mode
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(APP_FLAGS) $(LDFLAGS) $(LINK_STATIC) $(USER_OBJS) $(LIBBPF_LIBS) -o $@
 
-# Unit tests link the pure parts (and users.c, which the option tests look
-# names up with); no BPF is loaded. They run twice: as built, and built again
+# Unit tests link the pure parts and TESTED; no BPF is loaded. They run twice: as built, and built again
 # from source under ASan and UBSan.
 
 $(OUTPUT)/tests/test_%: tests/unit/test_%.c $(TEST_OBJS) $(wildcard *.h) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(XCFLAGS) $(filter %.c %.o,$^) -lcmocka -o $@
 
-$(OUTPUT)/san/test_%: tests/unit/test_%.c $(patsubst %,%.c,$(PURE) users) $(wildcard *.h) | $(OUTPUT)/san
+$(OUTPUT)/san/test_%: tests/unit/test_%.c $(patsubst %,%.c,$(PURE) $(TESTED)) $(wildcard *.h) | $(OUTPUT)/san
 	$(call msg,CC-SAN,$@)
 	$(Q)$(CC) $(XCFLAGS) $(SAN_FLAGS) $(filter %.c,$^) -lcmocka -o $@
 
