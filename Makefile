@@ -114,8 +114,8 @@ $(APP): $(USER_OBJS) $(OUTPUT)/build-mode
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(APP_FLAGS) $(LDFLAGS) $(LINK_STATIC) $(USER_OBJS) $(LIBBPF_LIBS) -o $@
 
-# Unit tests link the pure parts and TESTED; no BPF is loaded. They run twice: as built, and built again
-# from source under ASan and UBSan.
+# Unit tests link the pure parts and TESTED; no BPF is loaded. They run
+# twice: as built, and built again from source under ASan and UBSan.
 
 $(OUTPUT)/tests/test_%: tests/unit/test_%.c $(TEST_OBJS) $(wildcard *.h) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
