@@ -151,6 +151,18 @@ static int parse_size(const char *s, unsigned long min, unsigned long max, unsig
 	return *v <= max ? 0 : -ERANGE;
 }
 
+/* A whole number in [min, max] for the option called what; -1 after saying why in one line. */
+static int number(const char *s, unsigned long min, unsigned long max, const char *what,
+		  const char *unit, unsigned long *v, FILE *err)
+{
+	char sv[SHOWN_SIZE];
+
+	if (!parse_ulong(s, min, max, v))
+		return 0;
+	return errmsg_to(err, "invalid %s '%s': expected %s from %lu to %lu", what,
+			 shown_value(sv, s), unit, min, max);
+}
+
 /*
  * A user by name or uid, with its group (the uid again for a uid that has
  * no entry); lookup finds the entry of a name, or of a uid (name NULL).
@@ -236,23 +248,16 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, user_l
 			o->line = optarg;
 			break;
 		case 'P':
-			if (parse_ulong(optarg, 1, INT_MAX, &v)) {
-				errmsg_to(err,
-					  "invalid parent pid '%s': expected a number from 1 to %d",
-					  shown_value(sv, optarg), INT_MAX);
+			if (number(optarg, 1, INT_MAX, "parent pid", "a number", &v, err))
 				return PARSE_ERROR;
-			}
 			o->ppid = v;
 			break;
 		case 'c':
 			o->cgroup = optarg;
 			break;
 		case 'p':
-			if (parse_ulong(optarg, 1, INT_MAX, &v)) {
-				errmsg_to(err, "invalid pid '%s': expected a number from 1 to %d",
-					  shown_value(sv, optarg), INT_MAX);
+			if (number(optarg, 1, INT_MAX, "pid", "a number", &v, err))
 				return PARSE_ERROR;
-			}
 			o->pid = v;
 			break;
 		case OPT_TREE:
@@ -262,12 +267,8 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, user_l
 			o->summary = true;
 			break;
 		case OPT_INTERVAL:
-			if (parse_ulong(optarg, 1, INTERVAL_MAX, &v)) {
-				errmsg_to(err,
-					  "invalid --interval '%s': expected seconds from 1 to %d",
-					  shown_value(sv, optarg), INTERVAL_MAX);
+			if (number(optarg, 1, INTERVAL_MAX, "--interval", "seconds", &v, err))
 				return PARSE_ERROR;
-			}
 			o->interval = v;
 			o->summary = true;
 			break;
@@ -278,12 +279,8 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, user_l
 			o->keep_root = true;
 			break;
 		case OPT_MAX_ARGS:
-			if (parse_ulong(optarg, 1, ARGS_MAX, &v)) {
-				errmsg_to(err,
-					  "invalid --max-args '%s': expected a number from 1 to %d",
-					  shown_value(sv, optarg), ARGS_MAX);
+			if (number(optarg, 1, ARGS_MAX, "--max-args", "a number", &v, err))
 				return PARSE_ERROR;
-			}
 			o->max_args = v;
 			break;
 		case OPT_PRIORITY:
