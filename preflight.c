@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <linux/btf.h>
 #include <bpf/libbpf.h>
@@ -149,19 +151,95 @@ int preflight_execveat(void)
 	snprintf(path, sizeof(path), "%s/events/syscalls/sys_enter_execveat/id", DEBUGFS_TRACING);
 	if (!faccessat(AT_FDCWD, path, F_OK, AT_EACCESS))
 		return 0;
-	fprintf(stderr,
-		"execsnoop: warning: this kernel has no tracepoint for execveat: its failed execs are not shown (-x)\n");
-	return -1;
+	return errmsg(
+		"warning: this kernel has no tracepoint for execveat: its failed execs are not shown (-x)");
 }
 
-int preflight_load_failed(void)
+static bool has_helper(enum bpf_func_id id)
 {
-	if (libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_loop, NULL) == 0)
-		return refuse("this kernel lacks bpf_loop: execsnoop needs Linux 5.17 or newer");
-	if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) == 0)
+	return libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, id, NULL) == 1;
+}
+
+/*
+ * Whether a raw tracepoint program that reads argument arg of tracepoint
+ * name attaches: the kernel refuses one that reads past its arguments.
+ */
+static bool has_tracepoint_arg(const char *name, int arg)
+{
+	const struct bpf_insn prog[] = {
+		/* r0 = ((u64 *)ctx)[arg]; r0 = 0 */
+		{ .code = BPF_LDX | BPF_MEM | BPF_DW,
+		  .dst_reg = BPF_REG_0,
+		  .src_reg = BPF_REG_1,
+		  .off = arg * 8 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int fd = bpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, NULL, "GPL", prog,
+			       sizeof(prog) / sizeof(prog[0]), NULL);
+	int link;
+
+	if (fd < 0)
+		return false;
+	link = bpf_raw_tracepoint_open(name, fd);
+	close(fd);
+	if (link < 0)
+		return false;
+	close(link);
+	return true;
+}
+
+int preflight_features(struct kernel_features *f)
+{
+	const char *without = getenv("EXECSNOOP_WITHOUT");
+	char shown[SHOWN_SIZE];
+	struct {
+		const char *name;
+		bool *has;
+	} names[] = {
+		{ "task_storage", &f->task_storage },
+		{ "loop", &f->loop },
+		{ "task_regs", &f->task_regs },
+		{ "exit_group_dead", &f->exit_group_dead },
+	};
+	size_t len;
+
+	if (!has_helper(BPF_FUNC_ktime_get_boot_ns))
 		return refuse(
-			"this kernel lacks BPF task storage: execsnoop needs Linux 5.17 or newer");
-	return preflight_btf_parse();
+			"this kernel lacks bpf_ktime_get_boot_ns: execsnoop needs Linux 5.8 or newer");
+	f->task_storage = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) == 1 &&
+			  has_helper(BPF_FUNC_get_current_task_btf);
+	f->loop = has_helper(BPF_FUNC_loop);
+	f->task_regs = has_helper(BPF_FUNC_task_pt_regs);
+	f->exit_hook = has_tracepoint_arg("sched_process_exit", 0);
+	f->exit_group_dead = has_tracepoint_arg("sched_process_exit", 1);
+	f->fork_hook = has_tracepoint_arg("sched_process_fork", 1);
+	/* a comma-separated list of features to do without, as an older kernel would */
+	for (const char *p = without; p && *p; p += len + (p[len] == ',')) {
+		size_t i = 0;
+
+		len = strcspn(p, ",");
+		while (i < sizeof(names) / sizeof(names[0]) &&
+		       (strlen(names[i].name) != len || strncmp(p, names[i].name, len)))
+			i++;
+		if (i == sizeof(names) / sizeof(names[0]))
+			return refuse(
+				"invalid EXECSNOOP_WITHOUT '%s': it names task_storage, loop, task_regs and exit_group_dead",
+				shown_value(shown, without));
+		*names[i].has = false;
+	}
+	return 0;
+}
+
+int preflight_needs(const char *option, const char *what)
+{
+	char shown[SHOWN_SIZE];
+	struct utsname u;
+
+	if (uname(&u))
+		snprintf(u.release, sizeof(u.release), "unknown");
+	return refuse("%s needs %s; this kernel is %s", option, what,
+		      shown_value(shown, u.release));
 }
 
 int preflight_btf_parse(void)

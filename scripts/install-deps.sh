@@ -37,6 +37,9 @@ systemd-container:systemd-nspawn
 dpkg-dev:dpkg-buildpackage
 debhelper:dh
 lintian:lintian
+busybox-static:/bin/busybox
+qemu-system-x86:qemu-system-x86_64
+cpio:cpio
 "
 # i386 builds of the test helpers, for the 32-bit exec tests
 if [ "$(uname -m)" = x86_64 ]; then

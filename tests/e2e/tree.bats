@@ -81,6 +81,15 @@ EOF
 	assert_eq 1 "$(depth_of "$WORK/out" "$NOOP $TAG-again")" "the depth of its child"
 }
 
+@test "--tree: 7 parents that only forked in a row are skipped (the bound, documented)" {
+	local s="$NOOP $TAG-deep; true" i
+	# each level a subshell that forks, not execs: ( ...; true )
+	for ((i = 0; i < 7; i++)); do s="( $s ); true"; done
+	"$EXECSNOOP" --tree -- sh -c "$s" >"$WORK/out" 2>"$WORK/err" ||
+		fail "execsnoop failed:" "$(cat "$WORK/err")"
+	assert_eq 1 "$(depth_of "$WORK/out" "$NOOP $TAG-deep")" "the depth under 7 fork-only levels"
+}
+
 @test "--tree system-wide: a process whose ancestors' lines came before the start is a root" {
 	agent_start
 	MARKER_RUNNER=(agent_run)

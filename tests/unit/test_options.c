@@ -258,7 +258,7 @@ static void test_shown_value(void **state)
 
 static void test_values_echoed_safely(void **state)
 {
-	const char *opts[] = { "-u", "-P", "--max-args", "--priority", "--ring-size" };
+	const char *opts[] = { "-u", "-P", "--max-args", "--priority", "--ring-size", "--run-as" };
 
 	(void)state;
 	memset(big, 'v', sizeof(big) - 1);
@@ -370,6 +370,8 @@ static void test_command_errors(void **state)
 	assert_one_line_error("--keep-root is about a command run after --");
 	assert_int_equal(parse("--keep-root", "--", "id", NULL), PARSE_OK);
 	assert_true(o.keep_root);
+	assert_int_equal(parse("--keep-root", "--run-as=0", "--", "id", NULL), PARSE_ERROR);
+	assert_one_line_error("--keep-root and --run-as cannot be used together");
 }
 
 static void test_pid(void **state)
