@@ -40,7 +40,8 @@ CPPFLAGS ?=
 XCFLAGS := -D_GNU_SOURCE $(WARN) -I$(OUTPUT) -I. $(LIBBPF_CFLAGS)
 LDFLAGS ?=
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -I. $(LIBBPF_CFLAGS)
-SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# ASan and UBSan: the tool under SANITIZE=1, and the unit tests' second run
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 # the tool's objects: apart under SANITIZE=1, so that switching rebuilds them
 ifeq ($(SANITIZE),1)
@@ -55,10 +56,13 @@ endif
 
 APP := execsnoop
 # pure units: no libbpf, no file descriptors; unit-tested and fuzzed
-PURE := record escape text json reorder procset options subtree tree summary
-UNITS := $(PURE) stream output users cgroups preflight privs launch proc
+PURE := record escape errors text json reorder procset options subtree tree summary
+UNITS := $(PURE) print stream output users cgroups preflight privs launch proc
 USER_OBJS := $(OBJDIR)/execsnoop.o $(patsubst %,$(OBJDIR)/%.o,$(UNITS))
 PURE_OBJS := $(patsubst %,$(OUTPUT)/%.o,$(PURE))
+# also linked into the unit tests: the output stage, its buffer, and the user names looked up
+TESTED := print output users
+TEST_OBJS := $(PURE_OBJS) $(patsubst %,$(OUTPUT)/%.o,$(TESTED))
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 TEST_BINS := $(patsubst %,$(OUTPUT)/tests/%,$(UNIT_TESTS)) \
 	$(patsubst %,$(OUTPUT)/san/%,$(UNIT_TESTS)) \
@@ -74,8 +78,8 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all clean test test-kernels deps run install uninstall vmlinux format format-check bench unit \
-	e2e fuzz capture FORCE
+.PHONY: all clean test test-kernels deps build-deps run install uninstall vmlinux format format-check bench \
+	unit e2e fuzz capture FORCE
 
 all: $(APP)
 
@@ -110,15 +114,14 @@ $(APP): $(USER_OBJS) $(OUTPUT)/build-mode
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(APP_FLAGS) $(LDFLAGS) $(LINK_STATIC) $(USER_OBJS) $(LIBBPF_LIBS) -o $@
 
-# Unit tests link the pure parts only; no BPF is loaded. They run twice:
-# as built, and built again from source under ASan and UBSan.
-SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# Unit tests link the pure parts and TESTED; no BPF is loaded. They run
+# twice: as built, and built again from source under ASan and UBSan.
 
-$(OUTPUT)/tests/test_%: tests/unit/test_%.c $(PURE_OBJS) $(wildcard *.h) | $(OUTPUT)/tests
+$(OUTPUT)/tests/test_%: tests/unit/test_%.c $(TEST_OBJS) $(wildcard *.h) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(XCFLAGS) $(filter %.c %.o,$^) -lcmocka -o $@
 
-$(OUTPUT)/san/test_%: tests/unit/test_%.c $(patsubst %,%.c,$(PURE)) $(wildcard *.h) | $(OUTPUT)/san
+$(OUTPUT)/san/test_%: tests/unit/test_%.c $(patsubst %,%.c,$(PURE) $(TESTED)) $(wildcard *.h) | $(OUTPUT)/san
 	$(call msg,CC-SAN,$@)
 	$(Q)$(CC) $(XCFLAGS) $(SAN_FLAGS) $(filter %.c,$^) -lcmocka -o $@
 
@@ -175,10 +178,14 @@ $(OUTPUT)/fuzz/execsnoop-capture: $(USER_OBJS) tests/fuzz/capture.c | $(OUTPUT)/
 capture: $(OUTPUT)/fuzz/execsnoop-capture $(FUZZ_BINS) $(TEST_BINS)
 	$(Q)tests/fuzz/capture.sh
 
+# what building needs (make run), and that with what testing needs
+build-deps:
+	$(Q)scripts/install-deps.sh build
+
 deps:
 	$(Q)scripts/install-deps.sh
 
-run: deps
+run: build-deps
 	$(Q)$(MAKE) --no-print-directory $(APP)
 	./$(APP) $(ARGS)
 

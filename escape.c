@@ -91,6 +91,26 @@ static size_t escape_short(char *d, unsigned char c)
 	return 2;
 }
 
+/*
+ * The steps both forms share, at s[*i] of n: a run of plain bytes copied
+ * whole (most arguments are one run), or a two-byte escape. Returns the
+ * bytes written and moves *i past what it read; 0 for any other byte.
+ */
+static inline size_t escape_common(char *d, const unsigned char *s, size_t n, size_t *i, bool quote)
+{
+	size_t k;
+
+	if (plain(s[*i], quote)) {
+		k = copy_plain(d, s + *i, n - *i, quote);
+		*i += k;
+		return k;
+	}
+	k = escape_short(d, s[*i]);
+	if (k)
+		(*i)++;
+	return k;
+}
+
 size_t escape(char *dst, const char *src, size_t n, bool quote)
 {
 	const unsigned char *s = (const unsigned char *)src;
@@ -101,17 +121,9 @@ size_t escape(char *dst, const char *src, size_t n, bool quote)
 	while (i < n) {
 		unsigned char c = s[i];
 
-		if (plain(c, quote)) {
-			/* the whole run at once: most arguments are one run */
-			k = copy_plain(d, s + i, n - i, quote);
-			d += k;
-			i += k;
-			continue;
-		}
-		k = escape_short(d, c);
+		k = escape_common(d, s, n, &i, quote);
 		if (k) {
 			d += k;
-			i++;
 			continue;
 		}
 		len = c >= 0x80 ? utf8_len(s + i, n - i, &cp) : 0;
@@ -143,16 +155,9 @@ size_t escape_json(char *dst, const char *src, size_t n)
 
 	while (i < n) {
 		c = s[i];
-		if (plain(c, true)) {
-			k = copy_plain(d, s + i, n - i, true);
-			d += k;
-			i += k;
-			continue;
-		}
-		k = escape_short(d, c);
+		k = escape_common(d, s, n, &i, true);
 		if (k) {
 			d += k;
-			i++;
 			continue;
 		}
 		if (c >= 0x80) {
@@ -176,6 +181,21 @@ size_t escape_json(char *dst, const char *src, size_t n)
 		i++;
 	}
 	return d - dst;
+}
+
+const char *shown_value(char *buf, const char *v)
+{
+	size_t n = strlen(v), len;
+	bool cut = n > SHOWN_MAX;
+
+	if (cut) {
+		/* back to the start of a UTF-8 character cut across */
+		for (n = SHOWN_MAX; n > SHOWN_MAX - 3 && ((unsigned char)v[n] & 0xc0) == 0x80; n--)
+			;
+	}
+	len = escape(buf, v, n, false);
+	strcpy(buf + len, cut ? "..." : "");
+	return buf;
 }
 
 /* The bytes of one character of escaped text at p: an escape, a UTF-8 character or a byte. */

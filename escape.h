@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
-/* Escaping of bytes the kernel copied from processes, for a terminal. */
+/* Escaping of bytes the kernel copied from processes, and of values echoed in messages. */
 #ifndef ESCAPE_H
 #define ESCAPE_H
 
@@ -26,6 +26,15 @@ size_t escape(char *dst, const char *src, size_t n, bool quote);
  * surrogates are not).
  */
 size_t escape_json(char *dst, const char *src, size_t n);
+
+#define SHOWN_MAX  64				/* bytes of a value that a message shows */
+#define SHOWN_SIZE (ESCAPED_MAX(SHOWN_MAX) + 4) /* a value as shown, "..." and NUL */
+
+/*
+ * v as a one-line message shows it: escaped, and cut after SHOWN_MAX bytes
+ * (not inside a UTF-8 character) with "..."; returns buf.
+ */
+const char *shown_value(char *buf, const char *v);
 
 /*
  * Writes n bytes (64 at most) escaped as escape() does in a column of width

@@ -1,5 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-/* execsnoop: trace every exec on the system as it happens. */
+/*
+ * execsnoop: trace every exec on the system as it happens.
+ *
+ * main reads top-down: options, preflight, open, configure, load, attach,
+ * loop, drain, report. Records go from the rings (stream.c) through the
+ * time-order window (reorder.c) to the output stage (print.c).
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -9,7 +15,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <linux/perf_event.h>
 #include <sched.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
@@ -19,21 +24,17 @@
 #include <bpf/libbpf.h>
 #include "execsnoop.h"
 #include "execsnoop.skel.h"
-#include "options.h"
 #include "cgroups.h"
-#include "json.h"
+#include "errors.h"
 #include "launch.h"
-#include "output.h"
+#include "options.h"
 #include "preflight.h"
+#include "print.h"
 #include "proc.h"
-#include "procset.h"
 #include "privs.h"
 #include "record.h"
 #include "reorder.h"
 #include "stream.h"
-#include "summary.h"
-#include "text.h"
-#include "tree.h"
 #include "users.h"
 
 #define FILE_INTERVAL_MS  100 /* longest wait before a batch goes to a file or pipe */
@@ -47,35 +48,26 @@
 #define STOP_GRACE_MS	  1000 /* how long output is retried at exit when it is not read */
 #define BOOST_NICE	  -20
 #define NSEC		  1000000000ULL
+#define HEADS_MAX	  1024	    /* rings whose next record is looked at: CPUs */
 #define TASKS_MAX	  (1 << 15) /* tasks kept in each hash map that stands for task storage */
 
 /* 1 once a stop was asked for (SIGINT, SIGTERM, SIGHUP); 2 when asked again: stop at once */
 static volatile sig_atomic_t exiting;
-static struct options opts;
-static struct fmt fmt;
-static struct json_ctx jctx;
-static struct procset printed;	       /* processes whose exec was printed, with --exits */
-static struct tree tree;	       /* the depth of each process printed, with --tree */
-static struct summary summary;	       /* spawners and commands, with --summary */
-static unsigned long long lost_before; /* execs lost before the current interval */
-static struct output out;
-static struct reorder ro;
-static struct stream *stream;
-static const struct counters *counters;	 /* the programs' loss counts, mapped */
-static struct launch cmd;		 /* the command run under trace, with -- */
-static volatile sig_atomic_t cmd_ended;	 /* it has exited: drain, and end with its status */
-static volatile sig_atomic_t stop_asked; /* a stop signal came while it ran */
 
-static void fail(const char *what, int err)
-{
-	fprintf(stderr, "execsnoop: %s: %s\n", what, strerror(err < 0 ? -err : err));
-}
+/* What the loop reads from and writes to, wired together by main. */
+struct trace {
+	const struct options *o;
+	struct stream *stream;
+	struct reorder ro;
+	struct print pr;
+	const struct counters *counters; /* the programs' loss counts, mapped */
+	struct launch cmd;		 /* the command run under trace, with -- */
+	__u64 heads[HEADS_MAX];
+};
 
-static int libbpf_print(enum libbpf_print_level level, const char *format, va_list args)
+static int print_libbpf(enum libbpf_print_level level, const char *format, va_list args)
 {
 	(void)level;
-	if (!opts.verbose)
-		return 0;
 	return vfprintf(stderr, format, args);
 }
 
@@ -99,16 +91,9 @@ static void on_signal(int sig)
 static void on_signal_cmd(int sig, siginfo_t *si, void *uc)
 {
 	(void)uc;
-	if (cmd_ended) {
-		/* draining: as without a command, a second stop ends it at once */
+	/* once it has ended (draining), a stop is execsnoop's own: a second one ends it at once */
+	if (sig != SIGALRM && !launch_relay(sig, si))
 		on_signal(sig);
-		return;
-	}
-	if (sig == SIGALRM || si->si_pid == cmd.pid)
-		return;
-	stop_asked = 1;
-	if (si->si_code != SI_KERNEL)
-		launch_signal(&cmd, sig);
 }
 
 /*
@@ -119,11 +104,46 @@ static void on_signal_cmd(int sig, siginfo_t *si, void *uc)
 static void on_child(int sig, siginfo_t *si, void *uc)
 {
 	(void)uc;
-	if (si->si_pid != cmd.pid || cmd_ended)
-		return;
-	cmd_ended = 1;
-	if (stop_asked && !exiting)
+	if (launch_exited(si) && !exiting)
 		on_signal(sig);
+}
+
+/* The stops: without SA_RESTART, a signal interrupts a write blocked on a reader that does not read. */
+static void catch_signals(bool command)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction sa_cmd = { .sa_sigaction = on_signal_cmd, .sa_flags = SA_SIGINFO };
+	struct sigaction sa_child = { .sa_sigaction = on_child,
+				      .sa_flags = SA_SIGINFO | SA_NOCLDSTOP };
+	const int stops[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
+		struct sigaction old;
+
+		/*
+		 * A hangup or quit ignored at start (nohup) stays ignored. SIGINT
+		 * and SIGTERM always stop: a shell without job control ignores
+		 * SIGINT in its background jobs, which kill -INT still stops.
+		 */
+		sigaction(stops[i], NULL, &old);
+		if ((stops[i] == SIGHUP || stops[i] == SIGQUIT) && old.sa_handler == SIG_IGN)
+			continue;
+		/* without a command, SIGQUIT keeps its default */
+		if (command || stops[i] != SIGQUIT)
+			sigaction(stops[i], command ? &sa_cmd : &sa, NULL);
+		sigaddset(&mask, stops[i]);
+	}
+	sigaction(SIGALRM, &sa, NULL);
+	if (command)
+		sigaction(SIGCHLD, &sa_child, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	/* a parent may have left them blocked: the stop and its timer must get through */
+	sigdelset(&mask, SIGQUIT);
+	sigaddset(&mask, SIGALRM);
+	sigaddset(&mask, SIGCHLD);
+	sigprocmask(SIG_UNBLOCK, &mask, NULL);
 }
 
 static __u64 now_ns(clockid_t clock)
@@ -134,13 +154,19 @@ static __u64 now_ns(clockid_t clock)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/* CLOCK_REALTIME - CLOCK_BOOTTIME, read at boot_ns: wall time follows clock steps and suspend. */
+static __s64 wall_offset(__u64 boot_ns)
+{
+	return now_ns(CLOCK_REALTIME) - boot_ns;
+}
+
 /*
  * With autogroup scheduling, a session shares the CPU with other sessions as
  * one: a nice value counts only inside it. A storm started from another
  * session (sudo gives a command its own) would starve the reader whatever its
  * nice, so the group is boosted too.
  */
-static void boost_autogroup(void)
+static void boost_autogroup(bool verbose)
 {
 	char buf[16];
 	int fd, n;
@@ -149,8 +175,8 @@ static void boost_autogroup(void)
 	if (fd < 0)
 		return;
 	n = snprintf(buf, sizeof(buf), "%d", BOOST_NICE);
-	if (write(fd, buf, n) < 0 && opts.verbose)
-		fprintf(stderr, "execsnoop: cannot boost the autogroup: %s\n", strerror(errno));
+	if (write(fd, buf, n) < 0 && verbose)
+		errmsg_errno("cannot boost the autogroup", errno);
 	close(fd);
 }
 
@@ -161,11 +187,11 @@ static void boost_autogroup(void)
  * need. A nice value alone does not win: with autogroup scheduling, a storm
  * in another session is weighed as a group against the reader's.
  */
-static void raise_priority(void)
+static void raise_priority(const struct options *o)
 {
 	struct sched_param sp = { .sched_priority = 1 };
 
-	switch (opts.priority) {
+	switch (o->priority) {
 	case PRIO_BOOST:
 		if (!sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &sp))
 			break;
@@ -173,126 +199,60 @@ static void raise_priority(void)
 		if (getpriority(PRIO_PROCESS, 0) > BOOST_NICE)
 			setpriority(PRIO_PROCESS, 0, BOOST_NICE);
 		/* a command shares the session's autogroup: it would be boosted with it */
-		if (!opts.command)
-			boost_autogroup();
+		if (!o->command)
+			boost_autogroup(o->verbose);
 		break;
 	case PRIO_REALTIME:
 		if (sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &sp))
-			fprintf(stderr,
-				"execsnoop: warning: cannot use real-time scheduling: %s (needs CAP_SYS_NICE)\n",
-				strerror(errno));
+			errmsg("warning: cannot use real-time scheduling: %s (needs CAP_SYS_NICE)",
+			       strerror(errno));
 		break;
 	case PRIO_NONE:
 		break;
 	}
 }
 
-/* True when the record passes the filters applied in user space; fills w. */
-static bool wanted(const struct record *r, struct words *w)
+/* The next record's time in ring i, or REORDER_EMPTY. */
+static __u64 head(struct trace *t, unsigned int i)
 {
-	if (opts.name && !strstr(r->h.comm, opts.name))
-		return false;
-	record_words(r, w);
-	return !opts.line || words_contain(w, opts.line);
-}
+	const struct record *r = stream_peek(t->stream, i);
 
-/* The end of a process, when its exec was printed; false when the output has no room. */
-static bool print_exit(const struct record *r)
-{
-	char *p;
-
-	if (!procset_take(&printed, r->h.pid, r->h.start_ns))
-		return true;
-	p = output_room(&out, 1024, &exiting);
-	if (!p) {
-		/* it is printed when there is room */
-		procset_add(&printed, r->h.pid, r->h.start_ns);
-		return false;
-	}
-	output_commit(&out, opts.json ? json_exit(p, &jctx, r) : text_exit(p, &fmt, r));
-	return true;
-}
-
-/* Formats a record; false when the output has no room now (the record stays). */
-static bool print_record(const struct record *r)
-{
-	static struct words w;
-	/* every byte escaped, a quote pair and a space per word, the columns, the indentation */
-	size_t need = 8 * (r->h.fname_len + r->h.args_len + r->h.cwd_len) + 384, n;
-	size_t jneed = 6 * (r->h.fname_len + r->h.args_len + r->h.cwd_len + r->h.exe_len) + 1024;
-	char *p;
-
-	/* a command goes on after its output is gone: what it runs is let go */
-	if (out.gone || out.err)
-		return true;
-	if (r->h.flags & EV_EXIT)
-		return opts.quiet || print_exit(r);
-	if (!wanted(r, &w))
-		return true;
-	if (opts.quiet) {
-		summary_add(&summary, r, &w);
-		return true;
-	}
-	if (opts.exits && r->h.ret == 0 && procset_add(&printed, r->h.pid, r->h.start_ns))
-		fail("remembering a process for --exits", ENOMEM);
-	if (opts.json)
-		need = jneed;
-	p = output_room(&out, need, &exiting);
-	if (!p)
-		return false;
-	if (opts.json)
-		n = json_exec(p, &jctx, r, &w);
-	else if (opts.tree)
-		n = text_tree_line(p, &fmt, r, &w,
-				   tree_depth(&tree, r->h.pid, r->h.start_ns, r->h.anc_pid,
-					      r->h.anc_start_ns));
-	else
-		n = text_line(p, &fmt, r, &w);
-	output_commit(&out, n);
-	/* counted once it is out: a record without room comes back */
-	if (opts.summary)
-		summary_add(&summary, r, &w);
-	return true;
+	return r ? r->h.ts : REORDER_EMPTY;
 }
 
 /*
  * Prints what the rings hold, in time order, holding back the newest lines
- * for the window unless draining. False when it stopped early because the
- * output had no room.
+ * for the window unless draining; adds the records taken to *took, and sets
+ * *held when a record is left in a ring. False when it stopped early because
+ * the output had no room.
  */
-static bool pump(bool drain, unsigned long *took, bool *held)
+static bool pump(struct trace *t, bool drain, unsigned long *took, bool *held)
 {
-	static __u64 heads[1024];
-	unsigned int n = stream_count(stream);
+	unsigned int n = stream_count(t->stream);
 	const struct record *r;
 	__u64 now;
 	int i;
 
-	if (n > sizeof(heads) / sizeof(heads[0]))
-		n = sizeof(heads) / sizeof(heads[0]);
+	if (n > HEADS_MAX)
+		n = HEADS_MAX;
 	/* before the rings are read: what it says of them holds for what is read after */
-	ro.settled = stream_settled(stream);
-	for (unsigned int k = 0; k < n; k++) {
-		r = stream_peek(stream, k);
-		heads[k] = r ? r->h.ts : REORDER_EMPTY;
-	}
+	t->ro.settled = stream_settled(t->stream);
+	for (unsigned int k = 0; k < n; k++)
+		t->heads[k] = head(t, k);
 	now = now_ns(CLOCK_BOOTTIME);
-	/* wall time follows clock steps and suspend, batch by batch */
-	fmt.wall_offset_ns = now_ns(CLOCK_REALTIME) - now;
-	jctx.wall_offset_ns = fmt.wall_offset_ns;
-	while ((i = reorder_next(&ro, heads, n, now, drain)) >= 0) {
-		r = stream_peek(stream, i);
-		if (!print_record(r))
+	print_clock(&t->pr, wall_offset(now));
+	while ((i = reorder_next(&t->ro, t->heads, n, now, drain)) >= 0) {
+		r = stream_peek(t->stream, i);
+		if (!print_record(&t->pr, r, &exiting))
 			return false;
-		reorder_taken(&ro, r->h.ts);
-		stream_take(stream, i);
+		reorder_taken(&t->ro, r->h.ts);
+		stream_take(t->stream, i);
 		(*took)++;
-		r = stream_peek(stream, i);
-		heads[i] = r ? r->h.ts : REORDER_EMPTY;
+		t->heads[i] = head(t, i);
 	}
 	*held = false;
 	for (unsigned int k = 0; k < n; k++)
-		*held |= heads[k] != REORDER_EMPTY;
+		*held |= t->heads[k] != REORDER_EMPTY;
 	return true;
 }
 
@@ -302,15 +262,15 @@ static bool pump(bool drain, unsigned long *took, bool *held)
  * FILE_INTERVAL_MS at once, and is rung again only once a wait found
  * nothing. The rings still wake it when they fill. Nothing happens at idle.
  */
-static int next_wait(bool tty, unsigned long took, bool held, int until_summary)
+static int next_wait(struct trace *t, bool tty, unsigned long took, bool held, int until_summary)
 {
 	int wait = -1;
 
-	if (output_pending_lines(&out))
+	if (output_pending_lines(&t->pr.out))
 		wait = FILE_INTERVAL_MS; /* a reader that does not read: try again */
 	else if (!tty && took)
 		wait = FILE_INTERVAL_MS;
-	else if (!stream_arm(stream))
+	else if (!stream_arm(t->stream))
 		wait = 0; /* a record came meanwhile */
 	else if (held)
 		wait = HOLD_RETRY_MS;
@@ -319,82 +279,55 @@ static int next_wait(bool tty, unsigned long took, bool held, int until_summary)
 	return wait;
 }
 
-/*
- * The summary of the interval that ends now (which starts the next), or of
- * the whole run; false when the output has no room now.
- */
-static bool print_summary(bool final)
+/* The summary of the interval that ends now, or of the whole run; false when there is no room. */
+static bool summarize(struct trace *t, bool final)
 {
-	struct summary_view v = { .final = final, .json = &jctx };
-	unsigned long long lost = counters->lost_ring + counters->lost_busy;
-	size_t n;
-	char *p;
+	__u64 now = now_ns(CLOCK_BOOTTIME);
 
-	p = output_room(&out, SUMMARY_MAX_LEN + 1, &exiting);
-	if (!p)
-		return false;
-	v.now_ns = now_ns(CLOCK_BOOTTIME);
-	v.wall_offset_ns = now_ns(CLOCK_REALTIME) - v.now_ns;
-	v.lost = lost - (final ? 0 : lost_before);
-	jctx.wall_offset_ns = v.wall_offset_ns;
-	if (opts.json) {
-		n = summary_json(p, &summary, &v);
-	} else {
-		/* a blank line ends the table */
-		n = summary_text(p, &summary, &v);
-		p[n++] = '\n';
-	}
-	output_commit(&out, n);
-	if (!final) {
-		lost_before = lost;
-		summary_next(&summary, v.now_ns);
-	}
-	return true;
+	return print_summary(&t->pr, final, now, wall_offset(now),
+			     t->counters->lost_ring + t->counters->lost_busy, &exiting);
 }
 
 /* Records still in the rings that would have been printed. */
-static unsigned long long count_unprinted(void)
+static unsigned long long count_unprinted(struct trace *t)
 {
-	static struct words w;
 	unsigned long long n = 0;
 	const struct record *r;
 
-	for (unsigned int i = 0; i < stream_count(stream); i++) {
-		while ((r = stream_peek(stream, i))) {
-			n += wanted(r, &w);
-			stream_take(stream, i);
+	for (unsigned int i = 0; i < stream_count(t->stream); i++) {
+		while ((r = stream_peek(t->stream, i))) {
+			n += print_wanted(&t->pr, r);
+			stream_take(t->stream, i);
 		}
 	}
 	return n;
 }
 
 /* Losses, by cause; those of one kind are left out when there were none. */
-static void report(const char *when, bool final)
+static void report(struct trace *t, const char *when, bool final)
 {
-	const struct counters *c = counters;
+	const struct counters *c = t->counters;
 	char late[64] = "";
 
-	if (final && ro.late)
-		snprintf(late, sizeof(late), ", %llu printed late", ro.late);
+	if (final && t->ro.late)
+		snprintf(late, sizeof(late), ", %llu printed late", t->ro.late);
 	if (!c->lost_ring && !c->lost_busy && !c->args_lost_ring && !c->args_lost_stash && !*late)
 		return;
-	fprintf(stderr,
-		"execsnoop: %s: %llu execs lost (ring full %llu, no buffer %llu), "
-		"%llu printed without arguments (ring full %llu, not seen at entry %llu)%s\n",
-		when, (unsigned long long)(c->lost_ring + c->lost_busy),
-		(unsigned long long)c->lost_ring, (unsigned long long)c->lost_busy,
-		(unsigned long long)(c->args_lost_ring + c->args_lost_stash),
-		(unsigned long long)c->args_lost_ring, (unsigned long long)c->args_lost_stash,
-		late);
-	if (final && stream_malformed(stream))
-		fprintf(stderr, "execsnoop: %llu malformed records skipped\n",
-			stream_malformed(stream));
+	errmsg("%s: %llu execs lost (ring full %llu, no buffer %llu), "
+	       "%llu printed without arguments (ring full %llu, not seen at entry %llu)%s",
+	       when, (unsigned long long)(c->lost_ring + c->lost_busy),
+	       (unsigned long long)c->lost_ring, (unsigned long long)c->lost_busy,
+	       (unsigned long long)(c->args_lost_ring + c->args_lost_stash),
+	       (unsigned long long)c->args_lost_ring, (unsigned long long)c->args_lost_stash, late);
+	if (final && stream_malformed(t->stream))
+		errmsg("%llu malformed records skipped", stream_malformed(t->stream));
 }
 
 /* Polls until a stop or the end of stdout; returns 0 or a negative errno. */
-static int poll_events(bool tty)
+static int poll_events(struct trace *t, bool tty)
 {
 	struct epoll_event ev = { .events = EPOLLIN }, got[4];
+	const struct options *o = t->o;
 	struct counters seen = {};
 	__u64 last_report = 0, now, next_summary = now_ns(CLOCK_MONOTONIC);
 	int efd, err = 0, n, wait = 0, until_summary;
@@ -405,12 +338,12 @@ static int poll_events(bool tty)
 	efd = epoll_create1(EPOLL_CLOEXEC);
 	if (efd < 0)
 		return -errno;
-	ev.data.fd = stream_fd(stream);
+	ev.data.fd = stream_fd(t->stream);
 	if (epoll_ctl(efd, EPOLL_CTL_ADD, ev.data.fd, &ev)) {
 		err = -errno;
 		goto out;
 	}
-	ev.data.fd = stream_doorbell_fd(stream);
+	ev.data.fd = stream_doorbell_fd(t->stream);
 	if (epoll_ctl(efd, EPOLL_CTL_ADD, ev.data.fd, &ev)) {
 		err = -errno;
 		goto out;
@@ -422,16 +355,16 @@ static int poll_events(bool tty)
 		epoll_ctl(efd, EPOLL_CTL_ADD, STDOUT_FILENO, &ev);
 	}
 	/* a pidfd is readable once its process has exited */
-	if (opts.command) {
+	if (o->command) {
 		ev.events = EPOLLIN;
-		ev.data.fd = cmd.pidfd;
-		if (epoll_ctl(efd, EPOLL_CTL_ADD, cmd.pidfd, &ev)) {
+		ev.data.fd = t->cmd.pidfd;
+		if (epoll_ctl(efd, EPOLL_CTL_ADD, t->cmd.pidfd, &ev)) {
 			err = -errno;
 			goto out;
 		}
 	}
 
-	while (opts.command ? !cmd_ended : !exiting) {
+	while (o->command ? !launch_ended(&t->cmd) : !exiting) {
 		n = epoll_wait(efd, got, 4, wait);
 		if (n < 0 && errno != EINTR) {
 			err = -errno;
@@ -439,44 +372,45 @@ static int poll_events(bool tty)
 		}
 		for (int i = 0; i < n; i++) {
 			if (got[i].data.fd == STDOUT_FILENO) {
-				out.gone = true;
+				t->pr.out.gone = true;
 				exiting = 1;
-			} else if (opts.command && got[i].data.fd == cmd.pidfd) {
-				cmd_ended = true;
+			} else if (o->command && got[i].data.fd == t->cmd.pidfd) {
+				launch_end(&t->cmd);
 			}
 		}
 		took = 0;
-		pump(false, &took, &held);
+		pump(t, false, &took, &held);
 		until_summary = -1;
-		if (opts.interval) {
+		if (o->interval) {
 			now = now_ns(CLOCK_MONOTONIC);
-			if (now >= next_summary + opts.interval * NSEC && print_summary(false))
-				next_summary += opts.interval * NSEC;
+			if (now >= next_summary + o->interval * NSEC && summarize(t, false))
+				next_summary += o->interval * NSEC;
 			now = now_ns(CLOCK_MONOTONIC);
 			until_summary =
-				next_summary + opts.interval * NSEC > now
-					? (next_summary + opts.interval * NSEC - now) / 1000000 + 1
+				next_summary + o->interval * NSEC > now
+					? (next_summary + o->interval * NSEC - now) / 1000000 + 1
 					: FILE_INTERVAL_MS;
 		}
-		err = output_flush(&out, &exiting);
+		err = output_flush(&t->pr.out, &exiting);
 		/* the reader went away: a normal end, or the command's */
 		if (err == -EPIPE)
 			exiting = 1;
-		/* a write error is out.err's, reported once: not one of reading */
-		if (err && err != -EPIPE && err != -EINTR && !opts.command) {
+		/* a write error is the output's, reported once: not one of reading */
+		if (err && err != -EPIPE && err != -EINTR && !o->command) {
 			err = 0;
 			break;
 		}
 		err = 0;
 		now = now_ns(CLOCK_MONOTONIC);
-		if (memcmp(&seen, counters, sizeof(seen)) && now - last_report >= 1000000000ULL) {
-			memcpy(&seen, (const void *)counters, sizeof(seen));
-			report("so far", false);
+		if (memcmp(&seen, t->counters, sizeof(seen)) &&
+		    now - last_report >= 1000000000ULL) {
+			memcpy(&seen, (const void *)t->counters, sizeof(seen));
+			report(t, "so far", false);
 			last_report = now;
 		}
-		wait = next_wait(tty, took, held, until_summary);
+		wait = next_wait(t, tty, took, held, until_summary);
 		/* losses not yet reported are reported within a second */
-		if (memcmp(&seen, counters, sizeof(seen)) && (wait < 0 || wait > 1000))
+		if (memcmp(&seen, t->counters, sizeof(seen)) && (wait < 0 || wait > 1000))
 			wait = 1000;
 	}
 out:
@@ -489,7 +423,7 @@ out:
  * read, gives up after STOP_GRACE_MS, or at once on a second stop; returns
  * the lines that could not be written.
  */
-static unsigned long long drain(void)
+static unsigned long long drain(struct trace *t)
 {
 	struct itimerval tick = { { 0, 100000 }, { 0, 100000 } }, off = {};
 	__u64 deadline = now_ns(CLOCK_MONOTONIC) + STOP_GRACE_MS * 1000000ULL;
@@ -501,17 +435,17 @@ static unsigned long long drain(void)
 	setitimer(ITIMER_REAL, &tick, NULL);
 	for (;;) {
 		unsigned long took = 0;
-		bool held, done = pump(true, &took, &held);
+		bool held, done = pump(t, true, &took, &held);
 
 		/* the summary comes after every line */
-		if (done && opts.summary && !summed)
-			done = summed = print_summary(true);
-		err = output_flush(&out, &exiting);
+		if (done && t->o->summary && !summed)
+			done = summed = summarize(t, true);
+		err = output_flush(&t->pr.out, &exiting);
 		if (!err && done)
 			break;
 		if (err == -EINTR) {
 			if (exiting > 1 || now_ns(CLOCK_MONOTONIC) >= deadline) {
-				left = output_pending_lines(&out) + count_unprinted();
+				left = output_pending_lines(&t->pr.out) + count_unprinted(t);
 				break;
 			}
 		} else if (err) {
@@ -522,6 +456,112 @@ static unsigned long long drain(void)
 	setitimer(ITIMER_REAL, &off, NULL);
 	return left;
 }
+
+/* The option that needs the hook of a process's end first, for its one-line refusal. */
+static const char *needs_exit_hook(const struct options *o)
+{
+	return o->exits ? "-e" : o->tree ? "--tree" : o->summary ? "-s" : o->pid ? "-p" : "--";
+}
+
+/*
+ * What stands in for what the kernel lacks: hash maps keyed by tid for task
+ * storage, and then the end of every traced task to clear them; a
+ * sched_process_exit without group_dead. Refuses, in one line, an option
+ * whose hook the kernel does not have.
+ */
+static int fit_kernel(struct execsnoop_bpf *skel, const struct options *o,
+		      const struct kernel_features *kf)
+{
+	/* each program that walks, with bpf_loop and bounded */
+	struct bpf_program *walks[][2] = {
+		{ skel->progs.sched_process_exec, skel->progs.sched_process_exec_bounded },
+		{ skel->progs.sys_exit_execve, skel->progs.sys_exit_execve_bounded },
+		{ skel->progs.sys_exit_execveat, skel->progs.sys_exit_execveat_bounded },
+	};
+	bool subtree = o->pid || o->command, ancestor = o->tree || o->summary;
+	bool exits = o->exits || (!kf->task_storage && (subtree || ancestor));
+	struct {
+		struct bpf_map *map;
+		bool used;
+	} per_task[] = {
+		{ skel->maps.before, false },
+		{ skel->maps.lineage, false },
+		{ skel->maps.procs, exits || ancestor },
+		{ skel->maps.subtree, subtree },
+	};
+
+	skel->rodata->has_task_storage = kf->task_storage;
+	skel->rodata->has_task_regs = kf->task_regs;
+	for (size_t i = 0; i < sizeof(walks) / sizeof(walks[0]); i++)
+		bpf_program__set_autoload(walks[i][kf->loop], false);
+	for (size_t i = 0; !kf->task_storage && i < sizeof(per_task) / sizeof(per_task[0]); i++) {
+		/* preallocated: an older kernel warns of the others in tracing programs */
+		bpf_map__set_type(per_task[i].map, BPF_MAP_TYPE_HASH);
+		bpf_map__set_map_flags(per_task[i].map, 0);
+		bpf_map__set_max_entries(per_task[i].map, per_task[i].used ? TASKS_MAX : 1);
+	}
+	bpf_program__set_autoload(skel->progs.sched_process_exit, exits && kf->exit_group_dead);
+	bpf_program__set_autoload(skel->progs.sched_process_exit_task,
+				  exits && !kf->exit_group_dead);
+	if (exits && !kf->exit_hook)
+		return preflight_needs(needs_exit_hook(o), "the tracepoint sched_process_exit");
+	/* a traced subtree follows forks, and so does the lineage of --tree and -s */
+	bpf_program__set_autoload(skel->progs.sched_process_fork,
+				  subtree || (ancestor && kf->task_storage && kf->fork_hook));
+	if (subtree && !kf->fork_hook)
+		return preflight_needs(o->pid ? "-p" : "--", "the tracepoint sched_process_fork");
+	return 0;
+}
+
+/*
+ * Every load-time setting of the programs, from the options and what the
+ * output stage shows: what they capture, whom they filter, their sizes. What
+ * the kernel is found to lack is switched off or stood in for here too
+ * (fit_kernel). Returns 0, or -1 after a one-line refusal.
+ */
+static int configure(struct execsnoop_bpf *skel, const struct options *o,
+		     const struct kernel_features *kf, int ncpu, size_t ring, bool cgroup)
+{
+	struct bpf_program *failed_only[] = {
+		skel->progs.sys_enter_execve,	     skel->progs.sys_enter_execveat,
+		skel->progs.sys_exit_execve,	     skel->progs.sys_exit_execveat,
+		skel->progs.sys_exit_execve_bounded, skel->progs.sys_exit_execveat_bounded,
+	};
+	__u32 slots = ncpu < SCRATCH_SLOTS_MAX ? ncpu : SCRATCH_SLOTS_MAX;
+	unsigned int shown = print_fields(o);
+
+	if (fit_kernel(skel, o, kf))
+		return -1;
+	skel->rodata->trace_failed = o->fails;
+	skel->rodata->want_detail = shown & FIELD_COMM_BEFORE;
+	skel->rodata->trace_exits = o->exits;
+	skel->rodata->want_cwd = shown & FIELD_CWD;
+	skel->rodata->want_ids = shown & FIELD_IDS;
+	skel->rodata->want_cgroup = shown & FIELD_CGROUP;
+	skel->rodata->filter_subtree = o->pid || o->command;
+	skel->rodata->want_ancestor = shown & FIELD_ANCESTOR;
+	skel->rodata->filter_cgroup = cgroup;
+	skel->rodata->targ_uid = o->uid;
+	skel->rodata->targ_ppid = o->ppid;
+	skel->rodata->nr_slots = slots;
+	skel->rodata->ring_bytes = ring;
+	/* a quarter of each ring is kept for path-only records when it fills up */
+	skel->rodata->ring_reserve = ring / 4;
+	bpf_map__set_max_entries(skel->maps.scratch, slots);
+	bpf_map__set_max_entries(skel->maps.ring_use, ncpu);
+	if (o->fails && preflight_execveat()) {
+		bpf_program__set_autoload(skel->progs.sys_enter_execveat, false);
+		bpf_program__set_autoload(skel->progs.sys_exit_execveat, false);
+	}
+	/* only failed execs need the syscall hooks and the stash */
+	if (!o->fails) {
+		for (size_t i = 0; i < sizeof(failed_only) / sizeof(failed_only[0]); i++)
+			bpf_program__set_autoload(failed_only[i], false);
+		bpf_map__set_max_entries(skel->maps.execs, 1);
+	}
+	return 0;
+}
+
 /*
  * Fork first, so that the traced subtree follows every fork from the moment
  * it is seeded; then the exit side, so that every stashed exec is completed
@@ -558,125 +598,62 @@ static int attach(struct execsnoop_bpf *skel)
 	return 0;
 }
 
-/* The option that needs the hook of a process's end first, for its one-line refusal. */
-static const char *needs_exit_hook(void)
-{
-	return opts.exits     ? "-e"
-	       : opts.tree    ? "--tree"
-	       : opts.summary ? "-s"
-	       : opts.pid     ? "-p"
-			      : "--";
-}
-
 /*
- * What stands in for what the kernel lacks: hash maps keyed by tid for task
- * storage, and then the end of every traced task to clear them; a
- * sched_process_exit without group_dead. Refuses, in one line, an option
- * whose hook the kernel does not have.
+ * The processes to trace, once the fork hook is attached: from a process
+ * marked now, every child is marked. Returns 0, or the exit status after a
+ * one-line error: 1, or 2 when there is no such process.
  */
-static int fit_kernel(struct execsnoop_bpf *skel, const struct kernel_features *kf)
+static int seed(struct execsnoop_bpf *skel, struct trace *t, const struct kernel_features *kf,
+		__u32 tgid)
 {
-	/* each program that walks, with bpf_loop and bounded */
-	struct bpf_program *walks[][2] = {
-		{ skel->progs.sched_process_exec, skel->progs.sched_process_exec_bounded },
-		{ skel->progs.sys_exit_execve, skel->progs.sys_exit_execve_bounded },
-		{ skel->progs.sys_exit_execveat, skel->progs.sys_exit_execveat_bounded },
-	};
-	bool subtree = opts.pid || opts.command, ancestor = opts.tree || opts.summary;
-	bool exits = opts.exits || (!kf->task_storage && (subtree || ancestor));
-	struct {
-		struct bpf_map *map;
-		bool used;
-	} per_task[] = {
-		{ skel->maps.before, false },
-		{ skel->maps.lineage, false },
-		{ skel->maps.procs, exits || ancestor },
-		{ skel->maps.subtree, subtree },
-	};
+	struct marks m = { .map_fd = bpf_map__fd(skel->maps.subtree), .by_tid = !kf->task_storage };
+	int err;
 
-	skel->rodata->has_task_storage = kf->task_storage;
-	skel->rodata->has_task_regs = kf->task_regs;
-	for (size_t i = 0; i < sizeof(walks) / sizeof(walks[0]); i++)
-		bpf_program__set_autoload(walks[i][kf->loop], false);
-	for (size_t i = 0; !kf->task_storage && i < sizeof(per_task) / sizeof(per_task[0]); i++) {
-		/* preallocated: an older kernel warns of the others in tracing programs */
-		bpf_map__set_type(per_task[i].map, BPF_MAP_TYPE_HASH);
-		bpf_map__set_map_flags(per_task[i].map, 0);
-		bpf_map__set_max_entries(per_task[i].map, per_task[i].used ? TASKS_MAX : 1);
+	if (t->o->command) {
+		err = proc_mark(&m, t->cmd.pid, t->cmd.pidfd);
+		/* a command that already ended (a signal passed on) has nothing to trace */
+		if (err && err != -ESRCH) {
+			errmsg_errno("tracing the command", err);
+			return 1;
+		}
+		return 0;
 	}
-	bpf_program__set_autoload(skel->progs.sched_process_exit, exits && kf->exit_group_dead);
-	bpf_program__set_autoload(skel->progs.sched_process_exit_task,
-				  exits && !kf->exit_group_dead);
-	if (exits && !kf->exit_hook)
-		return preflight_needs(needs_exit_hook(), "the tracepoint sched_process_exit");
-	/* a traced subtree follows forks, and so does the lineage of --tree and -s */
-	bpf_program__set_autoload(skel->progs.sched_process_fork,
-				  subtree || (ancestor && kf->task_storage && kf->fork_hook));
-	if (subtree && !kf->fork_hook)
-		return preflight_needs(opts.pid ? "-p" : "--", "the tracepoint sched_process_fork");
-	return 0;
-}
-
-/* Only failed execs need the syscall hooks and the stash. */
-static void configure(struct execsnoop_bpf *skel, int ncpu, size_t ring)
-{
-	struct bpf_program *failed_only[] = {
-		skel->progs.sys_enter_execve,	     skel->progs.sys_enter_execveat,
-		skel->progs.sys_exit_execve,	     skel->progs.sys_exit_execveat,
-		skel->progs.sys_exit_execve_bounded, skel->progs.sys_exit_execveat_bounded,
-	};
-	__u32 slots = ncpu < SCRATCH_SLOTS_MAX ? ncpu : SCRATCH_SLOTS_MAX;
-
-	skel->rodata->trace_failed = opts.fails;
-	skel->rodata->want_detail = opts.json;
-	skel->rodata->trace_exits = opts.exits;
-	skel->rodata->want_cwd = opts.json || opts.cwd;
-	skel->rodata->want_ids = opts.json || opts.exits || opts.tree || opts.summary;
-	skel->rodata->want_cgroup = opts.json || opts.container;
-	skel->rodata->filter_subtree = opts.pid || opts.command;
-	skel->rodata->want_ancestor = opts.tree || opts.summary;
-	skel->rodata->targ_uid = opts.uid;
-	skel->rodata->targ_ppid = opts.ppid;
-	skel->rodata->nr_slots = slots;
-	skel->rodata->ring_bytes = ring;
-	/* a quarter of each ring is kept for path-only records when it fills up */
-	skel->rodata->ring_reserve = ring / 4;
-	bpf_map__set_max_entries(skel->maps.scratch, slots);
-	bpf_map__set_max_entries(skel->maps.ring_use, ncpu);
-	if (opts.fails && preflight_execveat()) {
-		bpf_program__set_autoload(skel->progs.sys_enter_execveat, false);
-		bpf_program__set_autoload(skel->progs.sys_exit_execveat, false);
+	if (!t->o->pid)
+		return 0;
+	err = proc_seed(&m, tgid);
+	if (err == -ESRCH) {
+		errmsg("no process with pid %u", t->o->pid);
+		return 2;
 	}
-	if (!opts.fails) {
-		for (size_t i = 0; i < sizeof(failed_only) / sizeof(failed_only[0]); i++)
-			bpf_program__set_autoload(failed_only[i], false);
-		bpf_map__set_max_entries(skel->maps.execs, 1);
-	}
+	if (err)
+		errmsg_errno("marking the processes to trace", err);
+	return err ? 1 : 0;
 }
 
 int main(int argc, char **argv)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
-	struct sigaction sa_cmd = { .sa_sigaction = on_signal_cmd, .sa_flags = SA_SIGINFO };
-	struct sigaction sa_child = { .sa_sigaction = on_child,
-				      .sa_flags = SA_SIGINFO | SA_NOCLDSTOP };
-	const int stops[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-	sigset_t mask;
+	struct print_env env = {
+		.cgroup_path = cgroup_path,
+		.user_name = users_name,
+		.describe = proc_describe,
+	};
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
 	struct execsnoop_bpf *skel = NULL;
 	struct kernel_features kf;
 	struct stream_maps maps;
-	struct marks marks;
 	int err, cg = -1, status = 1, ncpu;
+	struct trace t = { .ro.window_ns = REORDER_WINDOW_MS * 1000000ULL };
 	unsigned long long unwritten;
+	struct options o;
 	const char *what;
+	__u64 start;
 	__u32 tgid = 0;
-	size_t ring;
+	long ring;
 
-	/* first: no file of the tool's may take descriptor 0, 1 or 2 */
+	/* options; first, no file of the tool's may take descriptor 0, 1 or 2 */
 	if (preflight_stdio())
 		return 1;
-	switch (parse_options(argc, argv, &opts, stdout, stderr)) {
+	switch (parse_options(argc, argv, &o, users_find, stdout, stderr)) {
 	case PARSE_EXIT:
 		return 0;
 	case PARSE_ERROR:
@@ -684,213 +661,153 @@ int main(int argc, char **argv)
 	case PARSE_OK:
 		break;
 	}
+	t.o = &o;
 
-	libbpf_set_print(libbpf_print);
-	if (preflight_privileges(opts.fails) || preflight_lockdown() || preflight_btf())
+	/* preflight */
+	libbpf_set_print(o.verbose ? print_libbpf : NULL);
+	if (preflight_privileges(o.fails) || preflight_lockdown() || preflight_btf())
 		goto cleanup;
-	if (opts.cgroup) {
-		cg = preflight_cgroup(opts.cgroup);
+	if (o.cgroup) {
+		cg = preflight_cgroup(o.cgroup);
 		if (cg < 0) {
 			status = 2;
 			goto cleanup;
 		}
 	}
+	ncpu = libbpf_num_possible_cpus();
+	if (ncpu < 0) {
+		errmsg_errno("counting CPUs", ncpu);
+		goto cleanup;
+	}
 	/* only the syscall tracepoints of failed execs need tracefs */
-	if ((opts.fails && preflight_tracefs()) || preflight_ring(&opts, opts.verbose))
+	if (o.fails && preflight_tracefs())
 		goto cleanup;
-	if (opts.pid && proc_tgid(opts.pid, &tgid)) {
-		fprintf(stderr, "execsnoop: no process with pid %u\n", opts.pid);
+	ring = preflight_ring(o.ring_size, ncpu, o.verbose);
+	if (ring < 0)
+		goto cleanup;
+	if (o.pid && proc_tgid(o.pid, &tgid)) {
+		errmsg("no process with pid %u", o.pid);
 		status = 2;
 		goto cleanup;
 	}
-	if (opts.pid && proc_exited(tgid)) {
-		fprintf(stderr, "execsnoop: process %u has exited\n", tgid);
+	if (o.pid && proc_exited(tgid)) {
+		errmsg("process %u has exited", tgid);
 		status = 2;
 		goto cleanup;
 	}
-	if (output_init(&out, STDOUT_FILENO,
-			(JSON_MAX_LEN > SUMMARY_MAX_LEN ? JSON_MAX_LEN : SUMMARY_MAX_LEN) +
-				(64 << 10))) {
-		fail("allocating the output buffer", ENOMEM);
+	if (print_init(&t.pr, &o, &env, STDOUT_FILENO)) {
+		errmsg_errno("allocating the output buffer", ENOMEM);
 		goto cleanup;
 	}
 	/* before anything below changes what it would inherit: signals, priority */
-	if (opts.command && launch_prepare(&cmd, &opts))
+	if (o.command && launch_prepare(&t.cmd, &o))
 		goto cleanup;
+	catch_signals(o.command);
+	raise_priority(&o);
 
-	/* no SA_RESTART: a signal interrupts a write blocked on a reader that does not read */
-	sigemptyset(&mask);
-	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
-		struct sigaction old;
-
-		/*
-		 * A hangup or quit ignored at start (nohup) stays ignored. SIGINT
-		 * and SIGTERM always stop: a shell without job control ignores
-		 * SIGINT in its background jobs, which kill -INT still stops.
-		 */
-		sigaction(stops[i], NULL, &old);
-		if ((stops[i] == SIGHUP || stops[i] == SIGQUIT) && old.sa_handler == SIG_IGN)
-			continue;
-		/* without a command, SIGQUIT keeps its default */
-		if (opts.command || stops[i] != SIGQUIT)
-			sigaction(stops[i], opts.command ? &sa_cmd : &sa, NULL);
-		sigaddset(&mask, stops[i]);
-	}
-	sigaction(SIGALRM, &sa, NULL);
-	if (opts.command)
-		sigaction(SIGCHLD, &sa_child, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	/* a parent may have left them blocked: the stop and its timer must get through */
-	sigdelset(&mask, SIGQUIT);
-	sigaddset(&mask, SIGALRM);
-	sigaddset(&mask, SIGCHLD);
-	sigprocmask(SIG_UNBLOCK, &mask, NULL);
-	raise_priority();
-
+	/* open, configure, load */
 	skel = execsnoop_bpf__open_opts(&open_opts);
 	if (!skel) {
-		fail("opening BPF object", errno);
+		errmsg_errno("opening BPF object", errno);
 		goto cleanup;
 	}
-	ncpu = libbpf_num_possible_cpus();
-	if (ncpu < 0) {
-		fail("counting CPUs", ncpu);
+	if (preflight_features(&kf) || configure(skel, &o, &kf, ncpu, ring, cg >= 0))
 		goto cleanup;
-	}
-	skel->rodata->filter_cgroup = cg >= 0;
-	ring = ring_size(&opts, ncpu);
-	if (preflight_features(&kf) || fit_kernel(skel, &kf))
-		goto cleanup;
-	configure(skel, ncpu, ring);
-
 	err = execsnoop_bpf__load(skel);
 	if (err && preflight_btf_parse())
 		goto cleanup;
 	if (err) {
-		fprintf(stderr, "execsnoop: loading BPF programs: %s%s\n", strerror(-err),
-			opts.verbose ? "" : " (-v shows the verifier's log)");
+		errmsg("loading BPF programs: %s%s", strerror(-err),
+		       o.verbose ? "" : " (-v shows the verifier's log)");
 		goto cleanup;
 	}
 	if (cg >= 0) {
 		__u32 zero = 0;
 
 		if (bpf_map_update_elem(bpf_map__fd(skel->maps.cgroup), &zero, &cg, BPF_ANY)) {
-			fail("setting the cgroup filter", errno);
+			errmsg_errno("setting the cgroup filter", errno);
 			goto cleanup;
 		}
 	}
 
-	counters = &skel->bss->counters;
+	/* attach */
+	t.counters = &skel->bss->counters;
 	maps.events_fd = bpf_map__fd(skel->maps.events);
 	maps.doorbell_fd = bpf_map__fd(skel->maps.doorbell);
 	maps.use_fd = bpf_map__fd(skel->maps.ring_use);
 	maps.scratch_fd = bpf_map__fd(skel->maps.scratch);
 	maps.slots = skel->rodata->nr_slots;
-	stream = stream_open(&maps, ring);
-	if (!stream) {
-		fail("opening the perf buffer", errno);
+	t.stream = stream_open(&maps, ring);
+	if (!t.stream) {
+		errmsg_errno("opening the perf buffer", errno);
 		goto cleanup;
 	}
 	err = attach(skel);
 	if (err) {
-		fail("attaching BPF programs", err);
+		errmsg_errno("attaching BPF programs", err);
 		goto cleanup;
 	}
-	/* the fork hook is attached: from a process marked now, every child is marked */
-	marks.map_fd = bpf_map__fd(skel->maps.subtree);
-	marks.by_tid = !kf.task_storage;
-	if (opts.command) {
-		err = proc_mark(&marks, cmd.pid, cmd.pidfd);
-		/* a command that already ended (a signal passed on) has nothing to trace */
-		if (err && err != -ESRCH) {
-			fail("tracing the command", err);
-			goto cleanup;
-		}
-	} else if (opts.pid) {
-		err = proc_seed(&marks, tgid);
-		if (err == -ESRCH) {
-			fprintf(stderr, "execsnoop: no process with pid %u\n", opts.pid);
-			status = 2;
-			goto cleanup;
-		} else if (err) {
-			fail("marking the processes to trace", err);
-			goto cleanup;
-		}
+	err = seed(skel, &t, &kf, tgid);
+	if (err) {
+		status = err;
+		goto cleanup;
 	}
 	/*
 	 * From here on, nothing needs a privilege. A command is signalled as
 	 * the user it runs as, which takes none.
 	 */
-	if (opts.command)
-		err = drop_privileges(cmd.uid, cmd.gid, &what);
+	if (o.command)
+		err = drop_privileges(t.cmd.uid, t.cmd.gid, &what);
 	else
-		err = drop_privileges(opts.run_uid, opts.run_gid, &what);
+		err = drop_privileges(o.run_uid, o.run_gid, &what);
 	if (err) {
-		fail(what, err);
+		errmsg_errno(what, err);
 		goto cleanup;
 	}
 
-	fmt.time = opts.time;
-	fmt.print_uid = opts.print_uid;
-	fmt.quote = opts.quote;
-	fmt.container = opts.container;
-	fmt.cwd = opts.cwd;
-	fmt.cgroup_path = cgroup_path;
-	jctx.cgroup_path = cgroup_path;
-	fmt.max_args = opts.max_args;
-	fmt.start_ns = now_ns(CLOCK_BOOTTIME);
-	ro.window_ns = REORDER_WINDOW_MS * 1000000ULL;
-
-	jctx.max_args = opts.max_args;
-	jctx.user_name = users_name;
-	if (opts.summary && summary_init(&summary, fmt.start_ns, proc_describe)) {
-		fail("allocating the summary", ENOMEM);
+	/* loop */
+	start = now_ns(CLOCK_BOOTTIME);
+	if (print_start(&t.pr, start, wall_offset(start))) {
+		errmsg_errno("allocating the summary", ENOMEM);
 		goto cleanup;
 	}
-	if (opts.json)
-		users_load();
-	else if (!opts.quiet)
-		output_commit(&out, text_header(output_room(&out, 256, NULL), &fmt));
-	output_flush(&out, &exiting);
+	output_flush(&t.pr.out, &exiting);
 	/* not one exec of the command is missed: it is in the traced set before its exec */
-	if (opts.command && launch_start(&cmd))
-		cmd_ended = 1;
-
-	err = poll_events(isatty(STDOUT_FILENO));
+	if (o.command && launch_start(&t.cmd))
+		launch_end(&t.cmd);
+	err = poll_events(&t, isatty(STDOUT_FILENO));
 	if (err)
-		fail("reading events", err);
+		errmsg_errno("reading events", err);
 
-	/* trace no more, then print what the kernel already wrote */
+	/* drain: trace no more, then print what the kernel already wrote */
 	execsnoop_bpf__detach(skel);
-	if (opts.command && !exiting)
+	if (o.command && !exiting)
 		exiting = 1; /* the command's end is the stop */
-	unwritten = drain();
+	unwritten = drain(&t);
 
-	if (out.err)
-		fail("writing output", out.err);
+	/* report */
+	if (t.pr.out.err)
+		errmsg_errno("writing output", t.pr.out.err);
 	else if (unwritten)
-		fprintf(stderr,
-			"execsnoop: %llu lines could not be written: the output was not read within %d ms of the stop\n",
-			unwritten, STOP_GRACE_MS);
+		errmsg("%llu lines could not be written: the output was not read within %d ms of the stop",
+		       unwritten, STOP_GRACE_MS);
 	else if (!err)
 		status = 0;
-	report("in total", true);
-	if (opts.command) {
+	report(&t, "in total", true);
+	if (o.command) {
 		/* the command's status, unless it succeeded and execsnoop did not */
-		int cs = launch_wait(&cmd);
+		int cs = launch_wait(&t.cmd);
 
 		status = status && !cs ? status : cs;
 	}
 
 cleanup:
 	/* a command never started leaves as its gate closes */
-	if (cmd.pid)
-		launch_close(&cmd);
-	stream_close(stream);
+	if (t.cmd.pid)
+		launch_close(&t.cmd);
+	stream_close(t.stream);
 	execsnoop_bpf__destroy(skel);
-	output_free(&out);
-	tree_free(&tree);
-	summary_free(&summary);
+	print_free(&t.pr);
 	if (cg >= 0)
 		close(cg);
 	return status;

@@ -2,8 +2,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <stdlib.h>
 #include "json.h"
-#include "text.h"
+#include "print.h"
 
 static const char hex[] = "0123456789abcdef";
 
@@ -151,31 +152,20 @@ static char *put_key_maybe(char *d, const char *key, const char *s, size_t n, bo
 /* What is missing from the record, and why; "cut":null when nothing is. */
 static char *put_cut(char *d, const struct record *r, bool max_args)
 {
-	static const struct {
-		__u32 flag;
-		const char *why;
-	} whys[] = {
-		{ EV_TRUNCATED, "args-limit" },	       { EV_FAULT, "unreadable" },
-		{ EV_ARGS_LOST, "ring-full" },	       { EV_NO_STASH, "no-entry" },
-		{ EV_FNAME_FAULT, "unreadable-path" }, { EV_FNAME_CUT, "path-limit" },
-		{ EV_CWD_CUT, "cwd-limit" },	       { EV_EXE_CUT, "path-resolved-limit" },
-	};
-	__u32 f = r->h.flags;
 	bool first = true;
 
-	if (!(f & (EV_TRUNCATED | EV_FAULT | EV_ARGS_LOST | EV_NO_STASH | EV_FNAME_FAULT |
-		   EV_FNAME_CUT | EV_CWD_CUT | EV_EXE_CUT)) &&
-	    !max_args)
-		return stpcpy(d, ",\"cut\":null");
-	d = stpcpy(d, ",\"cut\":[");
-	for (size_t i = 0; i < sizeof(whys) / sizeof(whys[0]); i++) {
-		if (!(f & whys[i].flag))
+	for (size_t i = 0; i < CUT_REASONS; i++) {
+		if (!(r->h.flags & cut_reasons[i].flag))
 			continue;
-		d += sprintf(d, "%s\"%s\"", first ? "" : ",", whys[i].why);
+		d = stpcpy(d, first ? ",\"cut\":[\"" : ",\"");
+		d = stpcpy(d, cut_reasons[i].why);
+		*d++ = '"';
 		first = false;
 	}
 	if (max_args)
-		d += sprintf(d, "%s\"max-args\"", first ? "" : ",");
+		d = stpcpy(d, first ? ",\"cut\":[\"max-args\"" : ",\"max-args\"");
+	else if (first)
+		return stpcpy(d, ",\"cut\":null");
 	return stpcpy(d, "]");
 }
 
@@ -220,21 +210,19 @@ static char *put_common(char *d, struct json_ctx *c, const struct record *r)
 
 size_t json_exit(char *buf, struct json_ctx *c, const struct record *r)
 {
-	int status = r->h.ret, sig = status & 0x7f;
-	const char *name = signal_name(sig);
 	char *d = put_common(stpcpy(buf, "{\"type\":\"exit\",\"version\":" VERSION), c, r);
+	struct exit_status e;
 
-	if (!sig)
-		d += sprintf(d, ",\"code\":%d,\"signal\":null,\"core\":false",
-			     (status >> 8) & 0xff);
-	else if (name)
-		d += sprintf(d, ",\"code\":null,\"signal\":\"SIG%s\",\"core\":%s", name,
-			     status & 0x80 ? "true" : "false");
+	record_exit(r, &e);
+	if (!e.sig)
+		d += sprintf(d, ",\"code\":%d,\"signal\":null,\"core\":false", e.code);
+	else if (e.name)
+		d += sprintf(d, ",\"code\":null,\"signal\":\"SIG%s\",\"core\":%s", e.name,
+			     e.core ? "true" : "false");
 	else
-		d += sprintf(d, ",\"code\":null,\"signal\":\"SIG%d\",\"core\":%s", sig,
-			     status & 0x80 ? "true" : "false");
-	d += sprintf(d, ",\"lifetime_ns\":%llu,\"cpu_ns\":%llu}\n",
-		     (unsigned long long)(r->h.ts > r->h.exec_ts ? r->h.ts - r->h.exec_ts : 0),
+		d += sprintf(d, ",\"code\":null,\"signal\":\"SIG%d\",\"core\":%s", e.sig,
+			     e.core ? "true" : "false");
+	d += sprintf(d, ",\"lifetime_ns\":%llu,\"cpu_ns\":%llu}\n", (unsigned long long)e.lived_ns,
 		     (unsigned long long)r->h.cpu_ns);
 	return d - buf;
 }
@@ -242,9 +230,9 @@ size_t json_exit(char *buf, struct json_ctx *c, const struct record *r)
 size_t json_exec(char *buf, struct json_ctx *c, const struct record *r, const struct words *w)
 {
 	const struct event_hdr *h = &r->h;
-	size_t off = 0, len;
-	unsigned int shown = 0;
-	bool more = false;
+	struct arg_walk a;
+	const char *s;
+	size_t len;
 	char *d = put_common(stpcpy(buf, "{\"type\":\"exec\",\"version\":" VERSION), c, r);
 	const char *cg, *name;
 
@@ -260,17 +248,11 @@ size_t json_exec(char *buf, struct json_ctx *c, const struct record *r, const st
 	d = put_key_maybe(d, ",\"path_resolved\":", w->exe, w->exe_len, w->has_exe);
 	d = put_key_maybe(d, ",\"cwd\":", w->cwd, w->cwd_len, w->has_cwd);
 	d = stpcpy(d, ",\"args\":[");
-	while (off < w->args_len) {
-		if (c->max_args && shown == c->max_args) {
-			more = true;
-			break;
-		}
-		len = str_len(w->args + off, w->args_len - off);
-		if (shown)
+	args_start(&a, w, c->max_args);
+	while (args_next(&a, &s, &len)) {
+		if (a.shown > 1)
 			*d++ = ',';
-		d += json_bytes(d, w->args + off, len);
-		off += len + 1;
-		shown++;
+		d += json_bytes(d, s, len);
 	}
 	*d++ = ']';
 	d = put_s64(stpcpy(d, ",\"ret\":"), h->ret);
@@ -292,7 +274,170 @@ size_t json_exec(char *buf, struct json_ctx *c, const struct record *r, const st
 	d = put_key_u64(d, ",\"pidns\":", h->pidns);
 	d = put_key_u64(d, ",\"ns_pid\":", h->ns_pid);
 	d = put_key_u64(d, ",\"mntns\":", h->mntns);
-	d = put_cut(d, r, more);
+	d = put_cut(d, r, a.more);
 	d = stpcpy(d, "}\n");
 	return d - buf;
 }
+
+/* NUL-separated words as a JSON array of bytes values. */
+static char *put_json_words(char *d, const char *s, size_t n)
+{
+	size_t k = 0;
+
+	*d++ = '[';
+	while (k < n) {
+		const char *z = memchr(s + k, '\0', n - k);
+		size_t w = z ? (size_t)(z - (s + k)) : n - k;
+
+		if (k)
+			*d++ = ',';
+		d += json_bytes(d, s + k, w);
+		k += w + 1;
+	}
+	*d++ = ']';
+	return d;
+}
+
+/* A row's counts, as at least (execs, failed) and at most (execs_max, failed_max), and the object's end. */
+static char *put_json_counts(char *d, const struct summary_row *r, __u64 span)
+{
+	return d + sprintf(d,
+			   ",\"execs\":%llu,\"execs_max\":%llu,\"failed\":%llu,"
+			   "\"failed_max\":%llu,\"exact\":%s,\"per_second\":%.3f}",
+			   r->execs, r->execs + r->err, r->failed, r->failed + r->err,
+			   r->err ? "false" : "true", summary_rate(r->execs, span));
+}
+
+size_t json_summary(char *buf, struct json_ctx *c, const struct summary *s,
+		    const struct summary_view *v)
+{
+	const struct summary_tally *t = summary_tally(s, v);
+	__u64 span = summary_span(s, v);
+	struct summary_row rows[SUMMARY_TOP];
+	unsigned long long e, f;
+	size_t n, others;
+	char *d = buf;
+
+	d += sprintf(d, "{\"type\":\"summary\",\"version\":%d,\"time\":", JSON_VERSION);
+	d += json_time(d, c, v->now_ns);
+	d += sprintf(d,
+		     ",\"final\":%s,\"span_ns\":%llu,\"execs\":%llu,\"failed\":%llu,"
+		     "\"per_second\":%.3f,\"lost\":%llu,\"spawners\":[",
+		     v->final ? "true" : "false", (unsigned long long)span, t->execs, t->failed,
+		     summary_rate(t->execs, span), v->lost);
+
+	n = summary_top(s, v, true, rows, &others);
+	for (size_t i = 0; i < n; i++) {
+		const struct summary_spawner *sp = summary_spawner(s, v, rows[i].item);
+
+		d += sprintf(d, "%s{\"pid\":%u,\"id\":\"%u@%llu\",\"comm\":", i ? "," : "", sp->pid,
+			     sp->pid, (unsigned long long)sp->start_ns);
+		if (sp->named)
+			d += json_bytes(d, sp->comm, strnlen(sp->comm, sizeof(sp->comm)));
+		else
+			d = stpcpy(d, "null");
+		d = stpcpy(d, ",\"cmdline\":");
+		if (sp->named)
+			d = put_json_words(d, sp->cmdline, sp->cmdline_len);
+		else
+			d = stpcpy(d, "null");
+		d += sprintf(d, ",\"cmdline_cut\":%s", sp->cut ? "true" : "false");
+		d = put_json_counts(d, &rows[i], span);
+	}
+	summary_others(s, v, rows, n, &e, &f);
+	d += sprintf(d,
+		     "],\"other_spawners\":{\"count\":%zu,\"execs\":%llu,\"failed\":%llu,"
+		     "\"exact\":%s}",
+		     others, e, f, summary_replaced(s, v, true) ? "false" : "true");
+
+	d = stpcpy(d, ",\"commands\":[");
+	n = summary_top(s, v, false, rows, &others);
+	for (size_t i = 0; i < n; i++) {
+		const struct summary_command *cmd = summary_command(s, v, rows[i].item);
+
+		d = stpcpy(d, i ? ",{\"path\":" : "{\"path\":");
+		if (cmd->known)
+			d += json_bytes(d, cmd->path,
+					cmd->len < SUMMARY_PATH_KEEP ? cmd->len
+								     : SUMMARY_PATH_KEEP);
+		else
+			d = stpcpy(d, "null");
+		d += sprintf(d, ",\"path_cut\":%s",
+			     cmd->len > SUMMARY_PATH_KEEP ? "true" : "false");
+		d = put_json_counts(d, &rows[i], span);
+	}
+	summary_others(s, v, rows, n, &e, &f);
+	d += sprintf(d,
+		     "],\"other_commands\":{\"count\":%zu,\"execs\":%llu,\"failed\":%llu,"
+		     "\"exact\":%s}}\n",
+		     others, e, f, summary_replaced(s, v, false) ? "false" : "true");
+	return d - buf;
+}
+
+size_t json_need(const struct record *r)
+{
+	/* every byte as \u00XX, the names and numbers */
+	return 6 * (r->h.fname_len + r->h.args_len + r->h.cwd_len + r->h.exe_len) + 1024;
+}
+
+static bool json_chosen(const struct options *o)
+{
+	return o->json;
+}
+
+static unsigned int json_fields(const struct options *o)
+{
+	(void)o;
+	return FIELD_COMM_BEFORE | FIELD_CWD | FIELD_IDS | FIELD_CGROUP;
+}
+
+static void *json_open(const struct options *o, const struct print_env *env)
+{
+	struct json_ctx *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->max_args = o->max_args;
+	c->user_name = env->user_name;
+	c->cgroup_path = env->cgroup_path;
+	return c;
+}
+
+static void json_clock(void *state, __s64 wall_offset_ns, __u64 start_ns)
+{
+	(void)start_ns;
+	((struct json_ctx *)state)->wall_offset_ns = wall_offset_ns;
+}
+
+static size_t json_exec_row(char *buf, void *state, const struct record *r, const struct words *w)
+{
+	return json_exec(buf, state, r, w);
+}
+
+static size_t json_end(char *buf, void *state, const struct record *r)
+{
+	return json_exit(buf, state, r);
+}
+
+static size_t json_sum(char *buf, void *state, const struct summary *s,
+		       const struct summary_view *v)
+{
+	struct json_ctx *c = state;
+
+	c->wall_offset_ns = v->wall_offset_ns;
+	return json_summary(buf, c, s, v);
+}
+
+const struct print_format json_format = {
+	.name = "json",
+	.chosen = json_chosen,
+	.fields = json_fields,
+	.open = json_open,
+	.close = free,
+	.clock = json_clock,
+	.need = json_need,
+	.exec = json_exec_row,
+	.end_len = JSON_END_MAX_LEN,
+	.end = json_end,
+	.summary = json_sum,
+};

@@ -7,11 +7,14 @@
 #include <linux/types.h>
 #include "escape.h"
 #include "record.h"
+#include "summary.h"
 
 #define JSON_VERSION 1
 
 /* Room for the longest exec object: every byte as \u00XX, names and numbers. */
 #define JSON_MAX_LEN (6 * (FNAME_MAX + 64 + ARGS_MAX + 2 * CWD_MAX) + 8 * TASK_COMM_LEN + 1024)
+
+#define JSON_END_MAX_LEN 1024 /* room for the object of an end */
 
 struct json_ctx {
 	__s64 wall_offset_ns;  /* CLOCK_REALTIME - CLOCK_BOOTTIME, kept current by the caller */
@@ -35,10 +38,17 @@ size_t json_bytes(char *dst, const char *s, size_t n);
 /* Writes CLOCK_BOOTTIME ts as a JSON string: RFC 3339 in UTC, with nanoseconds. */
 size_t json_time(char *d, struct json_ctx *c, __u64 ts);
 
-/* Writes one exec object and a newline; buf holds JSON_MAX_LEN bytes. Returns its length. */
+/* Room the object of an exec of r needs. */
+size_t json_need(const struct record *r);
+
+/* Writes one exec object and a newline; buf holds json_need(r) bytes. Returns its length. */
 size_t json_exec(char *buf, struct json_ctx *c, const struct record *r, const struct words *w);
 
 /* Writes one exit object (an EV_EXIT record) and a newline. Returns its length. */
 size_t json_exit(char *buf, struct json_ctx *c, const struct record *r);
+
+/* Writes the summary object and a newline; buf holds SUMMARY_MAX_LEN bytes. */
+size_t json_summary(char *buf, struct json_ctx *c, const struct summary *s,
+		    const struct summary_view *v);
 
 #endif /* JSON_H */

@@ -2,18 +2,20 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <pwd.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <unistd.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include "errors.h"
+#include "escape.h"
 #include "execsnoop.h"
 #include "launch.h"
 #include "options.h"
+#include "users.h"
 
 /* What the command's process reports when it cannot exec. */
 struct failure {
@@ -22,6 +24,9 @@ struct failure {
 };
 
 enum { STAGE_CREDS = 1, STAGE_EXEC };
+
+/* The command whose signals are relayed: one a process. */
+static struct launch *relayed;
 
 /* Who the command runs as, when not as execsnoop does. */
 struct creds {
@@ -46,77 +51,29 @@ static int env_id(const char *var, unsigned long *v)
 	errno = 0;
 	*v = strtoul(s, &end, 10);
 	if (*s < '0' || *s > '9' || errno || *end || *v >= (uid_t)-1) {
-		fprintf(stderr,
-			"execsnoop: invalid %s '%s': expected a number; --keep-root runs the command as root\n",
-			var, shown_value(sv, s));
+		errmsg("invalid %s '%s': expected a number; --keep-root runs the command as root",
+		       var, shown_value(sv, s));
 		return -EINVAL;
 	}
-	return 0;
-}
-
-/* The user's name and home from /etc/passwd (read directly: no NSS in a static binary). */
-static void find_user(struct creds *c)
-{
-	struct passwd *pw;
-	FILE *f = fopen("/etc/passwd", "re");
-
-	if (!f)
-		return;
-	while ((pw = fgetpwent(f))) {
-		if (pw->pw_uid == c->uid) {
-			c->name = strdup(pw->pw_name);
-			c->home = strdup(pw->pw_dir);
-			break;
-		}
-	}
-	fclose(f);
-}
-
-static int add_group(struct creds *c, gid_t g, size_t *cap)
-{
-	for (size_t i = 0; i < c->ngroups; i++) {
-		if (c->groups[i] == g)
-			return 0;
-	}
-	if (c->ngroups == *cap) {
-		gid_t *more = realloc(c->groups, (*cap = *cap ? 2 * *cap : 16) * sizeof(*more));
-
-		if (!more)
-			return -ENOMEM;
-		c->groups = more;
-	}
-	c->groups[c->ngroups++] = g;
 	return 0;
 }
 
 /* The primary group, then every group of /etc/group that lists the user, as initgroups does. */
 static int find_groups(struct creds *c)
 {
-	struct group *gr;
 	size_t cap = 0;
-	FILE *f;
 	int err;
 
-	err = add_group(c, c->gid, &cap);
+	err = users_add_group(c->gid, &c->groups, &c->ngroups, &cap);
 	if (err || !c->name)
 		return err;
-	f = fopen("/etc/group", "re");
-	if (!f) {
-		fprintf(stderr,
-			"execsnoop: warning: cannot read /etc/group: %s: the command runs with group %u only\n",
-			strerror(errno), (unsigned int)c->gid);
-		return 0;
-	}
-	while (!err && (gr = fgetgrent(f))) {
-		for (char **m = gr->gr_mem; *m; m++) {
-			if (!strcmp(*m, c->name)) {
-				err = add_group(c, gr->gr_gid, &cap);
-				break;
-			}
-		}
-	}
-	fclose(f);
-	return err;
+	err = users_groups(c->name, &c->groups, &c->ngroups, &cap);
+	if (err == -ENOMEM)
+		return err;
+	if (err)
+		errmsg("warning: cannot read /etc/group: %s: the command runs with group %u only",
+		       strerror(-err), (unsigned int)c->gid);
+	return 0;
 }
 
 /* The --run-as user, with the groups /etc/group lists it in. 0 or -1 after an error. */
@@ -124,10 +81,9 @@ static int run_as_creds(struct creds *c, uid_t uid, gid_t gid)
 {
 	c->uid = uid;
 	c->gid = gid;
-	find_user(c);
+	users_entry(c->uid, &c->name, &c->home);
 	if (find_groups(c)) {
-		fprintf(stderr, "execsnoop: listing the groups of uid %u: %s\n", (unsigned int)uid,
-			strerror(ENOMEM));
+		errmsg("listing the groups of uid %u: %s", (unsigned int)uid, strerror(ENOMEM));
 		return -1;
 	}
 	c->drop = true;
@@ -149,7 +105,7 @@ static int sudo_creds(struct creds *c, bool keep_root)
 	if (err)
 		return -1;
 	c->uid = uid;
-	find_user(c);
+	users_entry(c->uid, &c->name, &c->home);
 	user = getenv("SUDO_USER");
 	if (!c->name && user && *user)
 		c->name = strdup(user);
@@ -157,14 +113,12 @@ static int sudo_creds(struct creds *c, bool keep_root)
 	if (err == -EINVAL)
 		return -1;
 	if (err) {
-		fprintf(stderr,
-			"execsnoop: SUDO_UID is set but not SUDO_GID: cannot tell the command's group; --keep-root runs it as root\n");
+		errmsg("SUDO_UID is set but not SUDO_GID: cannot tell the command's group; --keep-root runs it as root");
 		return -1;
 	}
 	c->gid = gid;
 	if (find_groups(c)) {
-		fprintf(stderr, "execsnoop: listing the groups of uid %lu: %s\n", uid,
-			strerror(ENOMEM));
+		errmsg("listing the groups of uid %lu: %s", uid, strerror(ENOMEM));
 		return -1;
 	}
 	c->drop = true;
@@ -244,12 +198,12 @@ int launch_prepare(struct launch *l, const struct options *o)
 	l->uid = c.drop ? c.uid : NO_UID;
 	l->gid = c.gid;
 	if (pipe2(gate, O_CLOEXEC)) {
-		fprintf(stderr, "execsnoop: creating a pipe: %s\n", strerror(errno));
+		errmsg_errno("creating a pipe", errno);
 		free_creds(&c);
 		return -1;
 	}
 	if (pipe2(report, O_CLOEXEC)) {
-		fprintf(stderr, "execsnoop: creating a pipe: %s\n", strerror(errno));
+		errmsg_errno("creating a pipe", errno);
 		close(gate[0]);
 		close(gate[1]);
 		free_creds(&c);
@@ -273,14 +227,15 @@ int launch_prepare(struct launch *l, const struct options *o)
 	l->gate = gate[1];
 	l->report = report[0];
 	if (l->pid < 0) {
-		fprintf(stderr, "execsnoop: starting the command: %s\n", strerror(errno));
+		errmsg_errno("starting the command", errno);
 		l->pid = 0;
 		launch_close(l);
 		return -1;
 	}
+	relayed = l;
 	l->pidfd = syscall(SYS_pidfd_open, l->pid, 0);
 	if (l->pidfd < 0) {
-		fprintf(stderr, "execsnoop: opening a pidfd of the command: %s\n", strerror(errno));
+		errmsg_errno("opening a pidfd of the command", errno);
 		launch_close(l);
 		return -1;
 	}
@@ -300,7 +255,7 @@ int launch_start(struct launch *l)
 	if (n != 1) {
 		/* EPIPE: it ended at the gate, of a stop passed on to it; its status says so */
 		if (errno != EPIPE)
-			fprintf(stderr, "execsnoop: starting the command: %s\n", strerror(errno));
+			errmsg_errno("starting the command", errno);
 		l->status = launch_wait(l);
 		return -1;
 	}
@@ -315,8 +270,7 @@ int launch_start(struct launch *l)
 	what = f.stage == STAGE_CREDS ? "cannot take the user's credentials for" : "cannot run";
 	l->status = launch_wait(l);
 	/* shells' statuses: not found, or found and not executable */
-	fprintf(stderr, "execsnoop: %s '%s': %s\n", what, shown_value(sv, l->argv0),
-		strerror(f.err));
+	errmsg("%s '%s': %s", what, shown_value(sv, l->argv0), strerror(f.err));
 	return -1;
 }
 
@@ -324,6 +278,36 @@ void launch_signal(struct launch *l, int sig)
 {
 	if (l->pid && !l->reaped)
 		kill(l->pid, sig);
+}
+
+bool launch_relay(int sig, const siginfo_t *si)
+{
+	if (!relayed || relayed->ended)
+		return false;
+	if (si->si_pid == relayed->pid)
+		return true;
+	relayed->stop_asked = 1;
+	if (si->si_code != SI_KERNEL)
+		launch_signal(relayed, sig);
+	return true;
+}
+
+bool launch_exited(const siginfo_t *si)
+{
+	if (!relayed || si->si_pid != relayed->pid || relayed->ended)
+		return false;
+	relayed->ended = 1;
+	return relayed->stop_asked;
+}
+
+void launch_end(struct launch *l)
+{
+	l->ended = 1;
+}
+
+bool launch_ended(const struct launch *l)
+{
+	return l->ended;
 }
 
 int launch_wait(struct launch *l)

@@ -7,6 +7,7 @@
 #ifndef LAUNCH_H
 #define LAUNCH_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <sys/types.h>
 #include <linux/types.h>
@@ -18,8 +19,10 @@ struct launch {
 	int gate;   /* a byte written here lets it exec; closed unwritten, it leaves */
 	int report; /* why it could not exec, as it failed */
 	bool reaped;
-	int status; /* its exit status, once reaped */
-	__u32 uid;  /* the user it runs as; NO_UID: as execsnoop does */
+	volatile sig_atomic_t ended;	  /* it has exited: signals are no longer relayed */
+	volatile sig_atomic_t stop_asked; /* a stop signal came while it ran */
+	int status;			  /* its exit status, once reaped */
+	__u32 uid;			  /* the user it runs as; NO_UID: as execsnoop does */
 	__u32 gid;
 };
 
@@ -44,6 +47,24 @@ int launch_start(struct launch *l);
 
 /* Sends sig to the command, unless it has ended. */
 void launch_signal(struct launch *l, int sig);
+
+/*
+ * In a signal handler: passes sig on to the command, unless the command or
+ * the kernel sent it; a stop that did not come from the command is noted
+ * (stop_asked). False once the command has ended: sig is the caller's.
+ */
+bool launch_relay(int sig, const siginfo_t *si);
+
+/*
+ * In a SIGCHLD handler: when si tells of the command's end, it has ended
+ * (relaying stops); true then if a stop signal came while it ran, for the
+ * caller to take its end as the stop.
+ */
+bool launch_exited(const siginfo_t *si);
+
+/* The command has exited (its pidfd is readable, or it never ran): relaying stops. */
+void launch_end(struct launch *l);
+bool launch_ended(const struct launch *l);
 
 /* Waits for the command to end, reaps it, and returns its status: its exit code, or 128+N for signal N. */
 int launch_wait(struct launch *l);

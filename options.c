@@ -2,11 +2,11 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/types.h>
+#include "errors.h"
 #include "execsnoop.h"
 #include "options.h"
 
@@ -152,74 +152,39 @@ static int parse_size(const char *s, unsigned long min, unsigned long max, unsig
 	return *v <= max ? 0 : -ERANGE;
 }
 
-/*
- * A user by name or uid from /etc/passwd, with its group (the uid again for a
- * uid that has no entry). The file is read directly: NSS modules cannot be
- * loaded into a static binary.
- */
-static int lookup_user(const char *s, __u32 *uid, __u32 *gid)
+/* A whole number in [min, max] for the option called what; -1 after saying why in one line. */
+static int number(const char *s, unsigned long min, unsigned long max, const char *what,
+		  const char *unit, unsigned long *v, FILE *err)
 {
-	bool by_uid = false;
-	struct passwd *pw;
+	char sv[SHOWN_SIZE];
+
+	if (!parse_ulong(s, min, max, v))
+		return 0;
+	return errmsg_to(err, "invalid %s '%s': expected %s from %lu to %lu", what,
+			 shown_value(sv, s), unit, min, max);
+}
+
+/*
+ * A user by name or uid, with its group (the uid again for a uid that has
+ * no entry); lookup finds the entry of a name, or of a uid (name NULL).
+ */
+static int find_user(const char *s, user_lookup_fn lookup, __u32 *uid, __u32 *gid)
+{
 	unsigned long v;
-	FILE *f;
 
 	if (!parse_ulong(s, 0, NO_UID - 1, &v)) {
 		*uid = *gid = v;
-		by_uid = true;
-	} else if (!*s || (*s >= '0' && *s <= '9')) {
+		if (lookup)
+			lookup(NULL, uid, gid);
+		return 0;
+	}
+	if (!*s || (*s >= '0' && *s <= '9') || !lookup)
 		return -ERANGE;
-	}
-	f = fopen("/etc/passwd", "re");
-	if (!f)
-		return by_uid ? 0 : -errno;
-	while ((pw = fgetpwent(f))) {
-		if (by_uid ? pw->pw_uid == *uid : !strcmp(pw->pw_name, s)) {
-			*uid = pw->pw_uid;
-			*gid = pw->pw_gid;
-			break;
-		}
-	}
-	fclose(f);
-	return pw || by_uid ? 0 : -ENOENT;
+	return lookup(s, uid, gid);
 }
 
-unsigned long ring_fit(unsigned long ring, unsigned long long lockable, unsigned int nring,
-		       unsigned long page)
-{
-	for (; ring >= RING_SIZE_MIN; ring /= 2)
-		if ((unsigned long long)(ring + page) * nring <= lockable)
-			return ring;
-	return 0;
-}
-
-const char *shown_value(char *buf, const char *v)
-{
-	size_t n = strlen(v), len;
-	bool cut = n > SHOWN_MAX;
-
-	if (cut) {
-		/* back to the start of a UTF-8 character cut across */
-		for (n = SHOWN_MAX; n > SHOWN_MAX - 3 && ((unsigned char)v[n] & 0xc0) == 0x80; n--)
-			;
-	}
-	len = escape(buf, v, n, false);
-	strcpy(buf + len, cut ? "..." : "");
-	return buf;
-}
-
-unsigned long ring_size(const struct options *o, int ncpu)
-{
-	unsigned long share = RING_BUDGET / (ncpu > 0 ? ncpu : 1), ring = RING_DEFAULT_MIN;
-
-	if (o->ring_size)
-		return o->ring_size;
-	while (ring * 2 <= share && ring < RING_DEFAULT_MAX)
-		ring *= 2;
-	return ring;
-}
-
-enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *out, FILE *err)
+enum parse_result parse_options(int argc, char **argv, struct options *o, user_lookup_fn lookup,
+				FILE *out, FILE *err)
 {
 	char sv[SHOWN_SIZE], opt[2] = "", name[64];
 	const char *eq;
@@ -253,9 +218,9 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 			o->fails = true;
 			break;
 		case 'u':
-			if (lookup_user(optarg, &o->uid, &gid)) {
-				fprintf(err, "execsnoop: invalid user '%s': no such user or uid\n",
-					shown_value(sv, optarg));
+			if (find_user(optarg, lookup, &o->uid, &gid)) {
+				errmsg_to(err, "invalid user '%s': no such user or uid",
+					  shown_value(sv, optarg));
 				return PARSE_ERROR;
 			}
 			break;
@@ -284,24 +249,16 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 			o->line = optarg;
 			break;
 		case 'P':
-			if (parse_ulong(optarg, 1, INT_MAX, &v)) {
-				fprintf(err,
-					"execsnoop: invalid parent pid '%s': expected a number from 1 to %d\n",
-					shown_value(sv, optarg), INT_MAX);
+			if (number(optarg, 1, INT_MAX, "parent pid", "a number", &v, err))
 				return PARSE_ERROR;
-			}
 			o->ppid = v;
 			break;
 		case 'c':
 			o->cgroup = optarg;
 			break;
 		case 'p':
-			if (parse_ulong(optarg, 1, INT_MAX, &v)) {
-				fprintf(err,
-					"execsnoop: invalid pid '%s': expected a number from 1 to %d\n",
-					shown_value(sv, optarg), INT_MAX);
+			if (number(optarg, 1, INT_MAX, "pid", "a number", &v, err))
 				return PARSE_ERROR;
-			}
 			o->pid = v;
 			break;
 		case OPT_TREE:
@@ -311,12 +268,8 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 			o->summary = true;
 			break;
 		case OPT_INTERVAL:
-			if (parse_ulong(optarg, 1, INTERVAL_MAX, &v)) {
-				fprintf(err,
-					"execsnoop: invalid --interval '%s': expected seconds from 1 to %d\n",
-					shown_value(sv, optarg), INTERVAL_MAX);
+			if (number(optarg, 1, INTERVAL_MAX, "--interval", "seconds", &v, err))
 				return PARSE_ERROR;
-			}
 			o->interval = v;
 			o->summary = true;
 			break;
@@ -327,12 +280,8 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 			o->keep_root = true;
 			break;
 		case OPT_MAX_ARGS:
-			if (parse_ulong(optarg, 1, ARGS_MAX, &v)) {
-				fprintf(err,
-					"execsnoop: invalid --max-args '%s': expected a number from 1 to %d\n",
-					shown_value(sv, optarg), ARGS_MAX);
+			if (number(optarg, 1, ARGS_MAX, "--max-args", "a number", &v, err))
 				return PARSE_ERROR;
-			}
 			o->max_args = v;
 			break;
 		case OPT_PRIORITY:
@@ -343,25 +292,26 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 			} else if (!strcmp(optarg, "none")) {
 				o->priority = PRIO_NONE;
 			} else {
-				fprintf(err,
-					"execsnoop: invalid --priority '%s': expected boost, realtime or none\n",
+				errmsg_to(
+					err,
+					"invalid --priority '%s': expected boost, realtime or none",
 					shown_value(sv, optarg));
 				return PARSE_ERROR;
 			}
 			break;
 		case OPT_RING_SIZE:
 			if (parse_size(optarg, RING_SIZE_MIN, RING_SIZE_MAX, &o->ring_size)) {
-				fprintf(err,
-					"execsnoop: invalid --ring-size '%s': expected a size from 128K to 1G\n",
+				errmsg_to(
+					err,
+					"invalid --ring-size '%s': expected a size from 128K to 1G",
 					shown_value(sv, optarg));
 				return PARSE_ERROR;
 			}
 			break;
 		case OPT_RUN_AS:
-			if (lookup_user(optarg, &o->run_uid, &o->run_gid)) {
-				fprintf(err,
-					"execsnoop: invalid --run-as user '%s': no such user or uid\n",
-					shown_value(sv, optarg));
+			if (find_user(optarg, lookup, &o->run_uid, &o->run_gid)) {
+				errmsg_to(err, "invalid --run-as user '%s': no such user or uid",
+					  shown_value(sv, optarg));
 				return PARSE_ERROR;
 			}
 			break;
@@ -375,8 +325,8 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 			fprintf(out, "execsnoop %s\n", EXECSNOOP_VERSION);
 			return PARSE_EXIT;
 		case ':':
-			fprintf(err, "execsnoop: option '%s' needs a value; try --help\n",
-				shown_value(sv, argv[optind - 1]));
+			errmsg_to(err, "option '%s' needs a value; try --help",
+				  shown_value(sv, argv[optind - 1]));
 			return PARSE_ERROR;
 		default:
 			/* --json=1: a long option that takes no value (a word of its own) */
@@ -385,15 +335,15 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 			if (optopt && eq) {
 				snprintf(name, sizeof(name), "%.*s", (int)(eq - argv[at]),
 					 argv[at]);
-				fprintf(err, "execsnoop: option '%s' takes no value; try --help\n",
-					shown_value(sv, name));
+				errmsg_to(err, "option '%s' takes no value; try --help",
+					  shown_value(sv, name));
 			} else if (optopt) {
 				opt[0] = optopt;
-				fprintf(err, "execsnoop: unknown option '-%s'; try --help\n",
-					shown_value(sv, opt));
+				errmsg_to(err, "unknown option '-%s'; try --help",
+					  shown_value(sv, opt));
 			} else {
-				fprintf(err, "execsnoop: unknown option '%s'; try --help\n",
-					shown_value(sv, argv[optind - 1]));
+				errmsg_to(err, "unknown option '%s'; try --help",
+					  shown_value(sv, argv[optind - 1]));
 			}
 			return PARSE_ERROR;
 		}
@@ -401,44 +351,48 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *
 	/* getopt stepped over a -- of its own, not over an option's value */
 	dashes = at < argc && optind == at + 1 && !strcmp(argv[at], "--");
 	if (dashes && optind == argc) {
-		fprintf(err, "execsnoop: no command after --; try --help\n");
+		errmsg_to(err, "no command after --; try --help");
 		return PARSE_ERROR;
 	}
 	if (dashes) {
 		o->command = argv + optind;
 	} else if (optind < argc) {
-		fprintf(err,
-			"execsnoop: unexpected argument '%s'; to run a command and trace it, put it after --\n",
+		errmsg_to(
+			err,
+			"unexpected argument '%s'; to run a command and trace it, put it after --",
 			shown_value(sv, argv[optind]));
 		return PARSE_ERROR;
 	}
 	if (relative && wall) {
-		fprintf(err,
-			"execsnoop: -t and -T cannot be used together: choose seconds since start (-t) or the wall clock (-T)\n");
+		errmsg_to(
+			err,
+			"-t and -T cannot be used together: choose seconds since start (-t) or the wall clock (-T)");
 		return PARSE_ERROR;
 	}
 	if (o->pid && o->command) {
-		fprintf(err,
-			"execsnoop: -p and a command cannot be used together: trace a process that runs (-p) or start one (--)\n");
+		errmsg_to(
+			err,
+			"-p and a command cannot be used together: trace a process that runs (-p) or start one (--)");
 		return PARSE_ERROR;
 	}
 	if (o->tree && o->json) {
-		fprintf(err,
-			"execsnoop: --tree is a text view, not with -j: JSON objects carry id and parent_id\n");
+		errmsg_to(
+			err,
+			"--tree is a text view, not with -j: JSON objects carry id and parent_id");
 		return PARSE_ERROR;
 	}
 	if (o->quiet && !o->summary) {
-		fprintf(err,
-			"execsnoop: --quiet prints no lines, only the summary: add --summary\n");
+		errmsg_to(err, "--quiet prints no lines, only the summary: add --summary");
 		return PARSE_ERROR;
 	}
 	if (o->keep_root && !o->command) {
-		fprintf(err, "execsnoop: --keep-root is about a command run after --\n");
+		errmsg_to(err, "--keep-root is about a command run after --");
 		return PARSE_ERROR;
 	}
 	if (o->keep_root && o->run_uid != NO_UID) {
-		fprintf(err,
-			"execsnoop: --keep-root and --run-as cannot be used together: the command runs as the --run-as user\n");
+		errmsg_to(
+			err,
+			"--keep-root and --run-as cannot be used together: the command runs as the --run-as user");
 		return PARSE_ERROR;
 	}
 	return PARSE_OK;

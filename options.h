@@ -7,17 +7,9 @@
 #include <stdio.h>
 #include <linux/types.h>
 #include "escape.h"
-
-#define RING_SIZE_MIN	 (128UL << 10) /* holds the largest record, three times */
-#define RING_SIZE_MAX	 (1UL << 30)
-#define RING_BUDGET	 (32UL << 20) /* default: perf ring bytes, shared out over the CPUs */
-#define RING_DEFAULT_MIN (256UL << 10)
-#define RING_DEFAULT_MAX (8UL << 20)
+#include "stream.h"
 
 #define INTERVAL_MAX 86400 /* seconds: a day */
-
-#define SHOWN_MAX  64				/* bytes of a value that a message shows */
-#define SHOWN_SIZE (ESCAPED_MAX(SHOWN_MAX) + 4) /* a value as shown, "..." and NUL */
 
 enum priority {
 	PRIO_BOOST,    /* SCHED_FIFO 1, or nice -20 without CAP_SYS_NICE */
@@ -66,23 +58,17 @@ enum parse_result {
 	PARSE_ERROR, /* a one-line error was printed */
 };
 
-/* Bytes of each CPU's perf ring: as asked, or the budget shared out over ncpu CPUs. */
-unsigned long ring_size(const struct options *o, int ncpu);
+/*
+ * Finds the user called name, or uid *uid when name is NULL: fills *uid and
+ * *gid, or returns non-zero (users_find).
+ */
+typedef int (*user_lookup_fn)(const char *name, __u32 *uid, __u32 *gid);
 
 /*
- * The largest ring, a power of two from RING_SIZE_MIN up to ring, of which
- * nring fit in lockable bytes with a header page each; 0 when none does.
+ * Fills o from argv; user names (-u, --run-as) are found with lookup (NULL:
+ * numbers only). Messages go to out (help, version) and err. Opens nothing.
  */
-unsigned long ring_fit(unsigned long ring, unsigned long long lockable, unsigned int nring,
-		       unsigned long page);
-
-/*
- * v as a one-line message shows it: escaped, and cut after SHOWN_MAX bytes
- * (not inside a UTF-8 character) with "..."; returns buf.
- */
-const char *shown_value(char *buf, const char *v);
-
-/* Fills o from argv; messages go to out (help, version) and err. */
-enum parse_result parse_options(int argc, char **argv, struct options *o, FILE *out, FILE *err);
+enum parse_result parse_options(int argc, char **argv, struct options *o, user_lookup_fn lookup,
+				FILE *out, FILE *err);
 
 #endif /* OPTIONS_H */

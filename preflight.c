@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +17,10 @@
 #include <bpf/btf.h>
 #include <linux/btf.h>
 #include <bpf/libbpf.h>
-#include "options.h"
+#include "errors.h"
+#include "escape.h"
 #include "preflight.h"
+#include "stream.h"
 
 #define VMLINUX_BTF	"/sys/kernel/btf/vmlinux"
 #define TRACEFS		"/sys/kernel/tracing"
@@ -34,17 +35,8 @@
 #define CAP_BPF 39
 #endif
 
-__attribute__((format(printf, 1, 2))) static int refuse(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("execsnoop: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return -1;
-}
+/* a check that fails says why through the one message helper, and returns -1 */
+#define refuse errmsg
 
 int preflight_stdio(void)
 {
@@ -159,9 +151,8 @@ int preflight_execveat(void)
 	snprintf(path, sizeof(path), "%s/events/syscalls/sys_enter_execveat/id", DEBUGFS_TRACING);
 	if (!faccessat(AT_FDCWD, path, F_OK, AT_EACCESS))
 		return 0;
-	fprintf(stderr,
-		"execsnoop: warning: this kernel has no tracepoint for execveat: its failed execs are not shown (-x)\n");
-	return -1;
+	return errmsg(
+		"warning: this kernel has no tracepoint for execveat: its failed execs are not shown (-x)");
 }
 
 static bool has_helper(enum bpf_func_id id)
@@ -326,10 +317,10 @@ static int read_sysctl(const char *path, long *v)
 	return n == 1 ? 0 : -EINVAL;
 }
 
-int preflight_ring(struct options *o, bool verbose)
+long preflight_ring(unsigned long asked, int ncpu, bool verbose)
 {
 	long page = sysconf(_SC_PAGESIZE), online = sysconf(_SC_NPROCESSORS_ONLN), kb, paranoid;
-	unsigned long want = ring_size(o, libbpf_num_possible_cpus()), fit;
+	unsigned long want = stream_ring_size(asked, ncpu), fit;
 	unsigned long long lockable, need;
 	char ring[32], needs[32], allowed[32];
 	struct rlimit rl;
@@ -337,18 +328,18 @@ int preflight_ring(struct options *o, bool verbose)
 	/* the limit applies while perf_event_paranoid > -1, and not with CAP_IPC_LOCK */
 	if (has_cap(CAP_IPC_LOCK) ||
 	    (!read_sysctl("/proc/sys/kernel/perf_event_paranoid", &paranoid) && paranoid < 0))
-		return 0;
+		return want;
 	if (getrlimit(RLIMIT_MEMLOCK, &rl) || rl.rlim_cur == RLIM_INFINITY || online < 1)
-		return 0;
+		return want;
 	/* each user may lock perf_event_mlock_kb per CPU, and each process RLIMIT_MEMLOCK more */
 	if (read_sysctl("/proc/sys/kernel/perf_event_mlock_kb", &kb) || kb < 0)
 		kb = 516;
 	lockable = (unsigned long long)kb * 1024 * online + rl.rlim_cur;
-	fit = ring_fit(want, lockable, online, page);
+	fit = stream_ring_fit(want, lockable, online, page);
 	if (fit == want)
-		return 0;
-	if (o->ring_size || !fit) {
-		if (!o->ring_size)
+		return want;
+	if (asked || !fit) {
+		if (!asked)
 			want = RING_SIZE_MIN;
 		need = (unsigned long long)(want + page) * online;
 		size_str(ring, sizeof(ring), want);
@@ -357,14 +348,12 @@ int preflight_ring(struct options *o, bool verbose)
 		return refuse(
 			"perf rings of %s on %ld CPUs need %s of locked memory, more than the %s allowed: grant CAP_IPC_LOCK, raise ulimit -l%s",
 			ring, online, needs, allowed,
-			o->ring_size ? " or give a smaller --ring-size" : "");
+			asked ? " or give a smaller --ring-size" : "");
 	}
-	o->ring_size = fit;
 	if (verbose)
-		fprintf(stderr,
-			"execsnoop: perf rings of %lu KiB per CPU, all that locked memory allows without CAP_IPC_LOCK\n",
-			fit >> 10);
-	return 0;
+		errmsg("perf rings of %lu KiB per CPU, all that locked memory allows without CAP_IPC_LOCK",
+		       fit >> 10);
+	return fit;
 }
 
 int preflight_cgroup(const char *path)

@@ -10,7 +10,6 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "options.h"
 
 /*
  * Puts /dev/null on whichever of descriptors 0-2 is closed, so that no file
@@ -65,11 +64,12 @@ int preflight_btf_parse(void);
 int preflight_tracefs(void);
 
 /*
- * Without CAP_IPC_LOCK, the perf rings must fit in the locked memory the
- * kernel allows: shrinks the default ring size to fit (o->ring_size), and
- * fails when a --ring-size given does not.
+ * The bytes of each CPU's perf ring (stream_ring_size of asked, 0: none, on
+ * ncpu CPUs). Without CAP_IPC_LOCK the rings must fit in the locked memory
+ * the kernel allows: a default size shrinks to fit; a --ring-size given
+ * that does not fit is refused (-1).
  */
-int preflight_ring(struct options *o, bool verbose);
+long preflight_ring(unsigned long asked, int ncpu, bool verbose);
 
 /* An fd of the cgroup v2 directory path, to filter on. */
 int preflight_cgroup(const char *path);

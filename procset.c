@@ -12,9 +12,7 @@ struct proc_key {
 
 static size_t slot_of(const struct procset *s, __u32 pid, __u64 start_ns)
 {
-	__u64 h = (start_ns ^ ((__u64)pid << 32 | pid)) * 0x9e3779b97f4a7c15ULL;
-
-	return (h >> 17) & (s->cap - 1);
+	return (procset_hash(pid, start_ns) >> 17) & (s->cap - 1);
 }
 
 static int grow(struct procset *s)

@@ -11,6 +11,12 @@
 #include <stddef.h>
 #include <linux/types.h>
 
+/* The hash of a process's identity, for every table kept by identity (also tree.c, summary.c). */
+static inline __u64 procset_hash(__u32 pid, __u64 start_ns)
+{
+	return (start_ns ^ ((__u64)pid << 32 | pid)) * 0x9e3779b97f4a7c15ULL;
+}
+
 struct procset {
 	struct proc_key *slots;
 	size_t cap; /* a power of two, or 0 */

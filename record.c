@@ -175,3 +175,37 @@ bool words_contain(const struct words *w, const char *needle)
 	}
 	return memmem(joined, n, needle, strlen(needle)) != NULL;
 }
+
+/* The signal's name without SIG, or NULL. */
+static const char *signal_name(int sig)
+{
+	static const char *const names[] = {
+		[1] = "HUP",	 [2] = "INT",	[3] = "QUIT",	[4] = "ILL",   [5] = "TRAP",
+		[6] = "ABRT",	 [7] = "BUS",	[8] = "FPE",	[9] = "KILL",  [10] = "USR1",
+		[11] = "SEGV",	 [12] = "USR2", [13] = "PIPE",	[14] = "ALRM", [15] = "TERM",
+		[16] = "STKFLT", [17] = "CHLD", [18] = "CONT",	[19] = "STOP", [20] = "TSTP",
+		[21] = "TTIN",	 [22] = "TTOU", [23] = "URG",	[24] = "XCPU", [25] = "XFSZ",
+		[26] = "VTALRM", [27] = "PROF", [28] = "WINCH", [29] = "IO",   [30] = "PWR",
+		[31] = "SYS",
+	};
+
+	return sig > 0 && sig < (int)(sizeof(names) / sizeof(names[0])) ? names[sig] : NULL;
+}
+
+void record_exit(const struct record *r, struct exit_status *e)
+{
+	int status = r->h.ret;
+
+	e->sig = status & 0x7f;
+	e->code = e->sig ? 0 : (status >> 8) & 0xff;
+	e->core = e->sig && (status & 0x80);
+	e->name = signal_name(e->sig);
+	e->lived_ns = r->h.ts > r->h.exec_ts ? r->h.ts - r->h.exec_ts : 0;
+}
+
+const struct cut_reason cut_reasons[CUT_REASONS] = {
+	{ EV_TRUNCATED, "args-limit" },	       { EV_FAULT, "unreadable" },
+	{ EV_ARGS_LOST, "ring-full" },	       { EV_NO_STASH, "no-entry" },
+	{ EV_FNAME_FAULT, "unreadable-path" }, { EV_FNAME_CUT, "path-limit" },
+	{ EV_CWD_CUT, "cwd-limit" },	       { EV_EXE_CUT, "path-resolved-limit" },
+};

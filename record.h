@@ -57,6 +57,55 @@ void record_words(const struct record *r, struct words *w);
  */
 const char *record_ret_word(const struct record *r);
 
+/* How a process ended: an EV_EXIT record, whose ret is its wait status. */
+struct exit_status {
+	int code;	  /* its exit code, when no signal ended it */
+	int sig;	  /* the signal that ended it; 0: none */
+	bool core;	  /* it dumped core */
+	const char *name; /* the signal's name without SIG, or NULL */
+	__u64 lived_ns;	  /* since its last exec */
+};
+
+void record_exit(const struct record *r, struct exit_status *e);
+
+/* Why something is missing from a record, by flag, in the order they are told. */
+struct cut_reason {
+	__u32 flag;
+	const char *why;
+};
+
+#define CUT_REASONS 8
+extern const struct cut_reason cut_reasons[CUT_REASONS];
+
+/* The arguments shown, one by one: at most max (--max-args; 0: all). */
+struct arg_walk {
+	const char *args;
+	size_t len, off;
+	unsigned int shown, max;
+	bool more; /* it stopped at max with arguments left */
+};
+
+static inline void args_start(struct arg_walk *a, const struct words *w, unsigned int max)
+{
+	*a = (struct arg_walk){ .args = w->args, .len = w->args_len, .max = max };
+}
+
+/* The next argument, *n bytes at *s; false after the last one shown. */
+static inline bool args_next(struct arg_walk *a, const char **s, size_t *n)
+{
+	if (a->off >= a->len)
+		return false;
+	if (a->max && a->shown == a->max) {
+		a->more = true;
+		return false;
+	}
+	*s = a->args + a->off;
+	*n = str_len(*s, a->len - a->off);
+	a->off += *n + 1;
+	a->shown++;
+	return true;
+}
+
 /* True when the path and arguments, joined by spaces, contain needle. */
 bool words_contain(const struct words *w, const char *needle);
 

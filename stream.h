@@ -12,7 +12,38 @@
 #include <linux/types.h>
 #include "record.h"
 
+#define RING_SIZE_MIN	 (128UL << 10) /* holds the largest record, three times */
+#define RING_SIZE_MAX	 (1UL << 30)
+#define RING_BUDGET	 (32UL << 20) /* default: perf ring bytes, shared out over the CPUs */
+#define RING_DEFAULT_MIN (256UL << 10)
+#define RING_DEFAULT_MAX (8UL << 20)
+
 struct stream;
+
+/* Bytes of each CPU's ring: asked (--ring-size; 0: none), or the budget shared out over ncpu. */
+static inline unsigned long stream_ring_size(unsigned long asked, int ncpu)
+{
+	unsigned long share = RING_BUDGET / (ncpu > 0 ? ncpu : 1), ring = RING_DEFAULT_MIN;
+
+	if (asked)
+		return asked;
+	while (ring * 2 <= share && ring < RING_DEFAULT_MAX)
+		ring *= 2;
+	return ring;
+}
+
+/*
+ * The largest ring, a power of two from RING_SIZE_MIN up to ring, of which
+ * nring fit in lockable bytes with a header page each; 0 when none does.
+ */
+static inline unsigned long stream_ring_fit(unsigned long ring, unsigned long long lockable,
+					    unsigned int nring, unsigned long page)
+{
+	for (; ring >= RING_SIZE_MIN; ring /= 2)
+		if ((unsigned long long)(ring + page) * nring <= lockable)
+			return ring;
+	return 0;
+}
 
 /* The programs' maps a stream reads. */
 struct stream_maps {

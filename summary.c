@@ -1,43 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include "procset.h"
 #include "summary.h"
 
 #define BUCKETS (2 * SUMMARY_SLOTS) /* hash chains of a table, a power of two */
-
-/*
- * The head of every counted name. execs counts the name's execs plus err,
- * the count of the name whose slot it took over (Space-Saving): its true
- * count is within [execs - err, execs], and failed likewise within
- * [failed, failed + err].
- */
-struct slot {
-	__u64 hash;
-	unsigned long long execs, failed, err;
-	__u32 heap; /* its place in the table's heap */
-	__u32 next; /* the next slot of its hash chain, + 1; 0: none */
-};
-
-struct spawner {
-	struct slot s;
-	__u64 start_ns;
-	__u32 pid;
-	bool named; /* comm and cmdline are known */
-	bool cut;   /* cmdline was cut */
-	__u16 cmdline_len;
-	char comm[TASK_COMM_LEN];
-	char cmdline[SUMMARY_CMDLINE_MAX]; /* NUL-separated words */
-};
-
-struct command {
-	struct slot s;
-	bool known; /* the path is known */
-	__u32 len;  /* of the whole path; the first SUMMARY_PATH_KEEP bytes are kept */
-	char path[SUMMARY_PATH_KEEP];
-};
 
 /* A process seen exec'ing, that may turn out to be a spawner. */
 struct summary_recent {
@@ -49,18 +17,7 @@ struct summary_recent {
 	char cmdline[SUMMARY_CMDLINE_MAX];
 };
 
-/* One row of a table: a slot, with the bounds of its count. */
-struct row {
-	long item;
-	unsigned long long execs, failed, err; /* execs and failed: at least */
-};
-
 typedef bool (*match_fn)(const void *item, const void *key);
-
-static __u64 hash_id(__u32 pid, __u64 start_ns)
-{
-	return (start_ns ^ ((__u64)pid << 32 | pid)) * 0x9e3779b97f4a7c15ULL;
-}
 
 /* FNV-1a, from a seed of the run's */
 static __u64 hash_bytes(__u64 seed, const char *s, size_t n)
@@ -72,9 +29,9 @@ static __u64 hash_bytes(__u64 seed, const char *s, size_t n)
 	return h;
 }
 
-static struct slot *slot_at(const struct summary_table *t, size_t i)
+static struct summary_slot *slot_at(const struct summary_table *t, size_t i)
 {
-	return (struct slot *)((char *)t->items + i * t->item_size);
+	return (struct summary_slot *)((char *)t->items + i * t->item_size);
 }
 
 static void *item_at(const struct summary_table *t, size_t i)
@@ -159,7 +116,7 @@ static void unlink_slot(struct summary_table *t, size_t i)
 static size_t table_take(struct summary_table *t, __u64 h)
 {
 	unsigned long long was = 0;
-	struct slot *sl;
+	struct summary_slot *sl;
 	size_t i;
 
 	if (t->len < SUMMARY_SLOTS) {
@@ -201,7 +158,7 @@ struct id {
 
 static bool spawner_is(const void *item, const void *key)
 {
-	const struct spawner *sp = item;
+	const struct summary_spawner *sp = item;
 	const struct id *id = key;
 
 	return sp->pid == id->pid && sp->start_ns == id->start_ns;
@@ -209,7 +166,7 @@ static bool spawner_is(const void *item, const void *key)
 
 static bool command_is(const void *item, const void *key)
 {
-	const struct command *c = item;
+	const struct summary_command *c = item;
 	const struct words *w = key;
 	size_t kept = w->path_len < SUMMARY_PATH_KEEP ? w->path_len : SUMMARY_PATH_KEEP;
 
@@ -222,8 +179,8 @@ static int tally_init(struct summary_tally *t, __u64 now_ns)
 {
 	memset(t, 0, sizeof(*t));
 	t->since_ns = now_ns;
-	if (table_init(&t->spawners, sizeof(struct spawner)) ||
-	    table_init(&t->commands, sizeof(struct command)))
+	if (table_init(&t->spawners, sizeof(struct summary_spawner)) ||
+	    table_init(&t->commands, sizeof(struct summary_command)))
 		return -ENOMEM;
 	return 0;
 }
@@ -238,7 +195,7 @@ int summary_init(struct summary *s, __u64 now_ns, summary_describe_fn describe)
 {
 	memset(s, 0, sizeof(*s));
 	s->describe = describe;
-	s->seed = hash_id(now_ns >> 32, now_ns);
+	s->seed = procset_hash(now_ns >> 32, now_ns);
 	s->recent = calloc(SUMMARY_RECENT, sizeof(*s->recent));
 	if (tally_init(&s->total, now_ns) || tally_init(&s->interval, now_ns) || !s->recent)
 		return -ENOMEM;
@@ -277,7 +234,8 @@ static bool copy_words(char *dst, __u16 *len, const char *src, size_t n)
 /* Keeps what a successful exec ran, in case the process spawns. */
 static void remember(struct summary *s, const struct record *r, const struct words *w)
 {
-	struct summary_recent *rc = &s->recent[hash_id(r->h.pid, r->h.start_ns) % SUMMARY_RECENT];
+	struct summary_recent *rc =
+		&s->recent[procset_hash(r->h.pid, r->h.start_ns) % SUMMARY_RECENT];
 	size_t n = w->path_len < SUMMARY_CMDLINE_MAX ? w->path_len : SUMMARY_CMDLINE_MAX;
 	size_t alen = w->args_len;
 
@@ -303,9 +261,9 @@ static void remember(struct summary *s, const struct record *r, const struct wor
 }
 
 /* Names a spawner after the exec of pid@start_ns, if it was seen lately. */
-static bool name_from(struct summary *s, struct spawner *sp, __u32 pid, __u64 start_ns)
+static bool name_from(struct summary *s, struct summary_spawner *sp, __u32 pid, __u64 start_ns)
 {
-	struct summary_recent *rc = &s->recent[hash_id(pid, start_ns) % SUMMARY_RECENT];
+	struct summary_recent *rc = &s->recent[procset_hash(pid, start_ns) % SUMMARY_RECENT];
 
 	if (!pid || rc->pid != pid || rc->start_ns != start_ns)
 		return false;
@@ -322,7 +280,7 @@ static bool name_from(struct summary *s, struct spawner *sp, __u32 pid, __u64 st
  * caller finds it (in /proc); else, when it is gone, by the exec of its
  * nearest ancestor that exec'd (anc), whose program it runs when it only forked.
  */
-static void name(struct summary *s, struct spawner *sp, __u32 anc_pid, __u64 anc_start_ns)
+static void name(struct summary *s, struct summary_spawner *sp, __u32 anc_pid, __u64 anc_start_ns)
 {
 	char buf[SUMMARY_CMDLINE_MAX + 2];
 	size_t len = 0;
@@ -342,9 +300,9 @@ static void name(struct summary *s, struct spawner *sp, __u32 anc_pid, __u64 anc
 static void add_spawner(struct summary *s, const struct record *r, bool failed)
 {
 	struct id id = { .pid = r->h.ppid, .start_ns = r->h.parent_start_ns };
-	__u64 h = hash_id(id.pid, id.start_ns);
+	__u64 h = procset_hash(id.pid, id.start_ns);
 	struct summary_table *tot = &s->total.spawners, *iv = &s->interval.spawners;
-	struct spawner *p;
+	struct summary_spawner *p;
 	long i, k;
 
 	i = table_find(tot, h, spawner_is, &id);
@@ -360,9 +318,9 @@ static void add_spawner(struct summary *s, const struct record *r, bool failed)
 	if (k < 0) {
 		k = table_take(iv, h);
 		p = item_at(iv, k);
-		memcpy((char *)p + sizeof(struct slot),
-		       (char *)item_at(tot, i) + sizeof(struct slot),
-		       sizeof(*p) - sizeof(struct slot));
+		memcpy((char *)p + sizeof(struct summary_slot),
+		       (char *)item_at(tot, i) + sizeof(struct summary_slot),
+		       sizeof(*p) - sizeof(struct summary_slot));
 	}
 	table_count(iv, k, failed);
 }
@@ -373,7 +331,7 @@ static void add_command(struct summary_table *t, __u64 h, const struct words *w,
 	long i = table_find(t, h, command_is, w);
 
 	if (i < 0) {
-		struct command *c;
+		struct summary_command *c;
 
 		i = table_take(t, h);
 		c = item_at(t, i);
@@ -401,7 +359,7 @@ void summary_add(struct summary *s, const struct record *r, const struct words *
 }
 
 /* Before b in a table: more execs for sure, then more at most, then more failed, then first. */
-static bool before(const struct row *a, const struct row *b)
+static bool before(const struct summary_row *a, const struct summary_row *b)
 {
 	if (a->execs != b->execs)
 		return a->execs > b->execs;
@@ -412,26 +370,23 @@ static bool before(const struct row *a, const struct row *b)
 	return a->item < b->item;
 }
 
-static const struct summary_table *table_of(const struct summary *s, bool final, bool spawners)
+static const struct summary_table *table_of(const struct summary *s, const struct summary_view *v,
+					    bool spawners)
 {
-	const struct summary_tally *t = final ? &s->total : &s->interval;
+	const struct summary_tally *t = summary_tally(s, v);
 
 	return spawners ? &t->spawners : &t->commands;
 }
 
-/*
- * The top rows of the spawners or the commands for the time shown, in order;
- * returns how many, and puts the number of the other names kept in *others.
- */
-static size_t top(const struct summary *s, bool final, bool spawners, struct row *rows,
-		  size_t *others)
+size_t summary_top(const struct summary *s, const struct summary_view *v, bool spawners,
+		   struct summary_row *rows, size_t *others)
 {
-	const struct summary_table *t = table_of(s, final, spawners);
+	const struct summary_table *t = table_of(s, v, spawners);
 	size_t n = 0;
 
 	for (size_t i = 0; i < t->len; i++) {
-		const struct slot *sl = slot_at(t, i);
-		struct row r = { i, sl->execs - sl->err, sl->failed, sl->err };
+		const struct summary_slot *sl = slot_at(t, i);
+		struct summary_row r = { i, sl->execs - sl->err, sl->failed, sl->err };
 		size_t k;
 
 		/* insertion into the sorted top */
@@ -449,243 +404,59 @@ static size_t top(const struct summary *s, bool final, bool spawners, struct row
 	return n;
 }
 
+const struct summary_tally *summary_tally(const struct summary *s, const struct summary_view *v)
+{
+	return v->final ? &s->total : &s->interval;
+}
+
+__u64 summary_span(const struct summary *s, const struct summary_view *v)
+{
+	const struct summary_tally *t = summary_tally(s, v);
+
+	return v->now_ns > t->since_ns ? v->now_ns - t->since_ns : 0;
+}
+
+const struct summary_spawner *summary_spawner(const struct summary *s, const struct summary_view *v,
+					      long item)
+{
+	return item_at(table_of(s, v, true), item);
+}
+
+const struct summary_command *summary_command(const struct summary *s, const struct summary_view *v,
+					      long item)
+{
+	return item_at(table_of(s, v, false), item);
+}
+
 /* The most any count of a table may be over: the least count, once a name was replaced. */
 static unsigned long long error_bound(const struct summary_table *t)
 {
 	return t->replaced && t->len ? slot_at(t, t->heap[0])->execs : 0;
 }
 
-/* Words joined by spaces and escaped, cut to max bytes with " ..." when longer or cut before. */
-static size_t put_words(char *d, const char *s, size_t n, size_t max, bool cut)
+unsigned long long summary_bound(const struct summary *s, const struct summary_view *v)
 {
-	size_t len = n > max ? max : n, k = 0;
-	char *p = d;
+	unsigned long long a = error_bound(table_of(s, v, true)),
+			   b = error_bound(table_of(s, v, false));
 
-	/* back to the start of a UTF-8 character cut across */
-	if (len < n)
-		while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
-			len--;
-	while (k < len) {
-		const char *z = memchr(s + k, '\0', len - k);
-		size_t w = z ? (size_t)(z - (s + k)) : len - k;
-
-		p += escape(p, s + k, w, false);
-		k += w;
-		if (k < len) {
-			*p++ = ' ';
-			k++;
-		}
-	}
-	if (cut || len < n)
-		p = stpcpy(p, " ...");
-	return p - d;
+	return a > b ? a : b;
 }
 
-static double per_second(unsigned long long n, __u64 span_ns)
+bool summary_replaced(const struct summary *s, const struct summary_view *v, bool spawners)
 {
-	return span_ns ? n * 1e9 / span_ns : 0;
+	return table_of(s, v, spawners)->replaced;
 }
 
-/* A count as text: at least n, with + when it may be more. */
-static const char *count_text(char *buf, unsigned long long n, bool exact)
+void summary_others(const struct summary *s, const struct summary_view *v,
+		    const struct summary_row *rows, size_t n, unsigned long long *execs,
+		    unsigned long long *failed)
 {
-	snprintf(buf, 24, "%llu%s", n, exact ? "" : "+");
-	return buf;
-}
+	const struct summary_tally *t = summary_tally(s, v);
 
-/* The others' line: every exec of the time shown not in a row above. */
-static void others_total(const struct summary_tally *t, const struct row *rows, size_t n,
-			 unsigned long long *e, unsigned long long *f)
-{
-	*e = t->execs;
-	*f = t->failed;
+	*execs = t->execs;
+	*failed = t->failed;
 	for (size_t i = 0; i < n; i++) {
-		*e -= rows[i].execs;
-		*f -= rows[i].failed;
+		*execs -= rows[i].execs;
+		*failed -= rows[i].failed;
 	}
-}
-
-size_t summary_text(char *buf, const struct summary *s, const struct summary_view *v)
-{
-	const struct summary_tally *t = v->final ? &s->total : &s->interval;
-	__u64 span = v->now_ns > t->since_ns ? v->now_ns - t->since_ns : 0;
-	time_t secs = ((__s64)v->now_ns + v->wall_offset_ns) / 1000000000LL;
-	unsigned long long bound = error_bound(&t->spawners), e, f;
-	const struct summary_table *tab;
-	struct row rows[SUMMARY_TOP];
-	char when[16], c1[24], c2[24], *d = buf;
-	size_t n, others;
-	struct tm tm;
-
-	if (error_bound(&t->commands) > bound)
-		bound = error_bound(&t->commands);
-	localtime_r(&secs, &tm);
-	strftime(when, sizeof(when), "%H:%M:%S", &tm);
-	d += sprintf(d, "SUMMARY %s, %s %.1f s: %llu execs, %llu failed, %.1f execs/s", when,
-		     v->final ? "in total" : "last", span / 1e9, t->execs, t->failed,
-		     per_second(t->execs, span));
-	if (v->lost)
-		d += sprintf(d, ", %llu lost", v->lost);
-	if (bound)
-		d += sprintf(d, "; over %d names: N+ is at least N, at most N+%llu", SUMMARY_SLOTS,
-			     bound);
-	*d++ = '\n';
-
-	tab = table_of(s, v->final, true);
-	n = top(s, v->final, true, rows, &others);
-	if (n)
-		d += sprintf(d, "%7s %-16s %7s %7s %9s %s\n", "PPID", "COMM", "EXECS", "FAILED",
-			     "EXECS/S", "SPAWNER");
-	for (size_t i = 0; i < n; i++) {
-		const struct spawner *sp = item_at(tab, rows[i].item);
-
-		d += sprintf(d, "%7u ", sp->pid);
-		if (sp->named)
-			d += escape_column(d, sp->comm, strnlen(sp->comm, sizeof(sp->comm)), 16);
-		else
-			d += escape_column(d, "?", 1, 16);
-		d += sprintf(d, " %7s %7s %9.1f ", count_text(c1, rows[i].execs, !rows[i].err),
-			     count_text(c2, rows[i].failed, !rows[i].err),
-			     per_second(rows[i].execs, span));
-		if (sp->named && sp->cmdline_len)
-			d += put_words(d, sp->cmdline, sp->cmdline_len, SUMMARY_SHOWN_CMD, sp->cut);
-		else if (sp->named) {
-			/* a kernel thread, as ps shows it */
-			*d++ = '[';
-			d += escape(d, sp->comm, strnlen(sp->comm, sizeof(sp->comm)), false);
-			*d++ = ']';
-		} else
-			*d++ = '?';
-		*d++ = '\n';
-	}
-	if (others || tab->replaced) {
-		char more[32];
-
-		others_total(t, rows, n, &e, &f);
-		/* names replaced were not all told apart: at least that many */
-		snprintf(more, sizeof(more), "(%zu%s more)", others, tab->replaced ? "+" : "");
-		d += sprintf(d, "%7s %-16s %7llu %7llu %9.1f\n", "-", more, e, f,
-			     per_second(e, span));
-	}
-
-	tab = table_of(s, v->final, false);
-	n = top(s, v->final, false, rows, &others);
-	if (n)
-		d += sprintf(d, "%7s %7s %9s %s\n", "EXECS", "FAILED", "EXECS/S", "COMMAND");
-	for (size_t i = 0; i < n; i++) {
-		const struct command *c = item_at(tab, rows[i].item);
-
-		d += sprintf(d, "%7s %7s %9.1f ", count_text(c1, rows[i].execs, !rows[i].err),
-			     count_text(c2, rows[i].failed, !rows[i].err),
-			     per_second(rows[i].execs, span));
-		if (c->known)
-			d += put_words(d, c->path,
-				       c->len < SUMMARY_PATH_KEEP ? c->len : SUMMARY_PATH_KEEP,
-				       SUMMARY_SHOWN_PATH, c->len > SUMMARY_PATH_KEEP);
-		else
-			*d++ = '?';
-		*d++ = '\n';
-	}
-	if (others || tab->replaced) {
-		others_total(t, rows, n, &e, &f);
-		d += sprintf(d, "%7llu %7llu %9.1f (%zu%s more)\n", e, f, per_second(e, span),
-			     others, tab->replaced ? "+" : "");
-	}
-	*d = '\0';
-	return d - buf;
-}
-
-/* NUL-separated words as a JSON array of bytes values. */
-static char *put_json_words(char *d, const char *s, size_t n)
-{
-	size_t k = 0;
-
-	*d++ = '[';
-	while (k < n) {
-		const char *z = memchr(s + k, '\0', n - k);
-		size_t w = z ? (size_t)(z - (s + k)) : n - k;
-
-		if (k)
-			*d++ = ',';
-		d += json_bytes(d, s + k, w);
-		k += w + 1;
-	}
-	*d++ = ']';
-	return d;
-}
-
-/* A row's counts, as at least (execs, failed) and at most (execs_max, failed_max), and the object's end. */
-static char *put_json_counts(char *d, const struct row *r, __u64 span)
-{
-	return d + sprintf(d,
-			   ",\"execs\":%llu,\"execs_max\":%llu,\"failed\":%llu,"
-			   "\"failed_max\":%llu,\"exact\":%s,\"per_second\":%.3f}",
-			   r->execs, r->execs + r->err, r->failed, r->failed + r->err,
-			   r->err ? "false" : "true", per_second(r->execs, span));
-}
-
-size_t summary_json(char *buf, const struct summary *s, const struct summary_view *v)
-{
-	const struct summary_tally *t = v->final ? &s->total : &s->interval;
-	__u64 span = v->now_ns > t->since_ns ? v->now_ns - t->since_ns : 0;
-	const struct summary_table *tab;
-	struct row rows[SUMMARY_TOP];
-	unsigned long long e, f;
-	size_t n, others;
-	char *d = buf;
-
-	d += sprintf(d, "{\"type\":\"summary\",\"version\":%d,\"time\":", JSON_VERSION);
-	d += json_time(d, v->json, v->now_ns);
-	d += sprintf(d,
-		     ",\"final\":%s,\"span_ns\":%llu,\"execs\":%llu,\"failed\":%llu,"
-		     "\"per_second\":%.3f,\"lost\":%llu,\"spawners\":[",
-		     v->final ? "true" : "false", (unsigned long long)span, t->execs, t->failed,
-		     per_second(t->execs, span), v->lost);
-
-	tab = table_of(s, v->final, true);
-	n = top(s, v->final, true, rows, &others);
-	for (size_t i = 0; i < n; i++) {
-		const struct spawner *sp = item_at(tab, rows[i].item);
-
-		d += sprintf(d, "%s{\"pid\":%u,\"id\":\"%u@%llu\",\"comm\":", i ? "," : "", sp->pid,
-			     sp->pid, (unsigned long long)sp->start_ns);
-		if (sp->named)
-			d += json_bytes(d, sp->comm, strnlen(sp->comm, sizeof(sp->comm)));
-		else
-			d = stpcpy(d, "null");
-		d = stpcpy(d, ",\"cmdline\":");
-		if (sp->named)
-			d = put_json_words(d, sp->cmdline, sp->cmdline_len);
-		else
-			d = stpcpy(d, "null");
-		d += sprintf(d, ",\"cmdline_cut\":%s", sp->cut ? "true" : "false");
-		d = put_json_counts(d, &rows[i], span);
-	}
-	others_total(t, rows, n, &e, &f);
-	d += sprintf(d,
-		     "],\"other_spawners\":{\"count\":%zu,\"execs\":%llu,\"failed\":%llu,"
-		     "\"exact\":%s}",
-		     others, e, f, tab->replaced ? "false" : "true");
-
-	d = stpcpy(d, ",\"commands\":[");
-	tab = table_of(s, v->final, false);
-	n = top(s, v->final, false, rows, &others);
-	for (size_t i = 0; i < n; i++) {
-		const struct command *c = item_at(tab, rows[i].item);
-
-		d = stpcpy(d, i ? ",{\"path\":" : "{\"path\":");
-		if (c->known)
-			d += json_bytes(d, c->path,
-					c->len < SUMMARY_PATH_KEEP ? c->len : SUMMARY_PATH_KEEP);
-		else
-			d = stpcpy(d, "null");
-		d += sprintf(d, ",\"path_cut\":%s", c->len > SUMMARY_PATH_KEEP ? "true" : "false");
-		d = put_json_counts(d, &rows[i], span);
-	}
-	others_total(t, rows, n, &e, &f);
-	d += sprintf(d,
-		     "],\"other_commands\":{\"count\":%zu,\"execs\":%llu,\"failed\":%llu,"
-		     "\"exact\":%s}}\n",
-		     others, e, f, tab->replaced ? "false" : "true");
-	return d - buf;
 }

@@ -3,7 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <stdlib.h>
+#include "print.h"
 #include "text.h"
+#include "tree.h"
 
 static size_t format_time(char *buf, struct fmt *f, __u64 ts)
 {
@@ -59,21 +62,6 @@ static size_t put_word(char *d, const char *s, size_t n, bool quote)
 	return p - d;
 }
 
-const char *signal_name(int sig)
-{
-	static const char *const names[] = {
-		[1] = "HUP",	 [2] = "INT",	[3] = "QUIT",	[4] = "ILL",   [5] = "TRAP",
-		[6] = "ABRT",	 [7] = "BUS",	[8] = "FPE",	[9] = "KILL",  [10] = "USR1",
-		[11] = "SEGV",	 [12] = "USR2", [13] = "PIPE",	[14] = "ALRM", [15] = "TERM",
-		[16] = "STKFLT", [17] = "CHLD", [18] = "CONT",	[19] = "STOP", [20] = "TSTP",
-		[21] = "TTIN",	 [22] = "TTOU", [23] = "URG",	[24] = "XCPU", [25] = "XFSZ",
-		[26] = "VTALRM", [27] = "PROF", [28] = "WINCH", [29] = "IO",   [30] = "PWR",
-		[31] = "SYS",
-	};
-
-	return sig > 0 && sig < (int)(sizeof(names) / sizeof(names[0])) ? names[sig] : NULL;
-}
-
 size_t container_name(const char *path, char *out, size_t len)
 {
 	const char *last = strrchr(path, '/'), *p;
@@ -122,19 +110,18 @@ static size_t columns(char *buf, struct fmt *f, const struct record *r)
 
 size_t text_exit(char *buf, struct fmt *f, const struct record *r)
 {
-	int status = r->h.ret, sig = status & 0x7f;
 	size_t n = columns(buf, f, r);
-	const char *name = signal_name(sig);
-	__u64 lived = r->h.ts > r->h.exec_ts ? r->h.ts - r->h.exec_ts : 0;
+	struct exit_status e;
 
+	record_exit(r, &e);
 	n += sprintf(buf + n, "end ");
-	if (!sig)
-		n += sprintf(buf + n, "code=%d", (status >> 8) & 0xff);
-	else if (name)
-		n += sprintf(buf + n, "signal=SIG%s%s", name, status & 0x80 ? " core" : "");
+	if (!e.sig)
+		n += sprintf(buf + n, "code=%d", e.code);
+	else if (e.name)
+		n += sprintf(buf + n, "signal=SIG%s%s", e.name, e.core ? " core" : "");
 	else
-		n += sprintf(buf + n, "signal=%d%s", sig, status & 0x80 ? " core" : "");
-	n += sprintf(buf + n, " lived=%.6fs cpu=%.6fs\n", lived / 1e9, r->h.cpu_ns / 1e9);
+		n += sprintf(buf + n, "signal=%d%s", e.sig, e.core ? " core" : "");
+	n += sprintf(buf + n, " lived=%.6fs cpu=%.6fs\n", e.lived_ns / 1e9, r->h.cpu_ns / 1e9);
 	return n;
 }
 
@@ -147,10 +134,9 @@ size_t text_tree_line(char *buf, struct fmt *f, const struct record *r, const st
 		      unsigned int depth)
 {
 	size_t n = columns(buf, f, r);
-	size_t off = 0, len;
-	unsigned int shown = 0;
-	bool cut = w->cut;
-	const char *ret;
+	struct arg_walk a;
+	const char *ret, *s;
+	size_t len;
 
 	ret = record_ret_word(r);
 	if (ret)
@@ -175,18 +161,12 @@ size_t text_tree_line(char *buf, struct fmt *f, const struct record *r, const st
 	}
 	if (w->has_path)
 		n += put_word(buf + n, w->path, w->path_len, f->quote);
-	while (off < w->args_len) {
-		if (f->max_args && shown == f->max_args) {
-			cut = true;
-			break;
-		}
-		len = str_len(w->args + off, w->args_len - off);
+	args_start(&a, w, f->max_args);
+	while (args_next(&a, &s, &len)) {
 		buf[n++] = ' ';
-		n += put_word(buf + n, w->args + off, len, f->quote);
-		off += len + 1;
-		shown++;
+		n += put_word(buf + n, s, len, f->quote);
 	}
-	if (cut) {
+	if (w->cut || a.more) {
 		if (w->has_path)
 			buf[n++] = ' ';
 		memcpy(buf + n, "...", 3);
@@ -196,3 +176,238 @@ size_t text_tree_line(char *buf, struct fmt *f, const struct record *r, const st
 	buf[n] = '\0';
 	return n;
 }
+
+/* Summary: words joined by spaces and escaped, cut to max bytes with " ..." when longer or cut before. */
+static size_t put_words(char *d, const char *s, size_t n, size_t max, bool cut)
+{
+	size_t len = n > max ? max : n, k = 0;
+	char *p = d;
+
+	/* back to the start of a UTF-8 character cut across */
+	if (len < n)
+		while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
+			len--;
+	while (k < len) {
+		const char *z = memchr(s + k, '\0', len - k);
+		size_t w = z ? (size_t)(z - (s + k)) : len - k;
+
+		p += escape(p, s + k, w, false);
+		k += w;
+		if (k < len) {
+			*p++ = ' ';
+			k++;
+		}
+	}
+	if (cut || len < n)
+		p = stpcpy(p, " ...");
+	return p - d;
+}
+
+/* A count as text: at least n, with + when it may be more. */
+static const char *count_text(char *buf, unsigned long long n, bool exact)
+{
+	snprintf(buf, 24, "%llu%s", n, exact ? "" : "+");
+	return buf;
+}
+
+size_t text_summary(char *buf, const struct summary *s, const struct summary_view *v)
+{
+	const struct summary_tally *t = summary_tally(s, v);
+	__u64 span = summary_span(s, v);
+	time_t secs = ((__s64)v->now_ns + v->wall_offset_ns) / 1000000000LL;
+	unsigned long long bound = summary_bound(s, v), e, f;
+	struct summary_row rows[SUMMARY_TOP];
+	char when[16], c1[24], c2[24], *d = buf;
+	size_t n, others;
+	bool replaced;
+	struct tm tm;
+
+	localtime_r(&secs, &tm);
+	strftime(when, sizeof(when), "%H:%M:%S", &tm);
+	d += sprintf(d, "SUMMARY %s, %s %.1f s: %llu execs, %llu failed, %.1f execs/s", when,
+		     v->final ? "in total" : "last", span / 1e9, t->execs, t->failed,
+		     summary_rate(t->execs, span));
+	if (v->lost)
+		d += sprintf(d, ", %llu lost", v->lost);
+	if (bound)
+		d += sprintf(d, "; over %d names: N+ is at least N, at most N+%llu", SUMMARY_SLOTS,
+			     bound);
+	*d++ = '\n';
+
+	n = summary_top(s, v, true, rows, &others);
+	replaced = summary_replaced(s, v, true);
+	if (n)
+		d += sprintf(d, "%7s %-16s %7s %7s %9s %s\n", "PPID", "COMM", "EXECS", "FAILED",
+			     "EXECS/S", "SPAWNER");
+	for (size_t i = 0; i < n; i++) {
+		const struct summary_spawner *sp = summary_spawner(s, v, rows[i].item);
+
+		d += sprintf(d, "%7u ", sp->pid);
+		if (sp->named)
+			d += escape_column(d, sp->comm, strnlen(sp->comm, sizeof(sp->comm)), 16);
+		else
+			d += escape_column(d, "?", 1, 16);
+		d += sprintf(d, " %7s %7s %9.1f ", count_text(c1, rows[i].execs, !rows[i].err),
+			     count_text(c2, rows[i].failed, !rows[i].err),
+			     summary_rate(rows[i].execs, span));
+		if (sp->named && sp->cmdline_len)
+			d += put_words(d, sp->cmdline, sp->cmdline_len, SUMMARY_SHOWN_CMD, sp->cut);
+		else if (sp->named) {
+			/* a kernel thread, as ps shows it */
+			*d++ = '[';
+			d += escape(d, sp->comm, strnlen(sp->comm, sizeof(sp->comm)), false);
+			*d++ = ']';
+		} else
+			*d++ = '?';
+		*d++ = '\n';
+	}
+	if (others || replaced) {
+		char more[32];
+
+		summary_others(s, v, rows, n, &e, &f);
+		/* names replaced were not all told apart: at least that many */
+		snprintf(more, sizeof(more), "(%zu%s more)", others, replaced ? "+" : "");
+		d += sprintf(d, "%7s %-16s %7llu %7llu %9.1f\n", "-", more, e, f,
+			     summary_rate(e, span));
+	}
+
+	n = summary_top(s, v, false, rows, &others);
+	replaced = summary_replaced(s, v, false);
+	if (n)
+		d += sprintf(d, "%7s %7s %9s %s\n", "EXECS", "FAILED", "EXECS/S", "COMMAND");
+	for (size_t i = 0; i < n; i++) {
+		const struct summary_command *c = summary_command(s, v, rows[i].item);
+
+		d += sprintf(d, "%7s %7s %9.1f ", count_text(c1, rows[i].execs, !rows[i].err),
+			     count_text(c2, rows[i].failed, !rows[i].err),
+			     summary_rate(rows[i].execs, span));
+		if (c->known)
+			d += put_words(d, c->path,
+				       c->len < SUMMARY_PATH_KEEP ? c->len : SUMMARY_PATH_KEEP,
+				       SUMMARY_SHOWN_PATH, c->len > SUMMARY_PATH_KEEP);
+		else
+			*d++ = '?';
+		*d++ = '\n';
+	}
+	if (others || replaced) {
+		summary_others(s, v, rows, n, &e, &f);
+		d += sprintf(d, "%7llu %7llu %9.1f (%zu%s more)\n", e, f, summary_rate(e, span),
+			     others, replaced ? "+" : "");
+	}
+	*d = '\0';
+	return d - buf;
+}
+
+size_t text_need(const struct record *r)
+{
+	/* every byte escaped, a quote pair and a space per word, the columns, the indentation */
+	return 8 * (r->h.fname_len + r->h.args_len + r->h.cwd_len) + 384;
+}
+
+/* The text formats' state: the columns, and with --tree the depth of each process. */
+struct text_state {
+	struct fmt f;
+	struct tree tree;
+};
+
+static bool text_chosen(const struct options *o)
+{
+	(void)o;
+	return true;
+}
+
+static bool tree_chosen(const struct options *o)
+{
+	return o->tree;
+}
+
+static unsigned int text_fields(const struct options *o)
+{
+	return (o->cwd ? FIELD_CWD : 0) | (o->container ? FIELD_CGROUP : 0);
+}
+
+static unsigned int tree_fields(const struct options *o)
+{
+	return text_fields(o) | FIELD_IDS | FIELD_ANCESTOR;
+}
+
+static void *text_open(const struct options *o, const struct print_env *env)
+{
+	struct text_state *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->f.time = o->time;
+	s->f.print_uid = o->print_uid;
+	s->f.quote = o->quote;
+	s->f.container = o->container;
+	s->f.cwd = o->cwd;
+	s->f.max_args = o->max_args;
+	s->f.cgroup_path = env->cgroup_path;
+	return s;
+}
+
+static void text_close(void *state)
+{
+	struct text_state *s = state;
+
+	tree_free(&s->tree);
+	free(s);
+}
+
+static void text_clock(void *state, __s64 wall_offset_ns, __u64 start_ns)
+{
+	struct text_state *s = state;
+
+	s->f.wall_offset_ns = wall_offset_ns;
+	s->f.start_ns = start_ns;
+}
+
+static size_t text_head(char *buf, void *state)
+{
+	return text_header(buf, &((struct text_state *)state)->f);
+}
+
+static size_t text_exec(char *buf, void *state, const struct record *r, const struct words *w)
+{
+	return text_line(buf, &((struct text_state *)state)->f, r, w);
+}
+
+static size_t tree_exec(char *buf, void *state, const struct record *r, const struct words *w)
+{
+	struct text_state *s = state;
+
+	return text_tree_line(
+		buf, &s->f, r, w,
+		tree_depth(&s->tree, r->h.pid, r->h.start_ns, r->h.anc_pid, r->h.anc_start_ns));
+}
+
+static size_t text_end(char *buf, void *state, const struct record *r)
+{
+	return text_exit(buf, &((struct text_state *)state)->f, r);
+}
+
+static size_t text_sum(char *buf, void *state, const struct summary *s,
+		       const struct summary_view *v)
+{
+	size_t n = text_summary(buf, s, v);
+
+	(void)state;
+	/* a blank line ends the table */
+	buf[n++] = '\n';
+	return n;
+}
+
+/* The text rows differ in their name, when they are chosen, what they show and the exec line. */
+#define TEXT_ROW(row, picked, shows, line)                                                         \
+	{                                                                                          \
+		.name = row, .chosen = picked, .fields = shows, .open = text_open,                 \
+		.close = text_close, .clock = text_clock, .header_len = TEXT_HEADER_MAX_LEN,       \
+		.header = text_head, .need = text_need, .exec = line, .end_len = TEXT_END_MAX_LEN, \
+		.end = text_end, .summary = text_sum,                                              \
+	}
+
+const struct print_format text_format = TEXT_ROW("text", text_chosen, text_fields, text_exec);
+
+/* text with ARGS indented by ancestry */
+const struct print_format tree_format = TEXT_ROW("tree", tree_chosen, tree_fields, tree_exec);

@@ -9,6 +9,7 @@
 #include "escape.h"
 #include "options.h"
 #include "record.h"
+#include "summary.h"
 
 #define TREE_INDENT_MAX 32 /* --tree: levels shown by indentation, two spaces each */
 
@@ -31,6 +32,9 @@ struct fmt {
 	char wall[16];
 };
 
+#define TEXT_HEADER_MAX_LEN 256	 /* room for the header */
+#define TEXT_END_MAX_LEN    1024 /* room for the line of an end */
+
 #define CONTAINER_WIDTH 12
 
 /*
@@ -42,7 +46,10 @@ size_t container_name(const char *path, char *out, size_t len);
 
 size_t text_header(char *buf, const struct fmt *f);
 
-/* Writes one line, newline included; buf holds LINE_MAX_LEN bytes. Returns its length. */
+/* Room the line of an exec of r needs. */
+size_t text_need(const struct record *r);
+
+/* Writes one line, newline included; buf holds text_need(r) bytes. Returns its length. */
 size_t text_line(char *buf, struct fmt *f, const struct record *r, const struct words *w);
 
 /*
@@ -58,7 +65,7 @@ size_t text_tree_line(char *buf, struct fmt *f, const struct record *r, const st
  */
 size_t text_exit(char *buf, struct fmt *f, const struct record *r);
 
-/* The signal's name without SIG, or NULL. */
-const char *signal_name(int sig);
+/* Writes the summary table; buf holds SUMMARY_MAX_LEN bytes. Returns its length. */
+size_t text_summary(char *buf, const struct summary *s, const struct summary_view *v);
 
 #endif /* TEXT_H */

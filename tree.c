@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #include <stdbool.h>
 #include <stdlib.h>
+#include "procset.h"
 #include "tree.h"
 
 struct tree_node {
@@ -11,9 +12,7 @@ struct tree_node {
 
 static size_t slot_of(const struct tree_gen *g, __u32 pid, __u64 start_ns)
 {
-	__u64 h = (start_ns ^ ((__u64)pid << 32 | pid)) * 0x9e3779b97f4a7c15ULL;
-
-	return (h >> 17) & (g->cap - 1);
+	return (procset_hash(pid, start_ns) >> 17) & (g->cap - 1);
 }
 
 static struct tree_node *find(const struct tree_gen *g, __u32 pid, __u64 start_ns)

@@ -1,17 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-# Installs what building and testing execsnoop need, when it is missing (Debian/Ubuntu):
-# also what checks the man page, the completion, the unit and the package. With "bench", also
-# the peers the benchmark runs side by side: libbpf-tools' execsnoop and bpftrace's execsnoop.bt.
+# Installs what execsnoop needs, when it is missing (Debian/Ubuntu).
+#   install-deps.sh build   what building needs (make run)
+#   install-deps.sh         that, and what testing needs (make test): also what checks the
+#                           man page, the completion, the unit and the package
+#   install-deps.sh bench   that, and the peers the benchmark runs side by side (make bench):
+#                           libbpf-tools' execsnoop and bpftrace's execsnoop.bt
 set -eu
 
-case ${1-} in
-'' | bench) ;;
-*) echo "install-deps: unknown argument: $1 (usage: install-deps.sh [bench])" >&2; exit 2 ;;
-esac
-
 # package:command-or-file that shows it is there
-needs="
+build="
 clang:clang
 make:make
 gcc:gcc
@@ -20,6 +18,8 @@ libbpf-dev:/usr/include/bpf/libbpf.h
 libelf-dev:/usr/include/libelf.h
 zlib1g-dev:/usr/include/zlib.h
 bpftool:bpftool
+"
+tests="
 libcmocka-dev:/usr/include/cmocka.h
 bats:bats
 perl:prove
@@ -43,13 +43,24 @@ busybox-static:/bin/busybox
 qemu-system-x86:qemu-system-x86_64
 cpio:cpio
 "
-if [ "${1-}" = bench ]; then
-	needs="$needs libbpf-tools:/usr/sbin/execsnoop bpftrace:bpftrace bpftrace:/usr/sbin/execsnoop.bt"
-fi
 # i386 builds of the test helpers, for the 32-bit exec tests
 if [ "$(uname -m)" = x86_64 ]; then
-	needs="$needs gcc-multilib:/usr/include/asm"
+	tests="$tests gcc-multilib:/usr/include/asm"
 fi
+
+bench="
+libbpf-tools:/usr/sbin/execsnoop
+bpftrace:bpftrace
+bpftrace:/usr/sbin/execsnoop.bt
+"
+
+case ${1:-all} in
+build) needs=$build ;;
+all) needs="$build $tests" ;;
+bench) needs="$build $tests $bench" ;;
+*) echo "install-deps: unknown set '$1': build, bench, or nothing for all" >&2
+   exit 2 ;;
+esac
 
 missing=
 for need in $needs; do
@@ -60,7 +71,6 @@ for need in $needs; do
 	*) command -v "$what" >/dev/null 2>&1 && continue
 	   [ -x "/usr/sbin/$what" ] && continue ;;
 	esac
-	case " $missing " in *" $pkg "*) continue ;; esac
 	missing="$missing $pkg"
 done
 

@@ -26,11 +26,6 @@ struct fuzz_opts {
 /* CLOCK_REALTIME - CLOCK_BOOTTIME of a machine booted in 2025, for -T */
 #define WALL_OFFSET_NS 1750000000000000000LL
 
-/* Bytes the reader reserves for a line (execsnoop.c): text, and JSON with its two paths. */
-#define LINE_ROOM(r) (8 * ((size_t)(r)->h.fname_len + (r)->h.args_len + (r)->h.cwd_len) + 256)
-#define JSON_ROOM(r)                                                                               \
-	(6 * ((size_t)(r)->h.fname_len + (r)->h.args_len + (r)->h.cwd_len + (r)->h.exe_len) + 1024)
-
 static void crash(const char *what, const char *line, size_t n)
 {
 	fprintf(stderr, "fuzz_record: %s\nline (%zu bytes): %.*s\n", what, n,
@@ -290,7 +285,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!formats[i].json && (r.h.flags & EV_EXIT) && formats[i].check == check_text)
 			continue; /* an end has no words for the text check */
 		n = formats[i].line(buf, &f, &r, &w);
-		room = formats[i].json ? JSON_ROOM(&r) : LINE_ROOM(&r);
+		/* what the output stage reserves for the record: the formats' own rule */
+		room = formats[i].json ? json_need(&r) : text_need(&r);
 		if (n >= room) {
 			fprintf(stderr,
 				"fuzz_record: %s: a %zu-byte line, the reader reserves %zu\n",

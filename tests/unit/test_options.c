@@ -11,6 +11,7 @@
 #include <linux/types.h>
 #include "execsnoop.h"
 #include "options.h"
+#include "users.h"
 
 static struct options o;
 static char out[4096], err[4096];
@@ -34,7 +35,7 @@ static enum parse_result parse(const char *first, ...)
 	memset(err, 0, sizeof(err));
 	fo = fmemopen(out, sizeof(out) - 1, "w");
 	fe = fmemopen(err, sizeof(err) - 1, "w");
-	r = parse_options(argc, argv, &o, fo, fe);
+	r = parse_options(argc, argv, &o, users_find, fo, fe);
 	fclose(fo);
 	fclose(fe);
 	return r;
@@ -177,15 +178,15 @@ static void test_ring_budget(void **state)
 {
 	(void)state;
 	assert_int_equal(parse(NULL), PARSE_OK);
-	assert_int_equal(ring_size(&o, 1), 8UL << 20);
-	assert_int_equal(ring_size(&o, 2), 8UL << 20);
-	assert_int_equal(ring_size(&o, 8), 4UL << 20);
+	assert_int_equal(stream_ring_size(o.ring_size, 1), 8UL << 20);
+	assert_int_equal(stream_ring_size(o.ring_size, 2), 8UL << 20);
+	assert_int_equal(stream_ring_size(o.ring_size, 8), 4UL << 20);
 	/* the total stays within the budget as CPUs grow, down to the floor */
 	for (int n = 1; n <= 128; n++)
-		assert_true(n * ring_size(&o, n) <= RING_BUDGET);
-	assert_int_equal(ring_size(&o, 1024), RING_DEFAULT_MIN);
+		assert_true(n * stream_ring_size(o.ring_size, n) <= RING_BUDGET);
+	assert_int_equal(stream_ring_size(o.ring_size, 1024), RING_DEFAULT_MIN);
 	assert_int_equal(parse("--ring-size=1M", NULL), PARSE_OK);
-	assert_int_equal(ring_size(&o, 64), 1UL << 20);
+	assert_int_equal(stream_ring_size(o.ring_size, 64), 1UL << 20);
 }
 
 static void test_priority(void **state)
@@ -289,17 +290,18 @@ static void test_ring_fit(void **state)
 {
 	(void)state;
 	/* 516 KiB per CPU: a 512 KiB ring and its header page, as the kernel intends */
-	assert_int_equal(ring_fit(8UL << 20, 2 * (516ULL << 10), 2, 4096), 512UL << 10);
-	assert_int_equal(ring_fit(8UL << 20, 2 * (516ULL << 10) - 1, 2, 4096), 256UL << 10);
+	assert_int_equal(stream_ring_fit(8UL << 20, 2 * (516ULL << 10), 2, 4096), 512UL << 10);
+	assert_int_equal(stream_ring_fit(8UL << 20, 2 * (516ULL << 10) - 1, 2, 4096), 256UL << 10);
 	/* plus an 8 MiB locked-memory limit */
-	assert_int_equal(ring_fit(8UL << 20, 2 * (516ULL << 10) + (8ULL << 20), 2, 4096),
+	assert_int_equal(stream_ring_fit(8UL << 20, 2 * (516ULL << 10) + (8ULL << 20), 2, 4096),
 			 4UL << 20);
-	assert_int_equal(ring_fit(8UL << 20, ~0ULL, 64, 4096), 8UL << 20);
-	assert_int_equal(ring_fit(1UL << 30, 1ULL << 41, 1024, 65536), 1UL << 30);
+	assert_int_equal(stream_ring_fit(8UL << 20, ~0ULL, 64, 4096), 8UL << 20);
+	assert_int_equal(stream_ring_fit(1UL << 30, 1ULL << 41, 1024, 65536), 1UL << 30);
 	/* not even the smallest ring */
-	assert_int_equal(ring_fit(8UL << 20, 64 << 10, 1, 4096), 0);
-	assert_int_equal(ring_fit(RING_SIZE_MIN, RING_SIZE_MIN + 4096, 1, 4096), RING_SIZE_MIN);
-	assert_int_equal(ring_fit(RING_SIZE_MIN, RING_SIZE_MIN + 4095, 1, 4096), 0);
+	assert_int_equal(stream_ring_fit(8UL << 20, 64 << 10, 1, 4096), 0);
+	assert_int_equal(stream_ring_fit(RING_SIZE_MIN, RING_SIZE_MIN + 4096, 1, 4096),
+			 RING_SIZE_MIN);
+	assert_int_equal(stream_ring_fit(RING_SIZE_MIN, RING_SIZE_MIN + 4095, 1, 4096), 0);
 }
 
 static void test_run_as(void **state)

@@ -464,6 +464,74 @@ static void test_longest_line_fits(void **state)
 	assert_int_equal(line[n - 1], '\n');
 }
 
+/* The argument walk stops at --max-args and says so only when arguments are left. */
+static void test_arg_walk(void **state)
+{
+	const struct record *e = make_event("/bin/x", "a\0bc\0d", 7, EV_HAS_ARGV0);
+	struct arg_walk a;
+	struct words w;
+	const char *s;
+	size_t n;
+
+	(void)state;
+	record_words(e, &w);
+	args_start(&a, &w, 0);
+	assert_true(args_next(&a, &s, &n));
+	assert_int_equal(n, 2);
+	assert_memory_equal(s, "bc", 2);
+	/* the last argument need not end in a NUL */
+	assert_true(args_next(&a, &s, &n));
+	assert_int_equal(n, 1);
+	assert_memory_equal(s, "d", 1);
+	assert_false(args_next(&a, &s, &n));
+	assert_false(a.more);
+
+	args_start(&a, &w, 1);
+	assert_true(args_next(&a, &s, &n));
+	assert_false(args_next(&a, &s, &n));
+	assert_true(a.more);
+
+	args_start(&a, &w, 2);
+	assert_true(args_next(&a, &s, &n));
+	assert_true(args_next(&a, &s, &n));
+	assert_false(args_next(&a, &s, &n));
+	assert_false(a.more);
+}
+
+/* A wait status: an exit code, or a signal with or without a core dump. */
+static void test_exit_status(void **state)
+{
+	const struct record *e = make_event("/bin/x", "", 0, EV_EXIT);
+	struct exit_status x;
+
+	(void)state;
+	ev.h.ret = 3 << 8;
+	ev.h.ts = 5000;
+	ev.h.exec_ts = 2000;
+	e = decode();
+	record_exit(e, &x);
+	assert_int_equal(x.sig, 0);
+	assert_int_equal(x.code, 3);
+	assert_false(x.core);
+	assert_int_equal(x.lived_ns, 3000);
+
+	ev.h.ret = 11 | 0x80;
+	ev.h.exec_ts = 9000; /* a clock that went back: no negative lifetime */
+	e = decode();
+	record_exit(e, &x);
+	assert_int_equal(x.sig, 11);
+	assert_true(x.core);
+	assert_string_equal(x.name, "SEGV");
+	assert_int_equal(x.lived_ns, 0);
+
+	ev.h.ret = 40;
+	e = decode();
+	record_exit(e, &x);
+	assert_int_equal(x.sig, 40);
+	assert_false(x.core);
+	assert_null(x.name);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -490,6 +558,8 @@ int main(void)
 		cmocka_unit_test(test_args_lost_is_marked),
 		cmocka_unit_test(test_comm_is_escaped_and_padded),
 		cmocka_unit_test(test_longest_line_fits),
+		cmocka_unit_test(test_arg_walk),
+		cmocka_unit_test(test_exit_status),
 	};
 
 	return cmocka_run_group_tests_name("record and text", tests, NULL, NULL);

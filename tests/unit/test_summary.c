@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "json.h"
 #include "summary.h"
+#include "text.h"
 
 #define SEC 1000000000ULL
 
@@ -72,7 +74,7 @@ static size_t text(struct summary *s, bool final, __u64 now)
 {
 	struct summary_view v = { .final = final, .now_ns = now };
 
-	size_t n = summary_text(buf, s, &v);
+	size_t n = text_summary(buf, s, &v);
 
 	if (getenv("SUMMARY_DUMP"))
 		fputs(buf, stderr);
@@ -186,9 +188,8 @@ static void test_escaping_and_cuts(void **state)
 	assert_non_null(strstr(buf, "aaa ...\n"));
 	assert_null(strchr(buf, '\x1b'));
 
-	summary_json(buf, &s,
-		     &(struct summary_view){
-			     .final = true, .now_ns = SEC, .json = &(struct json_ctx){} });
+	json_summary(buf, &(struct json_ctx){}, &s,
+		     &(struct summary_view){ .final = true, .now_ns = SEC });
 	assert_non_null(
 		strstr(buf, "\"comm\":\"ev\\u001bil\",\"cmdline\":[\"/bin/ev\\nil\",\"aaa"));
 	assert_non_null(strstr(buf, "\"cmdline_cut\":true"));
@@ -199,13 +200,13 @@ static void test_json(void **state)
 {
 	struct summary s;
 	struct json_ctx jc = { .wall_offset_ns = 1700000000LL * SEC };
-	struct summary_view v = { .final = false, .now_ns = 4 * SEC, .lost = 3, .json = &jc };
+	struct summary_view v = { .final = false, .now_ns = 4 * SEC, .lost = 3 };
 
 	(void)state;
 	assert_int_equal(summary_init(&s, 2 * SEC, describe), 0);
 	add(&s, 300, 7, 70, "sh", "/bin/sh", "-c\0x", 5, 0);
 	add(&s, 301, 7, 70, "sh", "/bin/\xff", "", 0, -2);
-	summary_json(buf, &s, &v);
+	json_summary(buf, &jc, &s, &v);
 	assert_string_equal(
 		buf,
 		"{\"type\":\"summary\",\"version\":1,\"time\":\"2023-11-14T22:13:24.000000000Z\","
@@ -279,9 +280,8 @@ static void test_flood_keeps_heavy_hitters(void **state)
 		add(&s, 200000 + i, 11, 1, "x", "/bin/often", "", 0, 0);
 	text(&s, true, SEC);
 	assert_non_null(strstr(buf, "; over 1024 names: N+ is at least N, at most N+"));
-	summary_json(buf, &s,
-		     &(struct summary_view){
-			     .final = true, .now_ns = SEC, .json = &(struct json_ctx){} });
+	json_summary(buf, &(struct json_ctx){}, &s,
+		     &(struct summary_view){ .final = true, .now_ns = SEC });
 	assert_non_null(strstr(buf, "\"commands\":[{\"path\":\"/n/"));
 	assert_non_null(strstr(buf, "\"exact\":false}}\n"));
 	{
