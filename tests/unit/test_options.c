@@ -415,7 +415,7 @@ static void test_tree_and_summary(void **state)
 	assert_int_equal(parse("--interval", "1.5", NULL), PARSE_ERROR);
 	assert_one_line_error("invalid --interval '1.5'");
 	assert_int_equal(parse("--quiet", NULL), PARSE_ERROR);
-	assert_one_line_error("--quiet prints no lines, only the summary: add --summary");
+	assert_one_line_error("--quiet prints no lines, only the summary or the metrics: add --summary or --metrics");
 	assert_int_equal(parse("--tree", "-j", NULL), PARSE_ERROR);
 	assert_one_line_error("--tree is a text view, not with -j");
 }
