@@ -357,7 +357,8 @@ static int poll_events(struct trace *t, int interval_ms)
 			}
 		}
 		pump(t, false);
-		if (o->interval && now_ns(CLOCK_MONOTONIC) >= next_summary + o->interval * NSEC) {
+		if (o->summary && o->interval &&
+		    now_ns(CLOCK_MONOTONIC) >= next_summary + o->interval * NSEC) {
 			if (summarize(t, false))
 				next_summary += o->interval * NSEC;
 		}
