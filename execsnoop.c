@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -545,6 +546,7 @@ int main(int argc, char **argv)
 	struct trace t = { .ro.window_ns = REORDER_WINDOW_MS * 1000000ULL };
 	unsigned long long unwritten;
 	struct options o;
+	char boot_id[33], host[HOST_NAME_MAX + 1] = "";
 	const char *what;
 	__u64 start;
 	__u32 tgid = 0;
@@ -590,6 +592,11 @@ int main(int argc, char **argv)
 		status = 2;
 		goto cleanup;
 	}
+	/* what makes an id unique across hosts and boots, in JSON (the journal adds its own) */
+	if (!proc_boot_id(boot_id))
+		env.boot_id = boot_id;
+	if (!gethostname(host, sizeof(host) - 1) && host[0])
+		env.host = host;
 	if (o.journal) {
 		jfd = journald_open(JOURNALD_SOCKET);
 		if (jfd < 0) {

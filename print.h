@@ -44,6 +44,8 @@ struct print_env {
 	const char *(*cgroup_path)(__u64 id); /* the path of a cgroup v2 id, or NULL */
 	const char *(*user_name)(__u32 uid);  /* the name of a uid, or NULL */
 	summary_describe_fn describe;	      /* a spawner's comm and command line */
+	const char *boot_id;		      /* 32 hex digits, or NULL when unknown */
+	const char *host;		      /* the host name, or NULL */
 };
 
 /*
