@@ -225,12 +225,12 @@ static size_t journal_losses(char *buf, void *state, const struct losses *l, boo
 	int n;
 
 	(void)state;
-	n = snprintf(msg, sizeof(msg),
-		     "%s: %llu execs lost (ring full %llu, no buffer %llu), %llu without arguments "
-		     "(ring full %llu, not seen at entry %llu), %llu entries refused by the journal",
-		     final ? "in total" : "so far", l->lost_ring + l->lost_busy, l->lost_ring,
-		     l->lost_busy, l->args_lost_ring + l->args_lost_stash, l->args_lost_ring,
-		     l->args_lost_stash, l->refused);
+	n = snprintf(
+		msg, sizeof(msg),
+		"%s: %llu execs lost (ring full %llu, no buffer %llu), %llu without arguments (ring full %llu, not seen at entry %llu), %llu entries refused by the journal",
+		final ? "in total" : "so far", l->lost_ring + l->lost_busy, l->lost_ring,
+		l->lost_busy, l->args_lost_ring + l->args_lost_stash, l->args_lost_ring,
+		l->args_lost_stash, l->refused);
 	d = journal_field(buf, "MESSAGE", msg, n);
 	d = put_str(d, "MESSAGE_ID", JOURNAL_ID_LOSS);
 	d = put_str(d, "PRIORITY", "4");

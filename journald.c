@@ -66,7 +66,8 @@ static int send_memfd(int fd, const char *buf, size_t len)
 			err = -errno;
 	}
 	/* journald takes only a memfd that can no longer change */
-	if (!err && fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL))
+	if (!err &&
+	    fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL))
 		err = -errno;
 	if (!err) {
 		c->cmsg_level = SOL_SOCKET;

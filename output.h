@@ -22,7 +22,7 @@ typedef int (*output_send_fn)(int fd, const char *buf, size_t len);
 
 /* Errors of a send worth retrying: the receiver is full, restarting or not there yet. */
 #define OUTPUT_RETRY(err)                                                                          \
-	((err) == -EAGAIN || (err) == -ENOBUFS || (err) == -ECONNREFUSED || (err) == -ENOENT ||  \
+	((err) == -EAGAIN || (err) == -ENOBUFS || (err) == -ECONNREFUSED || (err) == -ENOENT ||    \
 	 (err) == -ENOMEM)
 
 /* How an entry's length is kept in front of it in the buffer, with a send function. */
@@ -32,10 +32,10 @@ struct output {
 	int fd;
 	char *buf;
 	size_t cap;
-	size_t len;  /* bytes buffered */
-	size_t done; /* of which written */
-	bool gone;   /* the reader went away (EPIPE) */
-	int err;     /* a write failed: its errno */
+	size_t len;		    /* bytes buffered */
+	size_t done;		    /* of which written */
+	bool gone;		    /* the reader went away (EPIPE) */
+	int err;		    /* a write failed: its errno */
 	output_send_fn send;	    /* NULL: bytes to write(2); else entries to send */
 	unsigned long long dropped; /* entries the receiver refused for good */
 	unsigned long long retries; /* sends tried again */

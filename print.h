@@ -28,7 +28,7 @@
  */
 #define PRINT_ROOM_MAX                                                                             \
 	(JOURNAL_MAX_LEN > SUMMARY_MAX_LEN + 1 ? JOURNAL_MAX_LEN : SUMMARY_MAX_LEN + 1)
-#define PRINT_BATCH    (64 << 10)
+#define PRINT_BATCH (64 << 10)
 
 /* What a format needs the programs to capture beyond the default columns. */
 enum print_field {
