@@ -12,32 +12,13 @@ load helpers
 
 STORM_UID=64999
 NOBODY=(setpriv --reuid=$STORM_UID --regid=$STORM_UID --clear-groups)
-SINK=$E2E_ROOT/tests/helpers/journal_sink.py
 
 setup() {
 	e2e_setup
 	[[ -z $(cannot_run) ]] || skip "$(cannot_run)"
-	# execsnoop in a private /run/systemd, where the receiver listens; its MESSAGEs go to tool.out
-	cat >"$WORK/jwrap" <<SH
-#!/bin/sh
-mount -t tmpfs tmpfs /run/systemd && mkdir /run/systemd/journal || exit 1
-${SINK_WRAP:-} python3 $SINK /run/systemd/journal/socket $WORK/tool.out &
-while [ ! -S /run/systemd/journal/socket ]; do sleep 0.05; done
-exec "\$@"
-SH
-	chmod 755 "$WORK/jwrap"
+	journal_wrap
 	TOOL_WRAP=(unshare -m --propagation private "$WORK/jwrap")
 	MARKER=("${NOBODY[@]}" "$NOOP")
-}
-
-# Waits for the receiver to have written every entry it got.
-sink_done() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		[[ -e $WORK/tool.out.done ]] && return 0
-		sleep 0.1
-	done
-	fail "the journal receiver did not finish"
 }
 
 storm() { # JOBS COUNT NARGS NBYTES
@@ -83,7 +64,7 @@ check_accounting() {
 	# every entry is through once the markers made after the storm are
 	tool_sync
 	tool_stop
-	sink_done
+	journal_wrap_done
 	check_accounting
 }
 
@@ -91,12 +72,12 @@ check_accounting() {
 	tool_start --journal -u $STORM_UID --ring-size=128K
 	tool_sync
 	# the receiver stops reading: sends block, then the rings fill and execs are counted lost
-	kill -STOP "$(pgrep -f "journal_sink.py /run/systemd/journal/socket $WORK/tool.out")"
+	kill -STOP "$(pgrep -f "journal_sink.py /run/systemd/journal/socket [0-9]* $WORK\$")"
 	storm 4 1000 40 120
-	kill -CONT "$(pgrep -f "journal_sink.py /run/systemd/journal/socket $WORK/tool.out")"
+	kill -CONT "$(pgrep -f "journal_sink.py /run/systemd/journal/socket [0-9]* $WORK\$")"
 	tool_sync
 	tool_stop
-	sink_done
+	journal_wrap_done
 	check_accounting
 	(($(summary "execs lost") > 0)) || fail "nothing was lost with a stalled journal and 128 KiB rings"
 }
