@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@
 #include "execsnoop.skel.h"
 #include "cgroups.h"
 #include "errors.h"
+#include "journald.h"
 #include "launch.h"
 #include "options.h"
 #include "preflight.h"
@@ -288,6 +290,35 @@ static bool summarize(struct trace *t, bool final)
 			     t->counters->lost_ring + t->counters->lost_busy, &exiting);
 }
 
+/* What was lost so far, by cause; unwritten: lines not written at the stop. */
+static void losses(struct trace *t, struct losses *l, unsigned long long unwritten)
+{
+	const struct counters *c = t->counters;
+
+	*l = (struct losses){
+		.lost_ring = c->lost_ring,
+		.lost_busy = c->lost_busy,
+		.args_lost_ring = c->args_lost_ring,
+		.args_lost_stash = c->args_lost_stash,
+		.refused = t->pr.out.dropped,
+		.unwritten = unwritten,
+	};
+}
+
+/* Replaces the metrics file (--metrics); 0 or a negative errno. */
+static int write_metrics(struct trace *t, unsigned long long unwritten)
+{
+	struct losses l;
+	const char *text;
+	size_t len;
+
+	if (!t->o->metrics)
+		return 0;
+	losses(t, &l, unwritten);
+	text = print_metrics(&t->pr, &l, &len);
+	return output_replace(t->o->metrics, text, len);
+}
+
 /* Records still in the rings that would have been printed. */
 static unsigned long long count_unprinted(struct trace *t)
 {
@@ -303,22 +334,33 @@ static unsigned long long count_unprinted(struct trace *t)
 	return n;
 }
 
-/* Losses, by cause; those of one kind are left out when there were none. */
+/*
+ * Losses, by cause, on stderr, and as an entry of the format's own (the
+ * journal's); those of one kind are left out when there were none.
+ */
 static void report(struct trace *t, const char *when, bool final)
 {
 	const struct counters *c = t->counters;
-	char late[64] = "";
+	char late[64] = "", refused[64] = "";
+	struct losses l;
 
 	if (final && t->ro.late)
 		snprintf(late, sizeof(late), ", %llu printed late", t->ro.late);
-	if (!c->lost_ring && !c->lost_busy && !c->args_lost_ring && !c->args_lost_stash && !*late)
+	if (t->pr.out.dropped)
+		snprintf(refused, sizeof(refused), ", %llu entries refused by the journal",
+			 t->pr.out.dropped);
+	if (!c->lost_ring && !c->lost_busy && !c->args_lost_ring && !c->args_lost_stash && !*late &&
+	    !*refused)
 		return;
 	errmsg("%s: %llu execs lost (ring full %llu, no buffer %llu), "
-	       "%llu printed without arguments (ring full %llu, not seen at entry %llu)%s",
+	       "%llu printed without arguments (ring full %llu, not seen at entry %llu)%s%s",
 	       when, (unsigned long long)(c->lost_ring + c->lost_busy),
 	       (unsigned long long)c->lost_ring, (unsigned long long)c->lost_busy,
 	       (unsigned long long)(c->args_lost_ring + c->args_lost_stash),
-	       (unsigned long long)c->args_lost_ring, (unsigned long long)c->args_lost_stash, late);
+	       (unsigned long long)c->args_lost_ring, (unsigned long long)c->args_lost_stash,
+	       refused, late);
+	losses(t, &l, 0);
+	print_losses(&t->pr, &l, final, &exiting);
 	if (final && stream_malformed(t->stream))
 		errmsg("%llu malformed records skipped", stream_malformed(t->stream));
 }
@@ -330,7 +372,8 @@ static int poll_events(struct trace *t, bool tty)
 	const struct options *o = t->o;
 	struct counters seen = {};
 	__u64 last_report = 0, now, next_summary = now_ns(CLOCK_MONOTONIC);
-	int efd, err = 0, n, wait = 0, until_summary;
+	__u64 next_metrics = next_summary + o->metrics_interval * NSEC;
+	int efd, err = 0, n, wait = 0, until_timed;
 	unsigned long took;
 	struct stat st;
 	bool held;
@@ -349,7 +392,8 @@ static int poll_events(struct trace *t, bool tty)
 		goto out;
 	}
 	/* a pipe or socket reports its reader's exit without a write */
-	if (!fstat(STDOUT_FILENO, &st) && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))) {
+	if (!o->journal && !fstat(STDOUT_FILENO, &st) &&
+	    (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))) {
 		ev.events = 0;
 		ev.data.fd = STDOUT_FILENO;
 		epoll_ctl(efd, EPOLL_CTL_ADD, STDOUT_FILENO, &ev);
@@ -380,16 +424,29 @@ static int poll_events(struct trace *t, bool tty)
 		}
 		took = 0;
 		pump(t, false, &took, &held);
-		until_summary = -1;
-		if (o->interval) {
+		/* ms until the next timed output: the interval's table, the metrics file */
+		until_timed = -1;
+		if (o->summary && o->interval) {
 			now = now_ns(CLOCK_MONOTONIC);
 			if (now >= next_summary + o->interval * NSEC && summarize(t, false))
 				next_summary += o->interval * NSEC;
 			now = now_ns(CLOCK_MONOTONIC);
-			until_summary =
+			until_timed =
 				next_summary + o->interval * NSEC > now
 					? (next_summary + o->interval * NSEC - now) / 1000000 + 1
 					: FILE_INTERVAL_MS;
+		}
+		if (o->metrics) {
+			if (now_ns(CLOCK_MONOTONIC) >= next_metrics) {
+				err = write_metrics(t, 0);
+				if (err)
+					errmsg_errno("warning: writing the metrics file", err);
+				next_metrics += o->metrics_interval * NSEC;
+			}
+			now = now_ns(CLOCK_MONOTONIC);
+			n = next_metrics > now ? (next_metrics - now) / 1000000 + 1 : 0;
+			if (until_timed < 0 || n < until_timed)
+				until_timed = n;
 		}
 		err = output_flush(&t->pr.out, &exiting);
 		/* the reader went away: a normal end, or the command's */
@@ -408,7 +465,7 @@ static int poll_events(struct trace *t, bool tty)
 			report(t, "so far", false);
 			last_report = now;
 		}
-		wait = next_wait(t, tty, took, held, until_summary);
+		wait = next_wait(t, tty, took, held, until_timed);
 		/* losses not yet reported are reported within a second */
 		if (memcmp(&seen, t->counters, sizeof(seen)) && (wait < 0 || wait > 1000))
 			wait = 1000;
@@ -641,10 +698,11 @@ int main(int argc, char **argv)
 	struct execsnoop_bpf *skel = NULL;
 	struct kernel_features kf;
 	struct stream_maps maps;
-	int err, cg = -1, status = 1, ncpu;
+	int err, cg = -1, jfd = -1, status = 1, ncpu;
 	struct trace t = { .ro.window_ns = REORDER_WINDOW_MS * 1000000ULL };
 	unsigned long long unwritten;
 	struct options o;
+	char boot_id[33], host[HOST_NAME_MAX + 1] = "";
 	const char *what;
 	__u64 start;
 	__u32 tgid = 0;
@@ -695,7 +753,21 @@ int main(int argc, char **argv)
 		status = 2;
 		goto cleanup;
 	}
-	if (print_init(&t.pr, &o, &env, STDOUT_FILENO)) {
+	/* what makes an id unique across hosts and boots, in JSON (the journal adds its own) */
+	if (!proc_boot_id(boot_id))
+		env.boot_id = boot_id;
+	if (!gethostname(host, sizeof(host) - 1) && host[0])
+		env.host = host;
+	if (o.journal) {
+		jfd = journald_open(JOURNALD_SOCKET);
+		if (jfd < 0) {
+			errmsg("--journal: no journal listening at %s: %s (is systemd-journald running?)",
+			       JOURNALD_SOCKET, strerror(-jfd));
+			goto cleanup;
+		}
+	}
+	if (print_init(&t.pr, &o, &env, o.journal ? jfd : STDOUT_FILENO,
+		       o.journal ? journald_send : NULL)) {
 		errmsg_errno("allocating the output buffer", ENOMEM);
 		goto cleanup;
 	}
@@ -772,6 +844,12 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	output_flush(&t.pr.out, &exiting);
+	/* the file is there from the start: a path that cannot be written is told at once */
+	err = write_metrics(&t, 0);
+	if (err) {
+		errmsg("--metrics: cannot write %s: %s", o.metrics, strerror(-err));
+		goto cleanup;
+	}
 	/* not one exec of the command is missed: it is in the traced set before its exec */
 	if (o.command && launch_start(&t.cmd))
 		launch_end(&t.cmd);
@@ -794,6 +872,12 @@ int main(int argc, char **argv)
 	else if (!err)
 		status = 0;
 	report(&t, "in total", true);
+	output_flush(&t.pr.out, &exiting);
+	err = write_metrics(&t, unwritten);
+	if (err) {
+		errmsg_errno("writing the metrics file", err);
+		status = status ? status : 1;
+	}
 	if (o.command) {
 		/* the command's status, unless it succeeded and execsnoop did not */
 		int cs = launch_wait(&t.cmd);
@@ -810,5 +894,7 @@ cleanup:
 	print_free(&t.pr);
 	if (cg >= 0)
 		close(cg);
+	if (jfd >= 0)
+		close(jfd);
 	return status;
 }

@@ -203,9 +203,21 @@ static char *put_common(char *d, struct json_ctx *c, const struct record *r)
 	d = put_key_u64(d, "@", h->start_ns);
 	d = put_copy(stpcpy(d, "\",\"parent_id\":\""), ppid, ppid_len);
 	d = put_key_u64(d, "@", h->parent_start_ns);
-	d = put_key_u64(d, "\",\"uid\":", h->uid);
+	*d++ = '"';
+	d = put_copy(d, c->fleet, c->fleet_len);
+	d = put_key_u64(d, ",\"uid\":", h->uid);
 	d = put_key_maybe(d, ",\"user\":", user, user ? strlen(user) : 0, user);
 	return put_key_bytes(d, ",\"comm\":", h->comm, str_len(h->comm, sizeof(h->comm)));
+}
+
+void json_fleet(struct json_ctx *c, const char *boot_id, const char *host)
+{
+	char *d = c->fleet;
+	size_t n = host ? strnlen(host, 64) : 0;
+
+	d = put_key_maybe(d, ",\"boot_id\":", boot_id, boot_id ? strnlen(boot_id, 32) : 0, boot_id);
+	d = put_key_maybe(d, ",\"host\":", host, n, host);
+	c->fleet_len = d - c->fleet;
 }
 
 size_t json_exit(char *buf, struct json_ctx *c, const struct record *r)
@@ -400,6 +412,7 @@ static void *json_open(const struct options *o, const struct print_env *env)
 	c->max_args = o->max_args;
 	c->user_name = env->user_name;
 	c->cgroup_path = env->cgroup_path;
+	json_fleet(c, env->boot_id, env->host);
 	return c;
 }
 

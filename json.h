@@ -23,6 +23,9 @@ struct json_ctx {
 	const char *(*user_name)(__u32 uid);
 	/* the path of a cgroup v2 id, or NULL */
 	const char *(*cgroup_path)(__u64 id);
+	/* ,"boot_id":...,"host":... as written in every exec and exit object */
+	char fleet[128 + 6 * 64];
+	size_t fleet_len;
 	/* the last second formatted, to skip gmtime for objects within it */
 	__s64 secs;
 	char date[24];
@@ -34,6 +37,9 @@ struct json_ctx {
  * {"hex":"..."} with two lowercase hex digits a byte. Returns its length.
  */
 size_t json_bytes(char *dst, const char *s, size_t n);
+
+/* Sets the boot id and host name every object carries (NULL: null). */
+void json_fleet(struct json_ctx *c, const char *boot_id, const char *host);
 
 /* Writes CLOCK_BOOTTIME ts as a JSON string: RFC 3339 in UTC, with nanoseconds. */
 size_t json_time(char *d, struct json_ctx *c, __u64 ts);

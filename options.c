@@ -25,6 +25,8 @@ enum {
 	OPT_INTERVAL,
 	OPT_QUIET,
 	OPT_KEEP_ROOT,
+	OPT_JOURNAL,
+	OPT_METRICS,
 };
 
 static const char usage[] =
@@ -40,6 +42,8 @@ static const char usage[] =
 	"  -U, --print-uid      print a UID column\n"
 	"  -q, --quote          quote every argument, escaping \" and \\\n"
 	"  -j, --json           JSON Lines, one object per exec (see docs/json.md)\n"
+	"      --journal        native entries to the systemd journal, one per exec, every\n"
+	"                       field apart and exact (see docs/json.md), instead of lines\n"
 	"  -e, --exits          also a line when a process seen exec'ing ends: its exit code or\n"
 	"                       signal, lifetime since the exec and CPU time\n"
 	"  -n, --name=NAME      only commands whose name contains NAME\n"
@@ -52,8 +56,11 @@ static const char usage[] =
 	"  -p, --pid=PID        only PID and all its descendants, those it starts later too\n"
 	"      --tree           indent ARGS by ancestry: children under their parent\n"
 	"  -s, --summary        at exit, a table of the top spawners and commands\n"
-	"      --interval=N     the summary every N seconds too (implies --summary)\n"
-	"      --quiet          no lines: the summary only (with --summary)\n"
+	"      --interval=N     the summary every N seconds too (implies --summary, unless\n"
+	"                       with --metrics: then it is the metrics file's interval)\n"
+	"      --metrics=FILE   Prometheus counters in FILE for node_exporter's textfile\n"
+	"                       collector, replaced every 15 s (or --interval) and at exit\n"
+	"      --quiet          no lines: the summary (--summary) or the metrics only\n"
 	"      --keep-root      under sudo, run COMMAND as root (default: as the user who\n"
 	"                       ran sudo, with their groups)\n"
 	"      --max-args=N     print at most N arguments (default: all captured)\n"
@@ -99,6 +106,8 @@ static const struct option longopts[] = {
 	{ "summary", no_argument, NULL, 's' },
 	{ "interval", required_argument, NULL, OPT_INTERVAL },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "journal", no_argument, NULL, OPT_JOURNAL },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
 	{ "keep-root", no_argument, NULL, OPT_KEEP_ROOT },
 	{ "max-args", required_argument, NULL, OPT_MAX_ARGS },
 	{ "priority", required_argument, NULL, OPT_PRIORITY },
@@ -271,13 +280,22 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, user_l
 			if (number(optarg, 1, INTERVAL_MAX, "--interval", "seconds", &v, err))
 				return PARSE_ERROR;
 			o->interval = v;
-			o->summary = true;
 			break;
 		case OPT_QUIET:
 			o->quiet = true;
 			break;
 		case OPT_KEEP_ROOT:
 			o->keep_root = true;
+			break;
+		case OPT_JOURNAL:
+			o->journal = true;
+			break;
+		case OPT_METRICS:
+			if (!*optarg) {
+				errmsg_to(err, "--metrics needs a file name");
+				return PARSE_ERROR;
+			}
+			o->metrics = optarg;
 			break;
 		case OPT_MAX_ARGS:
 			if (number(optarg, 1, ARGS_MAX, "--max-args", "a number", &v, err))
@@ -381,8 +399,19 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, user_l
 			"--tree is a text view, not with -j: JSON objects carry id and parent_id");
 		return PARSE_ERROR;
 	}
-	if (o->quiet && !o->summary) {
-		errmsg_to(err, "--quiet prints no lines, only the summary: add --summary");
+	/* the interval is the metrics' when there are metrics, else the summary's */
+	if (o->interval && !o->metrics)
+		o->summary = true;
+	o->metrics_interval = o->interval ? o->interval : METRICS_INTERVAL_DEF;
+	if (o->journal && (o->json || o->tree)) {
+		errmsg_to(err, "--journal is a format of its own, not with %s",
+			  o->json ? "-j" : "--tree");
+		return PARSE_ERROR;
+	}
+	if (o->quiet && !o->summary && !o->metrics) {
+		errmsg_to(
+			err,
+			"--quiet prints no lines, only the summary or the metrics: add --summary or --metrics");
 		return PARSE_ERROR;
 	}
 	if (o->keep_root && !o->command) {

@@ -9,7 +9,8 @@
 #include "escape.h"
 #include "stream.h"
 
-#define INTERVAL_MAX 86400 /* seconds: a day */
+#define INTERVAL_MAX	     86400 /* seconds: a day */
+#define METRICS_INTERVAL_DEF 15	   /* seconds between metrics writes without --interval */
 
 enum priority {
 	PRIO_BOOST,    /* SCHED_FIFO 1, or nice -20 without CAP_SYS_NICE */
@@ -33,12 +34,15 @@ struct options {
 	bool exits;
 	bool container;
 	bool cwd;
-	bool tree;	       /* --tree: ARGS indented by ancestry */
-	bool summary;	       /* -s: a table of spawners and commands */
-	bool quiet;	       /* --quiet: no lines, the summary only */
-	bool keep_root;	       /* --keep-root: the command keeps root under sudo */
-	unsigned int interval; /* seconds between summaries; 0: at exit only */
-	__u32 pid;	       /* -p: the process whose subtree is traced; 0: none */
+	bool tree;		       /* --tree: ARGS indented by ancestry */
+	bool summary;		       /* -s: a table of spawners and commands */
+	bool quiet;		       /* --quiet: no lines: the summary or the metrics only */
+	bool journal;		       /* --journal: native journal entries instead of lines */
+	bool keep_root;		       /* --keep-root: the command keeps root under sudo */
+	unsigned int interval;	       /* seconds between summaries; 0: at exit only */
+	const char *metrics;	       /* --metrics: the file of Prometheus metrics; NULL: none */
+	unsigned int metrics_interval; /* seconds between writes of the metrics file */
+	__u32 pid;		       /* -p: the process whose subtree is traced; 0: none */
 	char **command;	       /* after --: the command to run, NULL-terminated; NULL: none */
 	__u32 uid;	       /* NO_UID: any */
 	__u32 ppid;	       /* NO_PPID: any */

@@ -1,16 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "output.h"
 
-int output_init(struct output *o, int fd, size_t cap)
+#define RETRY_FIRST_NS 1000000ULL    /* a refused send is tried again after 1 ms, */
+#define RETRY_MAX_NS   1000000000ULL /* then twice as long each time, up to a second */
+
+int output_init(struct output *o, int fd, size_t cap, output_send_fn send)
 {
 	memset(o, 0, sizeof(*o));
 	o->fd = fd;
 	o->cap = cap;
+	o->send = send;
 	o->buf = malloc(cap);
 	return o->buf ? 0 : -ENOMEM;
 }
@@ -21,6 +28,39 @@ void output_free(struct output *o)
 	o->buf = NULL;
 }
 
+/* Sends the buffered entries one by one, waiting while the receiver is away or full. */
+static int send_entries(struct output *o, volatile sig_atomic_t *stop)
+{
+	unsigned long long wait = RETRY_FIRST_NS;
+	struct timespec ts;
+	size_t n;
+	int err;
+
+	while (o->done < o->len) {
+		memcpy(&n, o->buf + o->done, OUTPUT_FRAME);
+		err = o->send(o->fd, o->buf + o->done + OUTPUT_FRAME, n);
+		if (err == -EINTR || OUTPUT_RETRY(err)) {
+			if (stop && *stop)
+				return -EINTR;
+			if (err == -EINTR)
+				continue;
+			o->retries++;
+			ts.tv_sec = wait / 1000000000ULL;
+			ts.tv_nsec = wait % 1000000000ULL;
+			/* a signal cuts the wait short: the stop is looked at again */
+			nanosleep(&ts, NULL);
+			wait = wait * 2 > RETRY_MAX_NS ? RETRY_MAX_NS : wait * 2;
+			continue;
+		}
+		if (err)
+			o->dropped++;
+		o->done += OUTPUT_FRAME + n;
+		wait = RETRY_FIRST_NS;
+	}
+	o->len = o->done = 0;
+	return 0;
+}
+
 int output_flush(struct output *o, volatile sig_atomic_t *stop)
 {
 	ssize_t n;
@@ -29,6 +69,8 @@ int output_flush(struct output *o, volatile sig_atomic_t *stop)
 		return -EPIPE;
 	if (o->err)
 		return -o->err;
+	if (o->send)
+		return send_entries(o, stop);
 	while (o->done < o->len) {
 		n = write(o->fd, o->buf + o->done, o->len - o->done);
 		if (n > 0) {
@@ -60,21 +102,58 @@ int output_flush(struct output *o, volatile sig_atomic_t *stop)
 
 char *output_room(struct output *o, size_t need, volatile sig_atomic_t *stop)
 {
-	if (o->cap - o->len < need && output_flush(o, stop))
+	size_t frame = o->send ? OUTPUT_FRAME : 0;
+
+	if (o->cap - o->len < need + frame && output_flush(o, stop))
 		return NULL;
-	if (o->cap - o->len < need)
+	if (o->cap - o->len < need + frame)
 		return NULL;
-	return o->buf + o->len;
+	return o->buf + o->len + frame;
 }
 
 unsigned long long output_pending_lines(const struct output *o)
 {
 	const char *p = o->buf + o->done, *end = o->buf + o->len;
 	unsigned long long n = 0;
+	size_t len;
 
+	if (o->send) {
+		for (; p < end; p += OUTPUT_FRAME + len, n++)
+			memcpy(&len, p, OUTPUT_FRAME);
+		return n;
+	}
 	while ((p = memchr(p, '\n', end - p))) {
 		n++;
 		p++;
 	}
 	return n;
+}
+
+int output_replace(const char *path, const char *buf, size_t len)
+{
+	char tmp[4096];
+	size_t done = 0;
+	ssize_t n;
+	int fd, err = 0;
+
+	/* beside it, in the same directory: rename() does not cross file systems */
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return -errno;
+	while (done < len && !err) {
+		n = write(fd, buf + done, len - done);
+		if (n > 0)
+			done += n;
+		else if (n < 0 && errno != EINTR)
+			err = -errno;
+	}
+	if (close(fd) && !err)
+		err = -errno;
+	if (!err && rename(tmp, path))
+		err = -errno;
+	if (err)
+		unlink(tmp);
+	return err;
 }

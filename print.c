@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include "errors.h"
 #include "print.h"
 
 /* The formats; the first chosen by the options wins, the last is the default. */
 static const struct print_format *const formats[] = {
+	&journal_format,
 	&json_format,
 	&tree_format,
 	&text_format,
@@ -31,16 +33,26 @@ unsigned int print_fields(const struct options *o)
 		f |= FIELD_IDS;
 	if (o->summary)
 		f |= FIELD_ANCESTOR;
+	/* the metrics count execs by their spawner's name */
+	if (o->metrics)
+		f |= FIELD_COMM_BEFORE;
 	return f;
 }
 
-int print_init(struct print *p, const struct options *o, const struct print_env *env, int fd)
+int print_init(struct print *p, const struct options *o, const struct print_env *env, int fd,
+	       output_send_fn send)
 {
 	memset(p, 0, sizeof(*p));
 	p->o = o;
 	p->f = pick(o);
-	if (output_init(&p->out, fd, PRINT_ROOM_MAX - 1 + PRINT_BATCH))
+	if (output_init(&p->out, fd, PRINT_ROOM_MAX - 1 + PRINT_BATCH, send))
 		return -ENOMEM;
+	if (o->metrics) {
+		p->metrics = calloc(1, sizeof(*p->metrics));
+		p->metrics_buf = malloc(METRICS_MAX_LEN);
+		if (!p->metrics || !p->metrics_buf)
+			return -ENOMEM;
+	}
 	p->describe = env->describe;
 	p->state = p->f->open(o, env);
 	return p->state ? 0 : -ENOMEM;
@@ -49,6 +61,8 @@ int print_init(struct print *p, const struct options *o, const struct print_env 
 int print_start(struct print *p, __u64 now_ns, __s64 wall_offset_ns)
 {
 	p->start_ns = now_ns;
+	if (p->metrics)
+		p->metrics->start_time = (now_ns + wall_offset_ns) / 1e9;
 	p->f->clock(p->state, wall_offset_ns, now_ns);
 	if (p->o->summary && summary_init(&p->summary, now_ns, p->describe))
 		return -ENOMEM;
@@ -88,20 +102,41 @@ static bool print_end(struct print *p, const struct record *r, volatile sig_atom
 	return true;
 }
 
+/* Counts an exec that passed the filters in the metrics, once it is done with. */
+static void count(struct print *p, const struct record *r)
+{
+	struct arg_walk a;
+	const char *s;
+	size_t n;
+
+	if (!p->metrics)
+		return;
+	/* the arguments beyond --max-args */
+	args_start(&a, &p->w, p->o->max_args);
+	if (p->o->max_args)
+		while (args_next(&a, &s, &n))
+			;
+	metrics_add(p->metrics, r, a.more);
+}
+
 bool print_record(struct print *p, const struct record *r, volatile sig_atomic_t *stop)
 {
 	const struct options *o = p->o;
 	char *d;
 
-	/* a command goes on after its output is gone: what it runs is let go */
-	if (p->out.gone || p->out.err)
-		return true;
 	if (r->h.flags & EV_EXIT)
-		return o->quiet || print_end(p, r, stop);
+		return o->quiet || p->out.gone || p->out.err || print_end(p, r, stop);
 	if (!print_wanted(p, r))
 		return true;
+	/* a command goes on after its output is gone: what it runs is let go */
+	if (p->out.gone || p->out.err) {
+		count(p, r);
+		return true;
+	}
 	if (o->quiet) {
-		summary_add(&p->summary, r, &p->w);
+		if (o->summary)
+			summary_add(&p->summary, r, &p->w);
+		count(p, r);
 		return true;
 	}
 	if (o->exits && r->h.ret == 0 && procset_add(&p->printed, r->h.pid, r->h.start_ns))
@@ -113,6 +148,7 @@ bool print_record(struct print *p, const struct record *r, volatile sig_atomic_t
 	/* counted once it is out: a record without room comes back */
 	if (o->summary)
 		summary_add(&p->summary, r, &p->w);
+	count(p, r);
 	return true;
 }
 
@@ -137,8 +173,31 @@ bool print_summary(struct print *p, bool final, __u64 now_ns, __s64 wall_offset_
 	return true;
 }
 
+bool print_losses(struct print *p, const struct losses *l, bool final, volatile sig_atomic_t *stop)
+{
+	char *d;
+
+	if (!p->f->losses || p->out.gone || p->out.err)
+		return true;
+	d = output_room(&p->out, 4096, stop);
+	if (!d)
+		return false;
+	output_commit(&p->out, p->f->losses(d, p->state, l, final));
+	return true;
+}
+
+const char *print_metrics(struct print *p, const struct losses *l, size_t *len)
+{
+	*len = metrics_render(p->metrics_buf, p->metrics, l);
+	return p->metrics_buf;
+}
+
 void print_free(struct print *p)
 {
+	free(p->metrics);
+	free(p->metrics_buf);
+	p->metrics = NULL;
+	p->metrics_buf = NULL;
 	if (p->state)
 		p->f->close(p->state);
 	p->state = NULL;

@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
+#include "journal.h"
+#include "metrics.h"
 #include "options.h"
 #include "output.h"
 #include "procset.h"
@@ -21,11 +23,12 @@
 #include "summary.h"
 
 /*
- * The most room a format asks for at once: a summary is the largest. The
- * output buffer holds it and a batch of lines more.
+ * The most room a format asks for at once: a summary, or a journal entry.
+ * The output buffer holds it and a batch of lines more.
  */
-#define PRINT_ROOM_MAX (SUMMARY_MAX_LEN + 1)
-#define PRINT_BATCH    (64 << 10)
+#define PRINT_ROOM_MAX                                                                             \
+	(JOURNAL_MAX_LEN > SUMMARY_MAX_LEN + 1 ? JOURNAL_MAX_LEN : SUMMARY_MAX_LEN + 1)
+#define PRINT_BATCH (64 << 10)
 
 /* What a format needs the programs to capture beyond the default columns. */
 enum print_field {
@@ -41,6 +44,8 @@ struct print_env {
 	const char *(*cgroup_path)(__u64 id); /* the path of a cgroup v2 id, or NULL */
 	const char *(*user_name)(__u32 uid);  /* the name of a uid, or NULL */
 	summary_describe_fn describe;	      /* a spawner's comm and command line */
+	const char *boot_id;		      /* 32 hex digits, or NULL when unknown */
+	const char *host;		      /* the host name, or NULL */
 };
 
 /*
@@ -68,9 +73,11 @@ struct print_format {
 	/* buf holds SUMMARY_MAX_LEN + 1 bytes */
 	size_t (*summary)(char *buf, void *state, const struct summary *s,
 			  const struct summary_view *v);
+	/* losses, when the format tells them itself (NULL: stderr only); buf holds 4096 bytes */
+	size_t (*losses)(char *buf, void *state, const struct losses *l, bool final);
 };
 
-extern const struct print_format text_format, tree_format, json_format;
+extern const struct print_format text_format, tree_format, json_format, journal_format;
 
 struct print {
 	const struct options *o;
@@ -83,13 +90,19 @@ struct print {
 	summary_describe_fn describe;
 	__u64 start_ns;			/* CLOCK_BOOTTIME at start */
 	unsigned long long lost_before; /* execs lost before the current interval */
+	struct metrics *metrics;	/* with --metrics */
+	char *metrics_buf;		/* METRICS_MAX_LEN bytes, with --metrics */
 };
 
 /* The record fields the options' format and filters need (enum print_field). */
 unsigned int print_fields(const struct options *o);
 
-/* Picks the format and allocates the output buffer for fd; -ENOMEM. */
-int print_init(struct print *p, const struct options *o, const struct print_env *env, int fd);
+/*
+ * Picks the format and allocates the output buffer for fd, written to, or
+ * sent to entry by entry with send (--journal); -ENOMEM.
+ */
+int print_init(struct print *p, const struct options *o, const struct print_env *env, int fd,
+	       output_send_fn send);
 
 /* Starts at now_ns (CLOCK_BOOTTIME): the summary counts from here, the header goes out; -ENOMEM. */
 int print_start(struct print *p, __u64 now_ns, __s64 wall_offset_ns);
@@ -113,6 +126,15 @@ bool print_record(struct print *p, const struct record *r, volatile sig_atomic_t
  */
 bool print_summary(struct print *p, bool final, __u64 now_ns, __s64 wall_offset_ns,
 		   unsigned long long lost, volatile sig_atomic_t *stop);
+
+/* Losses, as an entry of the format's own when it has one; false when there is no room now. */
+bool print_losses(struct print *p, const struct losses *l, bool final, volatile sig_atomic_t *stop);
+
+/*
+ * The metrics, with the losses so far, as the text of the metrics file;
+ * *len is its length. start_time: seconds since the epoch.
+ */
+const char *print_metrics(struct print *p, const struct losses *l, size_t *len);
 
 void print_free(struct print *p);
 

@@ -311,3 +311,26 @@ int proc_describe(__u32 pid, __u64 start_ns, char *comm, size_t comm_size, char 
 	*len = n;
 	return 0;
 }
+
+int proc_boot_id(char id[33])
+{
+	char buf[64];
+	size_t n = 0;
+	ssize_t len;
+	int fd;
+
+	fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len < 0)
+		return -errno;
+	/* 8-4-4-4-12 digits and dashes: the digits alone */
+	for (ssize_t i = 0; i < len && n < 32; i++) {
+		if (isxdigit((unsigned char)buf[i]))
+			id[n++] = tolower((unsigned char)buf[i]);
+	}
+	id[n] = '\0';
+	return n == 32 ? 0 : -EINVAL;
+}

@@ -2,8 +2,8 @@
 /*
  * What execsnoop reads from /proc, once and never by polling: the process
  * table, to put a process and the descendants it already has in the
- * kernel's traced set (-p); and the name and command line of a spawner whose
- * exec came before the start, for the summary.
+ * kernel's traced set (-p); the name and command line of a spawner whose
+ * exec came before the start, for the summary; the boot id, for JSON.
  */
 #ifndef PROC_H
 #define PROC_H
@@ -48,5 +48,8 @@ int proc_seed(const struct marks *m, __u32 root);
  */
 int proc_describe(__u32 pid, __u64 start_ns, char *comm, size_t comm_size, char *cmdline,
 		  size_t size, size_t *len);
+
+/* This boot's id as 32 lowercase hex digits (journald's _BOOT_ID form); -errno. */
+int proc_boot_id(char id[33]);
 
 #endif /* PROC_H */

@@ -7,8 +7,8 @@
 # list agree.
 
 _execsnoop_options='-t --timestamp -T --time -x --fails -u --uid= -U --print-uid -q --quote
-	-j --json -e --exits -n --name= -l --line= -P --ppid= -c --cgroup= --container --cwd
-	-p --pid= --tree -s --summary --interval= --quiet --keep-root
+	-j --json --journal -e --exits -n --name= -l --line= -P --ppid= -c --cgroup= --container --cwd
+	-p --pid= --tree -s --summary --interval= --metrics= --quiet --keep-root
 	--max-args= --priority= --ring-size=
 	--run-as= -v --verbose -h --help -V --version'
 
@@ -16,7 +16,7 @@ _execsnoop_options='-t --timestamp -T --time -x --fails -u --uid= -U --print-uid
 _execsnoop_takes_value() {
 	case $1 in
 	-u | --uid | -n | --name | -l | --line | -P | --ppid | -c | --cgroup | --max-args | \
-		-p | --pid | --interval | \
+		-p | --pid | --interval | --metrics | \
 		--priority | --ring-size | --run-as) return 0 ;;
 	esac
 	return 1
@@ -59,6 +59,10 @@ _execsnoop_values() {
 		;;
 	--priority)
 		mapfile -t COMPREPLY < <(compgen -W 'boost realtime none' -- "$cur")
+		;;
+	--metrics)
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		compopt -o filenames 2>/dev/null
 		;;
 	--ring-size)
 		mapfile -t COMPREPLY < <(compgen -W '128K 256K 512K 1M 2M 4M 8M 16M 32M 64M 128M 256M 512M 1G' -- "$cur")

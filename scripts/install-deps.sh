@@ -3,7 +3,10 @@
 # Installs what execsnoop needs, when it is missing (Debian/Ubuntu).
 #   install-deps.sh build   what building needs (make run)
 #   install-deps.sh         that, and what testing needs (make test): also what checks the
-#                           man page, the completion, the unit and the package
+#                           man page, the completion, the unit and the package, and the
+#                           engines --journal and --metrics feed (journal-remote, promtool,
+#                           node_exporter; where systemd runs, installing them enables their
+#                           services: the tests start their own, on 127.0.0.1)
 #   install-deps.sh bench   that, and the peers the benchmark runs side by side (make bench):
 #                           libbpf-tools' execsnoop and bpftrace's execsnoop.bt
 set -eu
@@ -36,6 +39,10 @@ zsh:zsh
 strace:strace
 systemd:systemd-analyze
 systemd-container:systemd-nspawn
+systemd-journal-remote:/lib/systemd/systemd-journal-remote
+prometheus:promtool
+prometheus-node-exporter:prometheus-node-exporter
+curl:curl
 dpkg-dev:dpkg-buildpackage
 debhelper:dh
 lintian:lintian

@@ -95,6 +95,11 @@ SH
 	chmod 755 "$WORK/sandbox"
 	EXECSNOOP=$PREFIX_DIR/sbin/execsnoop
 	TOOL_WRAP=(unshare -m "$WORK/sandbox")
+	# with --journal, entries go to a receiver at journald's path, which writes their text lines
+	if [[ " $opts " == *" --journal "* ]]; then
+		journal_wrap
+		TOOL_WRAP=(unshare -m "$WORK/jwrap" "$WORK/sandbox")
+	fi
 	# shellcheck disable=SC2086
 	tool_start $opts
 
@@ -109,6 +114,7 @@ SH
 	run_execer -R -2 exec "$WORK/missing" "$TAG" unit-failed
 	tool_sync
 	tool_stop TERM
+	[[ " $opts " != *" --journal "* ]] || journal_wrap_done
 	check_records
 	# loss reports may come from execs of others on a busy machine; nothing else may
 	assert_eq "" "$(grep -v -E '^execsnoop: (so far|in total): ' "$TOOL_ERR")" "stderr, loss reports aside"
@@ -124,9 +130,14 @@ SH
 	allowed=$(untraced expand_filter $filter | sort -u)
 	opts=$(unit_value Environment | sed -n 's/^"EXECSNOOP_OPTIONS=\(.*\)"$/\1/p')
 	TOOL_WRAP=(strace -f -qq -o "$WORK/strace")
+	# with --journal, entries go to a receiver at journald's path (not traced: it starts first)
+	if [[ " $opts " == *" --journal "* ]]; then
+		journal_wrap
+		TOOL_WRAP=(unshare -m "$WORK/jwrap" "${TOOL_WRAP[@]}")
+	fi
 	# shellcheck disable=SC2086
 	tool_start $opts
-	STRACED=$(pgrep -P "$TOOL_PID")
+	STRACED=$(pgrep -P "$TOOL_PID" -x execsnoop)
 	run_execer -R -2 exec "$WORK/missing" "$TAG"
 	tool_sync
 	# the signal goes to execsnoop, strace's child; strace exits with it
@@ -208,9 +219,9 @@ SH
 	done
 	grep -qx 'NoNewPrivs: 1' <<<"$r" || fail "no_new_privs not set:" "$r"
 	grep -qx 'Seccomp: 2' <<<"$r" || fail "no seccomp filter:" "$r"
-	grep -qE "^journal: [0-9:]{8} true .* 0 /bin/true $TAG in-the-container\$" <<<"$r" ||
+	grep -qE "^journal: true .* 0 /bin/true $TAG in-the-container\$" <<<"$r" ||
 		fail "the exec is not in the journal:" "$r"
-	grep -qE "^journal: [0-9:]{8} .* -2 /nonexistent-$TAG $TAG failed\$" <<<"$r" ||
+	grep -qE "^journal: .* -2 /nonexistent-$TAG $TAG failed\$" <<<"$r" ||
 		fail "the failed exec is not in the journal:" "$r"
 	grep -qx 'Result=success' <<<"$r" && grep -qx 'ExecMainStatus=0' <<<"$r" ||
 		fail "the stop was not clean:" "$r"

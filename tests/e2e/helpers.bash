@@ -316,6 +316,32 @@ prefix_re() {
 	printf '%s' "$re"
 }
 
+# Writes $WORK/jwrap, which runs its arguments (unshare -m first) in a private
+# /run/systemd where a receiver of journald's native protocol listens, for
+# --journal: the MESSAGE of every entry, a text line, goes to the standard
+# output (execsnoop's, which --journal leaves unused) after a header.
+journal_wrap() {
+	cat >"$WORK/jwrap" <<SH
+#!/bin/sh
+mount -t tmpfs tmpfs /run/systemd && mkdir /run/systemd/journal || exit 1
+# not a child of what follows, which may wait for its children (strace -f)
+(python3 $E2E_ROOT/tests/helpers/journal_sink.py /run/systemd/journal/socket \$\$ $WORK &)
+while [ ! -S /run/systemd/journal/socket ]; do sleep 0.05; done
+exec "\$@"
+SH
+	chmod 755 "$WORK/jwrap"
+}
+
+# Waits for the receiver of journal_wrap to have written every entry it got.
+journal_wrap_done() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		pgrep -f "journal_sink.py /run/systemd/journal/socket [0-9]* $WORK\$" >/dev/null || return 0
+		sleep 0.1
+	done
+	fail "the journal receiver did not finish"
+}
+
 # Splits one output line into P_COMM P_PID P_PPID P_RET P_ARGS; 1 when it is no record.
 parse_line() { # LINE PREFIX-RE
 	local l=$1

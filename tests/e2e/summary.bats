@@ -130,7 +130,7 @@ assert 2.5 < top[0]["per_second"] / top[1]["per_second"] < 5.5, top[:2]
 
 @test "--quiet without --summary is refused" {
 	run_split "$EXECSNOOP" --quiet
-	assert_one_line_error "--quiet" "--quiet prints no lines, only the summary: add --summary"
+	assert_one_line_error "--quiet" "--quiet prints no lines, only the summary or the metrics: add --summary or --metrics"
 	run_split "$EXECSNOOP" --interval 0
 	assert_one_line_error "--interval 0" "invalid --interval '0'"
 }

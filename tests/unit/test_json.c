@@ -103,6 +103,23 @@ static void test_exec_object(void **state)
 	assert_non_null(strstr(out, "\"cut\":null}\n"));
 }
 
+/* What makes an id unique across hosts and boots: after parent_id, or null when unknown. */
+static void test_boot_id_and_host(void **state)
+{
+	struct json_ctx c = {};
+
+	(void)state;
+	json_fleet(&c, "00112233445566778899aabbccddeeff", "h\"x");
+	out[json_exec(out, &c, make("/bin/ls", "", 0, 0), &w)] = '\0';
+	assert_non_null(
+		strstr(out, "\"parent_id\":\"1@3\",\"boot_id\":"
+			    "\"00112233445566778899aabbccddeeff\",\"host\":\"h\\\"x\",\"uid\":"));
+	json_fleet(&c, NULL, NULL);
+	out[json_exit(out, &c, make("/bin/ls", "", 0, EV_EXIT))] = '\0';
+	assert_non_null(
+		strstr(out, "\"parent_id\":\"1@3\",\"boot_id\":null,\"host\":null,\"uid\":"));
+}
+
 static void test_exec_failed_and_cut(void **state)
 {
 	struct json_ctx c = { .max_args = 1 };
@@ -192,6 +209,7 @@ int main(void)
 		cmocka_unit_test(test_bytes_controls_are_escaped),
 		cmocka_unit_test(test_bytes_invalid_utf8_is_hex),
 		cmocka_unit_test(test_exec_object),
+		cmocka_unit_test(test_boot_id_and_host),
 		cmocka_unit_test(test_exec_failed_and_cut),
 		cmocka_unit_test(test_exec_numbers),
 		cmocka_unit_test(test_time_fraction),

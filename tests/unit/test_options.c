@@ -417,9 +417,36 @@ static void test_tree_and_summary(void **state)
 	assert_int_equal(parse("--interval", "1.5", NULL), PARSE_ERROR);
 	assert_one_line_error("invalid --interval '1.5'");
 	assert_int_equal(parse("--quiet", NULL), PARSE_ERROR);
-	assert_one_line_error("--quiet prints no lines, only the summary: add --summary");
+	assert_one_line_error(
+		"--quiet prints no lines, only the summary or the metrics: add --summary or --metrics");
 	assert_int_equal(parse("--tree", "-j", NULL), PARSE_ERROR);
 	assert_one_line_error("--tree is a text view, not with -j");
+}
+
+static void test_journal_and_metrics(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("--journal", "-x", NULL), PARSE_OK);
+	assert_true(o.journal && o.fails);
+	assert_int_equal(parse("--journal", "-j", NULL), PARSE_ERROR);
+	assert_one_line_error("--journal is a format of its own, not with -j");
+	assert_int_equal(parse("--journal", "--tree", NULL), PARSE_ERROR);
+	assert_one_line_error("--journal is a format of its own, not with --tree");
+	/* the metrics every 15 s, or every --interval, which then implies no summary */
+	assert_int_equal(parse("--metrics=/x/m.prom", NULL), PARSE_OK);
+	assert_string_equal(o.metrics, "/x/m.prom");
+	assert_int_equal(o.metrics_interval, 15);
+	assert_int_equal(parse("--metrics", "m.prom", "--interval", "5", "--quiet", NULL),
+			 PARSE_OK);
+	assert_int_equal(o.metrics_interval, 5);
+	assert_false(o.summary);
+	assert_true(o.quiet);
+	assert_int_equal(parse("--metrics", "m.prom", "-s", "--interval", "5", NULL), PARSE_OK);
+	assert_true(o.summary);
+	assert_int_equal(parse("--metrics=", NULL), PARSE_ERROR);
+	assert_one_line_error("--metrics needs a file name");
+	assert_int_equal(parse("--metrics", NULL), PARSE_ERROR);
+	assert_one_line_error("option '--metrics' needs a value; try --help");
 }
 
 int main(void)
@@ -444,6 +471,7 @@ int main(void)
 		cmocka_unit_test(test_command_errors),
 		cmocka_unit_test(test_pid),
 		cmocka_unit_test(test_tree_and_summary),
+		cmocka_unit_test(test_journal_and_metrics),
 	};
 
 	return cmocka_run_group_tests_name("options", tests, NULL, NULL);

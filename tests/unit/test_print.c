@@ -75,7 +75,7 @@ static char *through(const char *a, const char *b, int n_exits)
 
 	assert_true(fd >= 0);
 	parse(a, b);
-	assert_int_equal(print_init(&p, &o, &env, fd), 0);
+	assert_int_equal(print_init(&p, &o, &env, fd, NULL), 0);
 	assert_int_equal(print_start(&p, 0, 0), 0);
 	assert_true(print_record(&p, exec_of(0), NULL));
 	/* a failed exec (not shown without -x in the kernel, but printed as given) */

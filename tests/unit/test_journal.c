@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* Native journal entries: the two forms of a field, an exec's fields with exact bytes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "print.h"
+
+static struct event ev;
+static struct record rec;
+static struct words w;
+static char out[JOURNAL_MAX_LEN];
+
+/* The fields of an entry, in order, as the journal reads them. */
+struct field {
+	char name[64];
+	const char *v;
+	size_t n;
+};
+static struct field fields[2048];
+
+static size_t parse(const char *buf, size_t len)
+{
+	size_t k = 0, i = 0;
+
+	while (i < len) {
+		const char *nl = memchr(buf + i, '\n', len - i);
+		const char *eq = memchr(buf + i, '=', nl - (buf + i));
+		__u64 n = 0;
+
+		assert_non_null(nl);
+		assert_true(k < sizeof(fields) / sizeof(fields[0]));
+		if (eq) {
+			snprintf(fields[k].name, sizeof(fields[k].name), "%.*s",
+				 (int)(eq - buf - i), buf + i);
+			fields[k].v = eq + 1;
+			fields[k].n = nl - eq - 1;
+			i = nl - buf + 1;
+		} else {
+			snprintf(fields[k].name, sizeof(fields[k].name), "%.*s",
+				 (int)(nl - buf - i), buf + i);
+			for (int b = 7; b >= 0; b--)
+				n = n << 8 | (unsigned char)nl[1 + b];
+			fields[k].v = nl + 9;
+			fields[k].n = n;
+			assert_int_equal(nl[9 + n], '\n');
+			i = nl - buf + 10 + n;
+		}
+		k++;
+	}
+	assert_int_equal(i, len);
+	return k;
+}
+
+/* The index of the nth field called name, or -1. */
+static int find(size_t k, const char *name, int nth)
+{
+	for (size_t i = 0; i < k; i++) {
+		if (!strcmp(fields[i].name, name) && nth-- == 0)
+			return i;
+	}
+	return -1;
+}
+
+static void assert_field(size_t k, const char *name, const char *v, size_t n)
+{
+	int i = find(k, name, 0);
+
+	assert_true(i >= 0);
+	assert_int_equal(fields[i].n, n);
+	assert_memory_equal(fields[i].v, v, n);
+}
+
+static const struct record *make(const char *path, const char *args, size_t alen, int ret)
+{
+	size_t plen = strlen(path) + 1;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.h.ts = 5000000123ULL;
+	ev.h.pid = 42;
+	ev.h.tid = 42;
+	ev.h.ppid = 1;
+	ev.h.start_ns = 7;
+	ev.h.parent_start_ns = 3;
+	ev.h.ret = ret;
+	strcpy(ev.h.comm, "prog");
+	strcpy(ev.h.comm_before, "sh");
+	memcpy(ev.data, path, plen);
+	memcpy(ev.data + plen, args, alen);
+	ev.h.fname_len = plen;
+	ev.h.args_len = alen;
+	assert_int_equal(record_decode(&rec, &ev, EVENT_HDR_LEN + plen + alen), 0);
+	record_words(&rec, &w);
+	return &rec;
+}
+
+static void test_field_forms(void **state)
+{
+	char *d;
+
+	(void)state;
+	d = journal_field(out, "A", "b c", 3);
+	assert_int_equal(d - out, 6);
+	assert_memory_equal(out, "A=b c\n", 6);
+	/* a newline in the value: the name, a newline, the length as 64-bit little endian */
+	d = journal_field(out, "B", "x\ny", 3);
+	assert_int_equal(d - out, 2 + 8 + 3 + 1);
+	assert_memory_equal(out, "B\n\x03\0\0\0\0\0\0\0x\ny\n", 14);
+}
+
+static const char hostile[] = "line\nbreak\0\0\x1b[31m\0bad\xff\0MESSAGE=forged\0";
+
+static void test_exec_entry(void **state)
+{
+	struct print_env env = {};
+	struct options o = {};
+	void *s = journal_format.open(&o, &env);
+	size_t n, k;
+
+	(void)state;
+	assert_non_null(s);
+	make("/bin/prog", hostile, sizeof(hostile) - 1, 0);
+	n = journal_format.exec(out, s, &rec, &w);
+	assert_true(n <= journal_format.need(&rec));
+	k = parse(out, n);
+	/* the text line, escaped: no newline of its own */
+	assert_int_equal(find(k, "MESSAGE", 0), 0);
+	assert_null(memchr(fields[0].v, '\n', fields[0].n));
+	assert_field(k, "MESSAGE_ID", JOURNAL_ID_EXEC, 32);
+	assert_field(k, "SYSLOG_IDENTIFIER", "execsnoop", 9);
+	assert_field(k, "EXECSNOOP_TYPE", "exec", 4);
+	assert_field(k, "EXECSNOOP_ID", "42@7", 4);
+	assert_field(k, "EXECSNOOP_PARENT_ID", "1@3", 3);
+	assert_field(k, "EXECSNOOP_COMM_BEFORE", "sh", 2);
+	assert_field(k, "EXECSNOOP_PATH", "/bin/prog", 9);
+	assert_field(k, "EXECSNOOP_ARGC", "5", 1);
+	/* every argument exactly, each ended by a NUL */
+	assert_field(k, "EXECSNOOP_ARGS", hostile, sizeof(hostile) - 1);
+	/* and one by one, in order */
+	assert_field(k, "EXECSNOOP_ARG", "line\nbreak", 10);
+	assert_int_equal(fields[find(k, "EXECSNOOP_ARG", 1)].n, 0);
+	assert_int_equal(fields[find(k, "EXECSNOOP_ARG", 2)].n, 5);
+	assert_memory_equal(fields[find(k, "EXECSNOOP_ARG", 3)].v, "bad\xff", 4);
+	assert_memory_equal(fields[find(k, "EXECSNOOP_ARG", 4)].v, "MESSAGE=forged", 14);
+	assert_int_equal(find(k, "EXECSNOOP_ARG", 5), -1);
+	/* null in JSON: left out */
+	assert_int_equal(find(k, "EXECSNOOP_ERRNO", 0), -1);
+	assert_int_equal(find(k, "EXECSNOOP_CUT", 0), -1);
+	assert_int_equal(find(k, "EXECSNOOP_USER", 0), -1);
+	journal_format.close(s);
+}
+
+/* More arguments than fields an entry may have: all in EXECSNOOP_ARGS, the first ones apart. */
+static void test_many_args(void **state)
+{
+	static char args[3000];
+	struct print_env env = {};
+	struct options o = {};
+	void *s = journal_format.open(&o, &env);
+	size_t n, k;
+
+	(void)state;
+	make("/bin/prog", args, sizeof(args), -2);
+	n = journal_format.exec(out, s, &rec, &w);
+	assert_true(n <= journal_format.need(&rec));
+	k = parse(out, n);
+	assert_true(k < 1024 - 64);
+	assert_field(k, "EXECSNOOP_ARGS", args, sizeof(args));
+	assert_field(k, "EXECSNOOP_ARGC", "3000", 4);
+	assert_true(find(k, "EXECSNOOP_ARG", JOURNAL_ARG_FIELDS - 1) >= 0);
+	assert_int_equal(find(k, "EXECSNOOP_ARG", JOURNAL_ARG_FIELDS), -1);
+	assert_field(k, "EXECSNOOP_RET", "-2", 2);
+	assert_field(k, "EXECSNOOP_ERRNO", "ENOENT", 6);
+	journal_format.close(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_field_forms),
+		cmocka_unit_test(test_exec_entry),
+		cmocka_unit_test(test_many_args),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
