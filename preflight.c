@@ -338,7 +338,7 @@ long preflight_ring(unsigned long asked, int ncpu, bool verbose)
 	if (asked || !fit) {
 		if (!asked)
 			want = RING_SIZE_MIN;
-		need = (unsigned long long)(want + page) * online;
+		need = (unsigned long long)(want + page + (DOORBELL_PAGES + 1) * page) * online;
 		size_str(ring, sizeof(ring), want);
 		size_str(needs, sizeof(needs), need);
 		size_str(allowed, sizeof(allowed), lockable);

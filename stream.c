@@ -104,7 +104,7 @@ static int open_bells(struct stream *s, int fd, int *cpus, int n)
 	void *base;
 	int err;
 
-	s->bell_pb = perf_buffer__new_raw(fd, 1, &attr, NULL, NULL, &opts);
+	s->bell_pb = perf_buffer__new_raw(fd, DOORBELL_PAGES, &attr, NULL, NULL, &opts);
 	if (!s->bell_pb)
 		return -errno;
 	s->nbells = perf_buffer__buffer_cnt(s->bell_pb);

@@ -32,15 +32,20 @@ static inline unsigned long stream_ring_size(unsigned long asked, int ncpu)
 	return ring;
 }
 
+/* Data pages of each CPU's doorbell ring, which takes a header page too. */
+#define DOORBELL_PAGES 1
+
 /*
  * The largest ring, a power of two from RING_SIZE_MIN up to ring, of which
- * nring fit in lockable bytes with a header page each; 0 when none does.
+ * nring fit in lockable bytes with a header page each, beside a doorbell
+ * ring each; 0 when none does.
  */
 static inline unsigned long stream_ring_fit(unsigned long ring, unsigned long long lockable,
 					    unsigned int nring, unsigned long page)
 {
 	for (; ring >= RING_SIZE_MIN; ring /= 2)
-		if ((unsigned long long)(ring + page) * nring <= lockable)
+		if ((unsigned long long)(ring + page + (DOORBELL_PAGES + 1) * page) * nring <=
+		    lockable)
 			return ring;
 	return 0;
 }
