@@ -872,7 +872,9 @@ int main(int argc, char **argv)
 	else if (!err)
 		status = 0;
 	report(&t, "in total", true);
-	output_flush(&t.pr.out, &exiting);
+	/* the journal's entry of the losses; a stalled stdout is not waited for again */
+	if (t.pr.out.send)
+		output_flush(&t.pr.out, &exiting);
 	err = write_metrics(&t, unwritten);
 	if (err) {
 		errmsg_errno("writing the metrics file", err);
