@@ -67,7 +67,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 TEST_BINS := $(patsubst %,$(OUTPUT)/tests/%,$(UNIT_TESTS)) \
 	$(patsubst %,$(OUTPUT)/san/%,$(UNIT_TESTS)) \
 	$(OUTPUT)/tests/execer $(OUTPUT)/tests/noop $(OUTPUT)/tests/spawn $(OUTPUT)/tests/chain \
-	$(OUTPUT)/tests/ender $(OUTPUT)/tests/family
+	$(OUTPUT)/tests/ender $(OUTPUT)/tests/family $(OUTPUT)/tests/execer-static
 
 ifeq ($(V),1)
 Q :=
@@ -78,8 +78,8 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all clean test deps build-deps run install uninstall vmlinux format format-check bench unit e2e fuzz \
-	capture FORCE
+.PHONY: all clean test test-kernels deps build-deps run install uninstall vmlinux format format-check bench \
+	unit e2e fuzz capture FORCE
 
 all: $(APP)
 
@@ -128,6 +128,16 @@ $(OUTPUT)/san/test_%: tests/unit/test_%.c $(patsubst %,%.c,$(PURE) $(TESTED)) $(
 $(OUTPUT)/tests/execer: tests/helpers/execer.c | $(OUTPUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) -O2 -Wall -Wextra -Werror -pthread $< -o $@
+
+# for the test kernels' initramfs, which has no C library
+$(OUTPUT)/tests/execer-static: tests/helpers/execer.c | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O2 -Wall -Wextra -Werror -static -pthread $< -o $@
+
+# i386 (gcc-multilib), for the test kernels
+$(OUTPUT)/tests/noop32: tests/helpers/noop.c | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) -m32 -O2 -Wall -Wextra -Werror -static $< -o $@
 
 # static (ender): no loader runs between its exec and its first clock reading
 $(OUTPUT)/tests/ender $(OUTPUT)/tests/family: $(OUTPUT)/tests/%: tests/helpers/%.c | $(OUTPUT)/tests
@@ -183,11 +193,17 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory $(APP) $(TEST_BINS)
 	$(Q)tests/run.sh
 
+# execsnoop on Debian's 5.10, 6.1 and 6.12 kernels under qemu (also part of make test)
+test-kernels: deps
+	$(Q)$(MAKE) --no-print-directory $(APP) $(OUTPUT)/tests/noop $(OUTPUT)/tests/execer-static
+	$(Q)tests/kernels/run.sh
+
 # the unit tests alone: no BPF, no root
 unit: $(patsubst %,$(OUTPUT)/tests/%,$(UNIT_TESTS))
 	$(Q)CMOCKA_MESSAGE_OUTPUT=TAP prove --exec '' $^
 
-bench: deps
+bench:
+	$(Q)scripts/install-deps.sh bench
 	$(Q)$(MAKE) --no-print-directory $(APP)
 	python3 scripts/bench.py
 

@@ -197,3 +197,41 @@ const char *shown_value(char *buf, const char *v)
 	strcpy(buf + len, cut ? "..." : "");
 	return buf;
 }
+
+/* The bytes of one character of escaped text at p: an escape, a UTF-8 character or a byte. */
+static size_t unit_len(const char *p)
+{
+	unsigned char c = *p;
+
+	if (c == '\\')
+		return p[1] == 'x' && p[2] && p[3] ? 4 : p[1] ? 2 : 1;
+	if (c < 0xc0)
+		return 1;
+	return c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+}
+
+size_t escape_column(char *d, const char *s, size_t n, size_t width)
+{
+	char e[ESCAPED_MAX(64) + 4] = "";
+	size_t len, i, u, cols = 0, cut = 0, cut_cols = 0;
+
+	n = n < 64 ? n : 64;
+	len = escape(e, s, n, false);
+	for (i = 0; i < len; i += u) {
+		u = unit_len(e + i);
+		cols += (unsigned char)e[i] < 0x80 ? u : 1;
+		if (cols < width) {
+			cut = i + u;
+			cut_cols = cols;
+		}
+	}
+	if (cols > width) {
+		len = cut;
+		e[len++] = '+';
+		cols = cut_cols + 1;
+	}
+	memcpy(d, e, len);
+	for (; cols < width; cols++)
+		d[len++] = ' ';
+	return len;
+}

@@ -36,4 +36,13 @@ size_t escape_json(char *dst, const char *src, size_t n);
  */
 const char *shown_value(char *buf, const char *v);
 
+/*
+ * Writes n bytes (64 at most) escaped as escape() does in a column of width
+ * characters: padded with spaces, or cut between two characters (an escape
+ * is never split) and ending in + when longer, so that no name can move the
+ * columns after it. A UTF-8 character counts as one column, an escape as its
+ * length. Returns the bytes written: at most ESCAPED_MAX(64) + width.
+ */
+size_t escape_column(char *dst, const char *src, size_t n, size_t width);
+
 #endif /* ESCAPE_H */

@@ -36,6 +36,41 @@ const volatile bool filter_subtree = false; /* -p or a command: only the tasks m
 /* --tree, --summary: records name their nearest reported ancestor */
 const volatile bool want_ancestor = false;
 
+/*
+ * What this kernel has, probed by user space before the load. Without one,
+ * the code that needs it is never reached, and the verifier drops it.
+ */
+const volatile bool has_task_storage = true; /* task storage, BTF task pointers (5.11) */
+const volatile bool has_task_regs = true;    /* bpf_task_pt_regs (5.15) */
+
+/*
+ * An older kernel refuses a program that refers to a bpf_loop callback
+ * even where it is never reached: each program that walks comes twice,
+ * with bpf_loop and with bounded walks (_bounded), and user space loads
+ * one. Steps a bounded walk takes, each checked by the verifier:
+ */
+#define CWD_STEPS_BOUNDED 48
+#define ARG_STEPS_BOUNDED 160
+
+/*
+ * Runs step(i, ctx) until it returns 1, at most n times with bpf_loop
+ * (loop: a constant), else at most bounded times. Evaluates to the steps run.
+ */
+#define STEPS(loop, n, bounded, step, ctx)                                                         \
+	({                                                                                         \
+		long __n = 0;                                                                      \
+		if (loop) {                                                                        \
+			__n = bpf_loop(n, step, ctx, 0);                                           \
+		} else {                                                                           \
+			for (__u32 __i = 0; __i < (bounded); __i++) {                              \
+				__n++;                                                             \
+				if (step(__i, ctx))                                                \
+					break;                                                     \
+			}                                                                          \
+		}                                                                                  \
+		__n;                                                                               \
+	})
+
 struct counters counters = {};
 
 struct before {
@@ -75,6 +110,17 @@ struct {
 	__uint(value_size, sizeof(__u32));
 } events SEC(".maps");
 
+/*
+ * Wakes the reader at once: a ring of its own per CPU that wakes on every
+ * record, rung by the first record after the reader armed it, so that a
+ * line follows its exec at once while events wakes it only when it fills.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u32));
+} doorbell SEC(".maps");
+
 /* Indexed by CPU; sized and mapped by user space. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -87,10 +133,12 @@ struct {
 /*
  * Records are built here, never on the 512-byte stack: too big for a per-CPU
  * map, so nr_slots slots (at most SCRATCH_SLOTS_MAX, however many CPUs),
- * each taken with its busy flag.
+ * each taken with its busy flag. The reader maps it to read the flags: with
+ * none set, every record whose time has been taken is in its ring.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct scratch_slot);
@@ -102,6 +150,12 @@ struct {
 	__type(key, __u32);
 	__type(value, __u32);
 } cgroup SEC(".maps");
+
+/*
+ * The task storage maps below become hash maps keyed by tid (by tgid for
+ * procs) on a kernel without task storage: sched_process_exit deletes what
+ * an ending task leaves.
+ */
 
 /* The comm a task had before its exec, from sched_prepare_exec; with want_detail only. */
 struct {
@@ -122,6 +176,24 @@ struct {
 	__type(key, int);
 	__type(value, struct proc);
 } procs SEC(".maps");
+
+/*
+ * With want_ancestor, each task forked since the start carries the nearest
+ * ancestor whose exec was reported, as of its fork: however many processes
+ * in a row only forked, it is found without a walk.
+ */
+struct lineage {
+	__u64 start_ns;
+	__u32 pid;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct lineage);
+} lineage SEC(".maps");
 
 /*
  * The traced subtree, with filter_subtree: every task in it (threads too)
@@ -155,10 +227,40 @@ static __always_inline bool in_subtree(struct task_struct *task)
 	       bpf_task_storage_get(&subtree, task->group_leader, 0, 0);
 }
 
+/* The same, in the hash map that stands for it: the thread, or its process. */
+static __always_inline bool in_subtree_hash(__u32 tid, __u32 tgid)
+{
+	return bpf_map_lookup_elem(&subtree, &tid) || bpf_map_lookup_elem(&subtree, &tgid);
+}
+
+/*
+ * A thread that execs takes over its process's pid, and the first thread
+ * ended: in the hash map, the thread's mark moves to the pid it now has.
+ */
+static __always_inline void carry_mark(__u32 old_tid)
+{
+	__u32 pid = bpf_get_current_pid_tgid() >> 32;
+	__u8 one = 1;
+
+	if (old_tid == pid || !bpf_map_lookup_elem(&subtree, &old_tid))
+		return;
+	bpf_map_update_elem(&subtree, &pid, &one, BPF_ANY);
+	bpf_map_delete_elem(&subtree, &old_tid);
+}
+
+static __always_inline bool current_in_subtree(void)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	if (has_task_storage)
+		return in_subtree(bpf_get_current_task_btf());
+	return in_subtree_hash((__u32)id, id >> 32);
+}
+
 /* The one place that decides whether the current task is traced. */
 static __always_inline bool traced(struct task_struct *task, __u32 uid)
 {
-	if (filter_subtree && !in_subtree(bpf_get_current_task_btf()))
+	if (filter_subtree && !current_in_subtree())
 		return false;
 	if (targ_uid != NO_UID && uid != targ_uid)
 		return false;
@@ -177,8 +279,16 @@ static __always_inline struct scratch_slot *slot_get(void)
 
 	for (int i = 0; i < SLOT_TRIES; i++) {
 		s = bpf_map_lookup_elem(&scratch, &idx);
-		if (s && !__sync_val_compare_and_swap(&s->busy, 0, 1))
-			return s;
+		/*
+		 * Taken by the one whose add made busy 1. Only adds that
+		 * return nothing: an older kernel has no cmpxchg.
+		 */
+		if (s && !*(volatile __u64 *)&s->busy) {
+			__sync_fetch_and_add(&s->busy, 1);
+			if (*(volatile __u64 *)&s->busy == 1)
+				return s;
+			__sync_fetch_and_add(&s->busy, -1);
+		}
 		idx = (idx + 1) % nr_slots;
 	}
 	__sync_fetch_and_add(&counters.lost_busy, 1);
@@ -187,7 +297,7 @@ static __always_inline struct scratch_slot *slot_get(void)
 
 static __always_inline void slot_put(struct scratch_slot *s)
 {
-	__sync_lock_test_and_set(&s->busy, 0);
+	__sync_fetch_and_add(&s->busy, -1);
 }
 
 /* The pid and pid namespace of task as it sees itself. */
@@ -301,8 +411,17 @@ static __always_inline void emit(void *ctx, struct event *e)
 		goto lost;
 	__sync_fetch_and_add(&counters.args_lost_ring, 1);
 sent:
-	if (ru)
+	if (ru) {
 		__sync_fetch_and_add(&ru->written, PERF_SAMPLE_BYTES(size));
+		/* after the add: a reader that armed and then looked finds this record, or is rung */
+		if (*(volatile __u64 *)&ru->armed) {
+			__u64 ring = 1;
+
+			ru->armed = 0;
+			bpf_perf_event_output(ctx, &doorbell, BPF_F_CURRENT_CPU, &ring,
+					      sizeof(ring));
+		}
+	}
 	return;
 lost:
 	__sync_fetch_and_add(&counters.lost_ring, 1);
@@ -348,7 +467,7 @@ struct cwd_ctx {
  * One step from d towards the root: writes d's name, or crosses from the
  * root of a mount to where it is mounted. 1 stops the walk.
  */
-static long cwd_step(__u32 idx __attribute__((unused)), struct cwd_ctx *c)
+static __noinline long cwd_step(__u32 idx __attribute__((unused)), struct cwd_ctx *c)
 {
 	struct dentry *d = c->d, *parent;
 	struct vfsmount *mnt = c->mnt;
@@ -387,7 +506,7 @@ static long cwd_step(__u32 idx __attribute__((unused)), struct cwd_ctx *c)
 
 /* Walks from d on mnt up to the task's root; appends the components, the last first. */
 static __always_inline __u32 walk_path(struct event *e, struct fs_struct *fs, struct dentry *d,
-				       struct vfsmount *mnt, bool *cut)
+				       struct vfsmount *mnt, bool *cut, bool loop)
 {
 	struct cwd_ctx c = { .e = e, .d = d, .mnt = mnt };
 	long n;
@@ -395,27 +514,27 @@ static __always_inline __u32 walk_path(struct event *e, struct fs_struct *fs, st
 	c.root_d = BPF_CORE_READ(fs, root.dentry);
 	c.root_mnt = BPF_CORE_READ(fs, root.mnt);
 	c.base = e->h.fname_len + e->h.args_len + e->h.cwd_len;
-	n = bpf_loop(CWD_DEPTH_MAX, cwd_step, &c, 0);
-	*cut = c.cut || n >= CWD_DEPTH_MAX;
+	n = STEPS(loop, CWD_DEPTH_MAX, CWD_STEPS_BOUNDED, cwd_step, &c);
+	*cut = c.cut || n >= (loop ? CWD_DEPTH_MAX : CWD_STEPS_BOUNDED);
 	return c.len;
 }
 
 /* Appends the working directory. */
-static __always_inline void read_cwd(struct event *e, struct task_struct *task)
+static __always_inline void read_cwd(struct event *e, struct task_struct *task, bool loop)
 {
 	struct fs_struct *fs = BPF_CORE_READ(task, fs);
 	bool cut;
 
 	if (!fs)
 		return;
-	e->h.cwd_len =
-		walk_path(e, fs, BPF_CORE_READ(fs, pwd.dentry), BPF_CORE_READ(fs, pwd.mnt), &cut);
+	e->h.cwd_len = walk_path(e, fs, BPF_CORE_READ(fs, pwd.dentry), BPF_CORE_READ(fs, pwd.mnt),
+				 &cut, loop);
 	e->h.flags |= EV_CWD | (cut ? EV_CWD_CUT : 0);
 }
 
 /* Appends the path of the file executed, resolved: no symlink, no relative part. */
 static __always_inline void read_exe(struct event *e, struct task_struct *task,
-				     struct linux_binprm *bprm)
+				     struct linux_binprm *bprm, bool loop)
 {
 	struct fs_struct *fs = BPF_CORE_READ(task, fs);
 	struct file *f = BPF_CORE_READ(bprm, file);
@@ -424,16 +543,22 @@ static __always_inline void read_exe(struct event *e, struct task_struct *task,
 	if (!fs || !f)
 		return;
 	e->h.exe_len = walk_path(e, fs, BPF_CORE_READ(f, f_path.dentry),
-				 BPF_CORE_READ(f, f_path.mnt), &cut);
+				 BPF_CORE_READ(f, f_path.mnt), &cut, loop);
 	e->h.flags |= EV_EXE | (cut ? EV_EXE_CUT : 0);
 }
 
 /* Marks the current process as one whose exit is to be reported. */
 static __always_inline void remember(__u64 ts)
 {
-	struct proc *p = bpf_task_storage_get(&procs, bpf_get_current_task_btf(), 0,
-					      BPF_LOCAL_STORAGE_GET_F_CREATE);
+	struct proc *p, new = { .exec_ts = ts };
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 
+	if (!has_task_storage) {
+		bpf_map_update_elem(&procs, &tgid, &new, BPF_ANY);
+		return;
+	}
+	p = bpf_task_storage_get(&procs, bpf_get_current_task_btf(), 0,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (p)
 		p->exec_ts = ts;
 }
@@ -445,8 +570,42 @@ static __always_inline void remember(__u64 ts)
  */
 static __always_inline void ancestor(struct event *e)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
+	struct task_struct *t, *p;
+	struct lineage *l;
+	__u32 tgid;
 
+	if (!has_task_storage) {
+		/* the same walk, read through probes, in the hash map keyed by tgid */
+		t = (void *)bpf_get_current_task();
+		for (int i = 0; i < ANCESTORS_MAX; i++) {
+			t = BPF_CORE_READ(t, group_leader, real_parent, group_leader);
+			if (!t)
+				return;
+			tgid = BPF_CORE_READ(t, tgid);
+			if (bpf_map_lookup_elem(&procs, &tgid)) {
+				e->h.anc_pid = tgid;
+				e->h.anc_start_ns = BPF_CORE_READ(t, start_boottime);
+				return;
+			}
+			if (tgid <= 1)
+				return;
+		}
+		return;
+	}
+	t = bpf_get_current_task_btf();
+	/* the parent, if its exec was reported since; else what the fork carried */
+	p = t->group_leader->real_parent;
+	if (p && !bpf_task_storage_get(&procs, p->group_leader, 0, 0)) {
+		l = bpf_task_storage_get(&lineage, t, 0, 0);
+		if (!l)
+			l = bpf_task_storage_get(&lineage, t->group_leader, 0, 0);
+		if (l) {
+			e->h.anc_pid = l->pid;
+			e->h.anc_start_ns = l->start_ns;
+			return;
+		}
+	}
+	/* a process forked before the start: the walk */
 	for (int i = 0; i < ANCESTORS_MAX; i++) {
 		t = t->group_leader->real_parent;
 		if (!t)
@@ -491,8 +650,12 @@ static __always_inline void keep_comm(void)
 /* The argv pointer of the exec system call under way, and the size of its pointers. */
 static __always_inline __u64 caller_argv(__u32 *size)
 {
-	struct pt_regs *regs = (void *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	struct pt_regs *regs;
 
+	*size = 0;
+	if (!has_task_regs)
+		return 0;
+	regs = (void *)bpf_task_pt_regs(bpf_get_current_task_btf());
 	switch (BPF_CORE_READ(regs, orig_ax)) {
 	case 59: /* execve */
 		*size = 8;
@@ -527,8 +690,11 @@ static __always_inline __u64 caller_argv(__u32 *size)
 static __always_inline bool stash_from_regs(struct stash *s)
 {
 #if defined(__TARGET_ARCH_x86)
-	struct pt_regs *regs = (void *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	struct pt_regs *regs;
 
+	if (!has_task_regs)
+		return false;
+	regs = (void *)bpf_task_pt_regs(bpf_get_current_task_btf());
 	switch (BPF_CORE_READ(regs, orig_ax)) {
 	case 59: /* execve */
 		s->fd = AT_FDCWD;
@@ -616,7 +782,7 @@ int sched_prepare_exec(__u64 *ctx)
 	__u64 key = (__u64)bprm;
 	__s32 argc;
 
-	if (want_detail)
+	if (want_detail && has_task_storage)
 		keep_comm();
 	if (!interp_ran(bprm))
 		return 0;
@@ -674,8 +840,7 @@ static __always_inline __u64 caller_args(__u64 stack, __u64 start, __u64 end, bo
  * caller's argc says where the caller's arguments begin. When that is not
  * known, the whole argv is sent and user space finds them.
  */
-SEC("raw_tp/sched_process_exec")
-int sched_process_exec(__u64 *ctx)
+static __always_inline int process_exec(__u64 *ctx, bool loop)
 {
 	/* (struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm) */
 	struct linux_binprm *bprm = (void *)ctx[2];
@@ -690,6 +855,8 @@ int sched_process_exec(__u64 *ctx)
 	bool interp;
 	__u32 len;
 
+	if (filter_subtree && !has_task_storage)
+		carry_mark(ctx[1]);
 	if (!traced(task, uid))
 		return 0;
 	slot = slot_get();
@@ -700,7 +867,7 @@ int sched_process_exec(__u64 *ctx)
 	fill_header(e, task, uid);
 	e->h.ret = 0;
 	e->h.tid = ctx[1]; /* old_pid: the thread that called exec, before it took over the pid */
-	if (want_detail)
+	if (want_detail && has_task_storage)
 		comm_before(e);
 	if (want_ancestor)
 		ancestor(e);
@@ -743,14 +910,26 @@ int sched_process_exec(__u64 *ctx)
 			e->h.args_len = n;
 	}
 	if (want_cwd)
-		read_cwd(e, task);
+		read_cwd(e, task, loop);
 	if (want_cwd)
-		read_exe(e, task, bprm);
+		read_exe(e, task, bprm, loop);
 	emit(ctx, e);
 	if (trace_exits || want_ancestor)
 		remember(e->h.ts);
 	slot_put(slot);
 	return 0;
+}
+
+SEC("raw_tp/sched_process_exec")
+int sched_process_exec(__u64 *ctx)
+{
+	return process_exec(ctx, true);
+}
+
+SEC("raw_tp/sched_process_exec")
+int sched_process_exec_bounded(__u64 *ctx)
+{
+	return process_exec(ctx, false);
 }
 
 struct args_ctx {
@@ -761,10 +940,18 @@ struct args_ctx {
 	__u32 off;
 	__u32 end;
 	__u32 flags;
+	bool done; /* the walk stopped by itself, not for want of steps */
 };
 
+/* Ends the walk of the arguments: 1. */
+static __always_inline long stop(struct args_ctx *c)
+{
+	c->done = true;
+	return 1;
+}
+
 /* Reads the next chunk of a failed exec's arguments; 1 stops the loop. */
-static long read_arg(__u32 idx __attribute__((unused)), struct args_ctx *c)
+static __noinline long read_arg(__u32 idx __attribute__((unused)), struct args_ctx *c)
 {
 	struct event *e = c->e;
 	__u32 off = c->off;
@@ -775,23 +962,23 @@ static long read_arg(__u32 idx __attribute__((unused)), struct args_ctx *c)
 
 		if (bpf_probe_read_user(&p, sizeof(p), (void *)(c->argv + (__u64)c->i * 8))) {
 			c->flags |= EV_FAULT;
-			return 1;
+			return stop(c);
 		}
 		if (!p)
-			return 1;
+			return stop(c);
 		c->ptr = p;
 		c->i++;
 	}
 	if (off >= c->end) {
 		c->flags |= EV_TRUNCATED;
-		return 1;
+		return stop(c);
 	}
 	if (off > FNAME_MAX + ARGS_MAX)
-		return 1;
+		return stop(c);
 	n = bpf_probe_read_user_str(&e->data[off], STR_CHUNK, (void *)c->ptr);
 	if (n <= 0) {
 		c->flags |= EV_FAULT;
-		return 1;
+		return stop(c);
 	}
 	if (n == STR_CHUNK) {
 		/* maybe longer: go on over the forced terminator */
@@ -805,7 +992,7 @@ static long read_arg(__u32 idx __attribute__((unused)), struct args_ctx *c)
 }
 
 /* Fills a failed exec's path and arguments from the caller's memory. */
-static __always_inline void read_caller(struct event *e, const struct stash *s)
+static __always_inline void read_caller(struct event *e, const struct stash *s, bool loop)
 {
 	struct args_ctx c = {};
 	__u32 len;
@@ -822,8 +1009,11 @@ static __always_inline void read_caller(struct event *e, const struct stash *s)
 	c.i = 1;
 	c.off = len;
 	c.end = len + ARGS_MAX;
-	if (s->argv)
-		bpf_loop(ARGS_MAX + 64, read_arg, &c, 0);
+	if (s->argv) {
+		STEPS(loop, ARGS_MAX + 64, ARG_STEPS_BOUNDED, read_arg, &c);
+		if (!c.done)
+			c.flags |= EV_TRUNCATED;
+	}
 	if (c.off > c.end) {
 		c.off = c.end;
 		c.flags |= EV_TRUNCATED;
@@ -832,16 +1022,26 @@ static __always_inline void read_caller(struct event *e, const struct stash *s)
 	e->h.flags |= c.flags;
 }
 
+/* Before Linux 5.17, the thread of an exec that kills the others was group_exit_task. */
+struct signal_struct___old {
+	struct task_struct *group_exit_task;
+};
+
 /* The process is being killed: a fatal signal, or another thread's exec or exit. */
 static __always_inline bool dying(struct task_struct *task)
 {
 	struct signal_struct *sig = BPF_CORE_READ(task, signal);
-	struct task_struct *exec_task = BPF_CORE_READ(sig, group_exec_task);
+	struct task_struct *exec_task;
+
+	if (bpf_core_field_exists(sig->group_exec_task))
+		exec_task = BPF_CORE_READ(sig, group_exec_task);
+	else
+		exec_task = BPF_CORE_READ((struct signal_struct___old *)sig, group_exit_task);
 
 	return (BPF_CORE_READ(sig, flags) & SIGNAL_GROUP_EXIT) || (exec_task && exec_task != task);
 }
 
-static __always_inline int exit_exec(void *ctx, long ret)
+static __always_inline int exit_exec(void *ctx, long ret, bool loop)
 {
 	struct stash regs_stash = {};
 	struct task_struct *task = (void *)bpf_get_current_task();
@@ -871,9 +1071,9 @@ static __always_inline int exit_exec(void *ctx, long ret)
 	if (want_ancestor)
 		ancestor(e);
 	if (s) {
-		read_caller(e, s);
+		read_caller(e, s, loop);
 	} else if (stash_from_regs(&regs_stash)) {
-		read_caller(e, &regs_stash);
+		read_caller(e, &regs_stash, loop);
 	} else {
 		e->data[0] = '\0';
 		e->h.fname_len = 1;
@@ -881,7 +1081,7 @@ static __always_inline int exit_exec(void *ctx, long ret)
 		__sync_fetch_and_add(&counters.args_lost_stash, 1);
 	}
 	if (want_cwd)
-		read_cwd(e, task);
+		read_cwd(e, task, loop);
 	emit(ctx, e);
 	slot_put(slot);
 out:
@@ -893,32 +1093,63 @@ out:
 SEC("tracepoint/syscalls/sys_exit_execve")
 int sys_exit_execve(struct sys_exit_ctx *ctx)
 {
-	return exit_exec(ctx, ctx->ret);
+	return exit_exec(ctx, ctx->ret, true);
+}
+
+SEC("tracepoint/syscalls/sys_exit_execve")
+int sys_exit_execve_bounded(struct sys_exit_ctx *ctx)
+{
+	return exit_exec(ctx, ctx->ret, false);
 }
 
 SEC("tracepoint/syscalls/sys_exit_execveat")
 int sys_exit_execveat(struct sys_exit_ctx *ctx)
 {
-	return exit_exec(ctx, ctx->ret);
+	return exit_exec(ctx, ctx->ret, true);
+}
+
+SEC("tracepoint/syscalls/sys_exit_execveat")
+int sys_exit_execveat_bounded(struct sys_exit_ctx *ctx)
+{
+	return exit_exec(ctx, ctx->ret, false);
 }
 
 /*
- * The last thread of a process exits. Only processes whose exec was reported
- * carry a proc: for any other, the cost is this check and one lookup.
+ * A task ends. Without task storage, what it left in the hash maps that
+ * stand for it goes. The last thread of a process ends it: only processes
+ * whose exec was reported carry a proc; for any other, the cost is this
+ * check and one lookup.
  */
-SEC("tp_btf/sched_process_exit")
-int BPF_PROG(sched_process_exit, struct task_struct *task, bool group_dead)
+static __always_inline int task_exit(void *ctx, struct task_struct *task, bool group_dead)
 {
 	struct task_struct *leader;
 	struct scratch_slot *slot;
+	__u32 tid = task->pid, tgid = task->tgid;
+	__u64 exec_ts;
 	struct proc *p;
 	struct event *e;
 
+	if (!has_task_storage && filter_subtree)
+		bpf_map_delete_elem(&subtree, &tid);
 	if (!group_dead)
 		return 0;
-	leader = task->group_leader;
-	p = bpf_task_storage_get(&procs, leader, 0, 0);
-	if (!p)
+	if (has_task_storage) {
+		leader = task->group_leader;
+		p = bpf_task_storage_get(&procs, leader, 0, 0);
+		if (!p)
+			return 0;
+		exec_ts = p->exec_ts;
+		bpf_task_storage_delete(&procs, leader);
+	} else {
+		p = bpf_map_lookup_elem(&procs, &tgid);
+		if (!p)
+			return 0;
+		exec_ts = p->exec_ts;
+		/* two threads may both see the process end: the one that deletes reports */
+		if (bpf_map_delete_elem(&procs, &tgid))
+			return 0;
+	}
+	if (!trace_exits)
 		return 0;
 	slot = slot_get();
 	if (!slot)
@@ -927,27 +1158,81 @@ int BPF_PROG(sched_process_exit, struct task_struct *task, bool group_dead)
 	fill_header(e, (void *)task, bpf_get_current_uid_gid());
 	e->h.flags = EV_EXIT;
 	e->h.ret = BPF_CORE_READ(task, exit_code);
-	e->h.exec_ts = p->exec_ts;
+	e->h.exec_ts = exec_ts;
 	e->h.cpu_ns = BPF_CORE_READ(task, se.sum_exec_runtime) +
 		      BPF_CORE_READ(task, signal, sum_sched_runtime);
 	e->data[0] = '\0';
 	e->h.fname_len = 1;
 	emit(ctx, e);
 	slot_put(slot);
-	bpf_task_storage_delete(&procs, leader);
 	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(sched_process_exit, struct task_struct *task, bool group_dead)
+{
+	return task_exit(ctx, task, group_dead);
+}
+
+/*
+ * The same, where the tracepoint does not pass group_dead (6.12 and
+ * older): it fires after the process's count of live threads went down.
+ */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(sched_process_exit_task, struct task_struct *task)
+{
+	return task_exit(ctx, task, !BPF_CORE_READ(task, signal, live.counter));
+}
+
+/* The child's nearest reported ancestor: its parent's process, or what the parent carries. */
+static __always_inline void carry_lineage(struct task_struct *parent, struct task_struct *child)
+{
+	struct task_struct *leader = parent->group_leader;
+	struct lineage *from, *to;
+	__u64 start;
+	__u32 pid;
+
+	if (bpf_task_storage_get(&procs, leader, 0, 0)) {
+		/* read, not loaded: one load of both pointers is refused */
+		pid = BPF_CORE_READ(leader, tgid);
+		start = BPF_CORE_READ(leader, start_boottime);
+	} else {
+		from = bpf_task_storage_get(&lineage, parent, 0, 0);
+		if (!from)
+			from = bpf_task_storage_get(&lineage, leader, 0, 0);
+		if (!from)
+			return;
+		pid = from->pid;
+		start = from->start_ns;
+	}
+	to = bpf_task_storage_get(&lineage, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (to) {
+		to->pid = pid;
+		to->start_ns = start;
+	}
 }
 
 /*
  * A task is created: with filter_subtree, one forked by a task of the subtree
- * (a process or a thread) joins it. The child has not run yet.
+ * (a process or a thread) joins it; with want_ancestor, it carries its
+ * nearest reported ancestor. The child has not run yet.
  */
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct *child)
 {
+	__u32 tid = child->pid;
+	__u8 one = 1;
+
 	(void)ctx;
-	if (in_subtree(parent))
+	if (!has_task_storage) {
+		if (filter_subtree && in_subtree_hash(parent->pid, parent->tgid))
+			bpf_map_update_elem(&subtree, &tid, &one, BPF_ANY);
+		return 0;
+	}
+	if (filter_subtree && in_subtree(parent))
 		bpf_task_storage_get(&subtree, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (want_ancestor)
+		carry_lineage(parent, child);
 	return 0;
 }
 

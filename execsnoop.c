@@ -39,18 +39,19 @@
 #include "stream.h"
 #include "users.h"
 
-#define TTY_INTERVAL_MS	  16  /* longest wait for a line on a terminal: a screen refresh */
 #define FILE_INTERVAL_MS  100 /* longest wait before a batch goes to a file or pipe */
 /*
- * How long a record is held back while another CPU's ring is empty, for an
- * older record still being written there. A record's time is taken just
- * before it is written, so microseconds would do; a storm must not wait.
+ * How long a record is held back while another CPU's ring is empty and a
+ * program is writing a record there (stream_settled), for an older record
+ * still on its way; a record's time is taken just before it is written.
  */
 #define REORDER_WINDOW_MS 5
+#define HOLD_RETRY_MS	  1    /* how soon a held record is looked at again */
 #define STOP_GRACE_MS	  1000 /* how long output is retried at exit when it is not read */
 #define BOOST_NICE	  -20
 #define NSEC		  1000000000ULL
-#define HEADS_MAX	  1024 /* rings whose next record is looked at: CPUs */
+#define HEADS_MAX	  1024	    /* rings whose next record is looked at: CPUs */
+#define TASKS_MAX	  (1 << 15) /* tasks kept in each hash map that stands for task storage */
 
 /* 1 once a stop was asked for (SIGINT, SIGTERM, SIGHUP); 2 when asked again: stop at once */
 static volatile sig_atomic_t exiting;
@@ -97,26 +98,53 @@ static void on_signal_cmd(int sig, siginfo_t *si, void *uc)
 		on_signal(sig);
 }
 
+/*
+ * The command's end, which may come while a write is blocked on a reader
+ * that does not read. After a stop was asked for, it is the stop: the output
+ * is tried for STOP_GRACE_MS at most. Otherwise a slow reader gets it all.
+ */
+static void on_child(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (launch_exited(si) && !exiting)
+		on_signal(sig);
+}
+
 /* The stops: without SA_RESTART, a signal interrupts a write blocked on a reader that does not read. */
 static void catch_signals(bool command)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct sigaction sa_cmd = { .sa_sigaction = on_signal_cmd, .sa_flags = SA_SIGINFO };
+	struct sigaction sa_child = { .sa_sigaction = on_child,
+				      .sa_flags = SA_SIGINFO | SA_NOCLDSTOP };
 	const int stops[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 	sigset_t mask;
 
 	sigemptyset(&mask);
 	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
+		struct sigaction old;
+
+		/*
+		 * A hangup or quit ignored at start (nohup) stays ignored. SIGINT
+		 * and SIGTERM always stop: a shell without job control ignores
+		 * SIGINT in its background jobs, which kill -INT still stops.
+		 */
+		sigaction(stops[i], NULL, &old);
+		if ((stops[i] == SIGHUP || stops[i] == SIGQUIT) && old.sa_handler == SIG_IGN)
+			continue;
 		/* without a command, SIGQUIT keeps its default */
 		if (command || stops[i] != SIGQUIT)
 			sigaction(stops[i], command ? &sa_cmd : &sa, NULL);
 		sigaddset(&mask, stops[i]);
 	}
 	sigaction(SIGALRM, &sa, NULL);
+	if (command)
+		sigaction(SIGCHLD, &sa_child, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	/* a parent may have left them blocked: the stop and its timer must get through */
 	sigdelset(&mask, SIGQUIT);
 	sigaddset(&mask, SIGALRM);
+	sigaddset(&mask, SIGCHLD);
 	sigprocmask(SIG_UNBLOCK, &mask, NULL);
 }
 
@@ -196,10 +224,11 @@ static __u64 head(struct trace *t, unsigned int i)
 
 /*
  * Prints what the rings hold, in time order, holding back the newest lines
- * for the window unless draining. False when it stopped early because the
- * output had no room.
+ * for the window unless draining; adds the records taken to *took, and sets
+ * *held when a record is left in a ring. False when it stopped early because
+ * the output had no room.
  */
-static bool pump(struct trace *t, bool drain)
+static bool pump(struct trace *t, bool drain, unsigned long *took, bool *held)
 {
 	unsigned int n = stream_count(t->stream);
 	const struct record *r;
@@ -208,6 +237,8 @@ static bool pump(struct trace *t, bool drain)
 
 	if (n > HEADS_MAX)
 		n = HEADS_MAX;
+	/* before the rings are read: what it says of them holds for what is read after */
+	t->ro.settled = stream_settled(t->stream);
 	for (unsigned int k = 0; k < n; k++)
 		t->heads[k] = head(t, k);
 	now = now_ns(CLOCK_BOOTTIME);
@@ -218,9 +249,36 @@ static bool pump(struct trace *t, bool drain)
 			return false;
 		reorder_taken(&t->ro, r->h.ts);
 		stream_take(t->stream, i);
+		(*took)++;
 		t->heads[i] = head(t, i);
 	}
+	*held = false;
+	for (unsigned int k = 0; k < n; k++)
+		*held |= t->heads[k] != REORDER_EMPTY;
 	return true;
+}
+
+/*
+ * How long the loop sleeps, in ms (-1: until woken). A terminal is woken by
+ * the doorbell as soon as an exec comes; a file or pipe takes what came in
+ * FILE_INTERVAL_MS at once, and is rung again only once a wait found
+ * nothing. The rings still wake it when they fill. Nothing happens at idle.
+ */
+static int next_wait(struct trace *t, bool tty, unsigned long took, bool held, int until_summary)
+{
+	int wait = -1;
+
+	if (output_pending_lines(&t->pr.out))
+		wait = FILE_INTERVAL_MS; /* a reader that does not read: try again */
+	else if (!tty && took)
+		wait = FILE_INTERVAL_MS;
+	else if (!stream_arm(t->stream))
+		wait = 0; /* a record came meanwhile */
+	else if (held)
+		wait = HOLD_RETRY_MS;
+	if (until_summary >= 0 && (wait < 0 || until_summary < wait))
+		wait = until_summary;
+	return wait;
 }
 
 /* The summary of the interval that ends now, or of the whole run; false when there is no room. */
@@ -308,20 +366,27 @@ static void report(struct trace *t, const char *when, bool final)
 }
 
 /* Polls until a stop or the end of stdout; returns 0 or a negative errno. */
-static int poll_events(struct trace *t, int interval_ms)
+static int poll_events(struct trace *t, bool tty)
 {
-	struct epoll_event ev = { .events = EPOLLIN }, got[3];
+	struct epoll_event ev = { .events = EPOLLIN }, got[4];
 	const struct options *o = t->o;
 	struct counters seen = {};
 	__u64 last_report = 0, now, next_summary = now_ns(CLOCK_MONOTONIC);
 	__u64 next_metrics = next_summary + o->metrics_interval * NSEC;
+	int efd, err = 0, n, wait = 0, until_timed;
+	unsigned long took;
 	struct stat st;
-	int efd, err = 0, n;
+	bool held;
 
 	efd = epoll_create1(EPOLL_CLOEXEC);
 	if (efd < 0)
 		return -errno;
 	ev.data.fd = stream_fd(t->stream);
+	if (epoll_ctl(efd, EPOLL_CTL_ADD, ev.data.fd, &ev)) {
+		err = -errno;
+		goto out;
+	}
+	ev.data.fd = stream_doorbell_fd(t->stream);
 	if (epoll_ctl(efd, EPOLL_CTL_ADD, ev.data.fd, &ev)) {
 		err = -errno;
 		goto out;
@@ -344,7 +409,7 @@ static int poll_events(struct trace *t, int interval_ms)
 	}
 
 	while (o->command ? !launch_ended(&t->cmd) : !exiting) {
-		n = epoll_wait(efd, got, 3, interval_ms);
+		n = epoll_wait(efd, got, 4, wait);
 		if (n < 0 && errno != EINTR) {
 			err = -errno;
 			break;
@@ -357,23 +422,41 @@ static int poll_events(struct trace *t, int interval_ms)
 				launch_end(&t->cmd);
 			}
 		}
-		pump(t, false);
-		if (o->summary && o->interval &&
-		    now_ns(CLOCK_MONOTONIC) >= next_summary + o->interval * NSEC) {
-			if (summarize(t, false))
+		took = 0;
+		pump(t, false, &took, &held);
+		/* ms until the next timed output: the interval's table, the metrics file */
+		until_timed = -1;
+		if (o->summary && o->interval) {
+			now = now_ns(CLOCK_MONOTONIC);
+			if (now >= next_summary + o->interval * NSEC && summarize(t, false))
 				next_summary += o->interval * NSEC;
+			now = now_ns(CLOCK_MONOTONIC);
+			until_timed =
+				next_summary + o->interval * NSEC > now
+					? (next_summary + o->interval * NSEC - now) / 1000000 + 1
+					: FILE_INTERVAL_MS;
 		}
-		if (o->metrics && now_ns(CLOCK_MONOTONIC) >= next_metrics) {
-			err = write_metrics(t, 0);
-			if (err)
-				errmsg_errno("warning: writing the metrics file", err);
-			next_metrics += o->metrics_interval * NSEC;
+		if (o->metrics) {
+			if (now_ns(CLOCK_MONOTONIC) >= next_metrics) {
+				err = write_metrics(t, 0);
+				if (err)
+					errmsg_errno("warning: writing the metrics file", err);
+				next_metrics += o->metrics_interval * NSEC;
+			}
+			now = now_ns(CLOCK_MONOTONIC);
+			n = next_metrics > now ? (next_metrics - now) / 1000000 + 1 : 0;
+			if (until_timed < 0 || n < until_timed)
+				until_timed = n;
 		}
 		err = output_flush(&t->pr.out, &exiting);
+		/* the reader went away: a normal end, or the command's */
 		if (err == -EPIPE)
-			exiting = 1; /* the reader went away: a normal end, or the command's */
-		else if (err && err != -EINTR && !o->command)
+			exiting = 1;
+		/* a write error is the output's, reported once: not one of reading */
+		if (err && err != -EPIPE && err != -EINTR && !o->command) {
+			err = 0;
 			break;
+		}
 		err = 0;
 		now = now_ns(CLOCK_MONOTONIC);
 		if (memcmp(&seen, t->counters, sizeof(seen)) &&
@@ -382,6 +465,10 @@ static int poll_events(struct trace *t, int interval_ms)
 			report(t, "so far", false);
 			last_report = now;
 		}
+		wait = next_wait(t, tty, took, held, until_timed);
+		/* losses not yet reported are reported within a second */
+		if (memcmp(&seen, t->counters, sizeof(seen)) && (wait < 0 || wait > 1000))
+			wait = 1000;
 	}
 out:
 	close(efd);
@@ -404,7 +491,8 @@ static unsigned long long drain(struct trace *t)
 	/* blocked writes return every 100 ms to look at the clock (a stop without a signal) */
 	setitimer(ITIMER_REAL, &tick, NULL);
 	for (;;) {
-		bool done = pump(t, true);
+		unsigned long took = 0;
+		bool held, done = pump(t, true, &took, &held);
 
 		/* the summary comes after every line */
 		if (done && t->o->summary && !summed)
@@ -426,23 +514,81 @@ static unsigned long long drain(struct trace *t)
 	return left;
 }
 
+/* The option that needs the hook of a process's end first, for its one-line refusal. */
+static const char *needs_exit_hook(const struct options *o)
+{
+	return o->exits ? "-e" : o->tree ? "--tree" : o->summary ? "-s" : o->pid ? "-p" : "--";
+}
+
+/*
+ * What stands in for what the kernel lacks: hash maps keyed by tid for task
+ * storage, and then the end of every traced task to clear them; a
+ * sched_process_exit without group_dead. Refuses, in one line, an option
+ * whose hook the kernel does not have.
+ */
+static int fit_kernel(struct execsnoop_bpf *skel, const struct options *o,
+		      const struct kernel_features *kf)
+{
+	/* each program that walks, with bpf_loop and bounded */
+	struct bpf_program *walks[][2] = {
+		{ skel->progs.sched_process_exec, skel->progs.sched_process_exec_bounded },
+		{ skel->progs.sys_exit_execve, skel->progs.sys_exit_execve_bounded },
+		{ skel->progs.sys_exit_execveat, skel->progs.sys_exit_execveat_bounded },
+	};
+	bool subtree = o->pid || o->command, ancestor = o->tree || o->summary;
+	bool exits = o->exits || (!kf->task_storage && (subtree || ancestor));
+	struct {
+		struct bpf_map *map;
+		bool used;
+	} per_task[] = {
+		{ skel->maps.before, false },
+		{ skel->maps.lineage, false },
+		{ skel->maps.procs, exits || ancestor },
+		{ skel->maps.subtree, subtree },
+	};
+
+	skel->rodata->has_task_storage = kf->task_storage;
+	skel->rodata->has_task_regs = kf->task_regs;
+	for (size_t i = 0; i < sizeof(walks) / sizeof(walks[0]); i++)
+		bpf_program__set_autoload(walks[i][kf->loop], false);
+	for (size_t i = 0; !kf->task_storage && i < sizeof(per_task) / sizeof(per_task[0]); i++) {
+		/* preallocated: an older kernel warns of the others in tracing programs */
+		bpf_map__set_type(per_task[i].map, BPF_MAP_TYPE_HASH);
+		bpf_map__set_map_flags(per_task[i].map, 0);
+		bpf_map__set_max_entries(per_task[i].map, per_task[i].used ? TASKS_MAX : 1);
+	}
+	bpf_program__set_autoload(skel->progs.sched_process_exit, exits && kf->exit_group_dead);
+	bpf_program__set_autoload(skel->progs.sched_process_exit_task,
+				  exits && !kf->exit_group_dead);
+	if (exits && !kf->exit_hook)
+		return preflight_needs(needs_exit_hook(o), "the tracepoint sched_process_exit");
+	/* a traced subtree follows forks, and so does the lineage of --tree and -s */
+	bpf_program__set_autoload(skel->progs.sched_process_fork,
+				  subtree || (ancestor && kf->task_storage && kf->fork_hook));
+	if (subtree && !kf->fork_hook)
+		return preflight_needs(o->pid ? "-p" : "--", "the tracepoint sched_process_fork");
+	return 0;
+}
+
 /*
  * Every load-time setting of the programs, from the options and what the
  * output stage shows: what they capture, whom they filter, their sizes. What
- * the kernel is found to lack is switched off here too.
+ * the kernel is found to lack is switched off or stood in for here too
+ * (fit_kernel). Returns 0, or -1 after a one-line refusal.
  */
-static void configure(struct execsnoop_bpf *skel, const struct options *o, int ncpu, size_t ring,
-		      bool cgroup)
+static int configure(struct execsnoop_bpf *skel, const struct options *o,
+		     const struct kernel_features *kf, int ncpu, size_t ring, bool cgroup)
 {
 	struct bpf_program *failed_only[] = {
-		skel->progs.sys_enter_execve,
-		skel->progs.sys_enter_execveat,
-		skel->progs.sys_exit_execve,
-		skel->progs.sys_exit_execveat,
+		skel->progs.sys_enter_execve,	     skel->progs.sys_enter_execveat,
+		skel->progs.sys_exit_execve,	     skel->progs.sys_exit_execveat,
+		skel->progs.sys_exit_execve_bounded, skel->progs.sys_exit_execveat_bounded,
 	};
 	__u32 slots = ncpu < SCRATCH_SLOTS_MAX ? ncpu : SCRATCH_SLOTS_MAX;
 	unsigned int shown = print_fields(o);
 
+	if (fit_kernel(skel, o, kf))
+		return -1;
 	skel->rodata->trace_failed = o->fails;
 	skel->rodata->want_detail = shown & FIELD_COMM_BEFORE;
 	skel->rodata->trace_exits = o->exits;
@@ -452,9 +598,6 @@ static void configure(struct execsnoop_bpf *skel, const struct options *o, int n
 	skel->rodata->filter_subtree = o->pid || o->command;
 	skel->rodata->want_ancestor = shown & FIELD_ANCESTOR;
 	skel->rodata->filter_cgroup = cgroup;
-	bpf_program__set_autoload(skel->progs.sched_process_exit, o->exits);
-	/* only a traced subtree needs to follow forks */
-	bpf_program__set_autoload(skel->progs.sched_process_fork, o->pid || o->command);
 	skel->rodata->targ_uid = o->uid;
 	skel->rodata->targ_ppid = o->ppid;
 	skel->rodata->nr_slots = slots;
@@ -473,6 +616,7 @@ static void configure(struct execsnoop_bpf *skel, const struct options *o, int n
 			bpf_program__set_autoload(failed_only[i], false);
 		bpf_map__set_max_entries(skel->maps.execs, 1);
 	}
+	return 0;
 }
 
 /*
@@ -482,25 +626,30 @@ static void configure(struct execsnoop_bpf *skel, const struct options *o, int n
  */
 static int attach(struct execsnoop_bpf *skel)
 {
-	struct bpf_program *order[] = {
-		skel->progs.sched_process_fork, skel->progs.sched_process_exit,
-		skel->progs.sched_prepare_exec, skel->progs.sched_process_exec,
-		skel->progs.sys_exit_execve,	skel->progs.sys_exit_execveat,
-		skel->progs.sys_enter_execve,	skel->progs.sys_enter_execveat,
-	};
-	struct bpf_link **links[] = {
-		&skel->links.sched_process_fork, &skel->links.sched_process_exit,
-		&skel->links.sched_prepare_exec, &skel->links.sched_process_exec,
-		&skel->links.sys_exit_execve,	 &skel->links.sys_exit_execveat,
-		&skel->links.sys_enter_execve,	 &skel->links.sys_enter_execveat,
+	struct {
+		struct bpf_program *prog;
+		struct bpf_link **link;
+	} order[] = {
+		{ skel->progs.sched_process_fork, &skel->links.sched_process_fork },
+		{ skel->progs.sched_process_exit, &skel->links.sched_process_exit },
+		{ skel->progs.sched_process_exit_task, &skel->links.sched_process_exit_task },
+		{ skel->progs.sched_prepare_exec, &skel->links.sched_prepare_exec },
+		{ skel->progs.sched_process_exec, &skel->links.sched_process_exec },
+		{ skel->progs.sched_process_exec_bounded, &skel->links.sched_process_exec_bounded },
+		{ skel->progs.sys_exit_execve, &skel->links.sys_exit_execve },
+		{ skel->progs.sys_exit_execve_bounded, &skel->links.sys_exit_execve_bounded },
+		{ skel->progs.sys_exit_execveat, &skel->links.sys_exit_execveat },
+		{ skel->progs.sys_exit_execveat_bounded, &skel->links.sys_exit_execveat_bounded },
+		{ skel->progs.sys_enter_execve, &skel->links.sys_enter_execve },
+		{ skel->progs.sys_enter_execveat, &skel->links.sys_enter_execveat },
 	};
 
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		if (!bpf_program__autoload(order[i]))
+		if (!bpf_program__autoload(order[i].prog))
 			continue;
-		*links[i] = bpf_program__attach(order[i]);
+		*order[i].link = bpf_program__attach(order[i].prog);
 		/* sched_prepare_exec is new in Linux 6.10; without it scripts are told by their path */
-		if (!*links[i] && order[i] != skel->progs.sched_prepare_exec)
+		if (!*order[i].link && order[i].prog != skel->progs.sched_prepare_exec)
 			return -errno;
 	}
 	return 0;
@@ -511,19 +660,24 @@ static int attach(struct execsnoop_bpf *skel)
  * marked now, every child is marked. Returns 0, or the exit status after a
  * one-line error: 1, or 2 when there is no such process.
  */
-static int seed(struct execsnoop_bpf *skel, struct trace *t, __u32 tgid)
+static int seed(struct execsnoop_bpf *skel, struct trace *t, const struct kernel_features *kf,
+		__u32 tgid)
 {
-	int fd = bpf_map__fd(skel->maps.subtree), err;
+	struct marks m = { .map_fd = bpf_map__fd(skel->maps.subtree), .by_tid = !kf->task_storage };
+	int err;
 
 	if (t->o->command) {
-		err = proc_mark(fd, t->cmd.pidfd);
-		if (err)
+		err = proc_mark(&m, t->cmd.pid, t->cmd.pidfd);
+		/* a command that already ended (a signal passed on) has nothing to trace */
+		if (err && err != -ESRCH) {
 			errmsg_errno("tracing the command", err);
-		return err ? 1 : 0;
+			return 1;
+		}
+		return 0;
 	}
 	if (!t->o->pid)
 		return 0;
-	err = proc_seed(fd, tgid);
+	err = proc_seed(&m, tgid);
 	if (err == -ESRCH) {
 		errmsg("no process with pid %u", t->o->pid);
 		return 2;
@@ -542,6 +696,8 @@ int main(int argc, char **argv)
 	};
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
 	struct execsnoop_bpf *skel = NULL;
+	struct kernel_features kf;
+	struct stream_maps maps;
 	int err, cg = -1, jfd = -1, status = 1, ncpu;
 	struct trace t = { .ro.window_ns = REORDER_WINDOW_MS * 1000000ULL };
 	unsigned long long unwritten;
@@ -592,6 +748,11 @@ int main(int argc, char **argv)
 		status = 2;
 		goto cleanup;
 	}
+	if (o.pid && proc_exited(tgid)) {
+		errmsg("process %u has exited", tgid);
+		status = 2;
+		goto cleanup;
+	}
 	/* what makes an id unique across hosts and boots, in JSON (the journal adds its own) */
 	if (!proc_boot_id(boot_id))
 		env.boot_id = boot_id;
@@ -611,7 +772,7 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	/* before anything below changes what it would inherit: signals, priority */
-	if (o.command && launch_prepare(&t.cmd, o.command, o.keep_root))
+	if (o.command && launch_prepare(&t.cmd, &o))
 		goto cleanup;
 	catch_signals(o.command);
 	raise_priority(&o);
@@ -622,9 +783,10 @@ int main(int argc, char **argv)
 		errmsg_errno("opening BPF object", errno);
 		goto cleanup;
 	}
-	configure(skel, &o, ncpu, ring, cg >= 0);
+	if (preflight_features(&kf) || configure(skel, &o, &kf, ncpu, ring, cg >= 0))
+		goto cleanup;
 	err = execsnoop_bpf__load(skel);
-	if (err && preflight_load_failed())
+	if (err && preflight_btf_parse())
 		goto cleanup;
 	if (err) {
 		errmsg("loading BPF programs: %s%s", strerror(-err),
@@ -642,8 +804,12 @@ int main(int argc, char **argv)
 
 	/* attach */
 	t.counters = &skel->bss->counters;
-	t.stream =
-		stream_open(bpf_map__fd(skel->maps.events), bpf_map__fd(skel->maps.ring_use), ring);
+	maps.events_fd = bpf_map__fd(skel->maps.events);
+	maps.doorbell_fd = bpf_map__fd(skel->maps.doorbell);
+	maps.use_fd = bpf_map__fd(skel->maps.ring_use);
+	maps.scratch_fd = bpf_map__fd(skel->maps.scratch);
+	maps.slots = skel->rodata->nr_slots;
+	t.stream = stream_open(&maps, ring);
 	if (!t.stream) {
 		errmsg_errno("opening the perf buffer", errno);
 		goto cleanup;
@@ -653,16 +819,19 @@ int main(int argc, char **argv)
 		errmsg_errno("attaching BPF programs", err);
 		goto cleanup;
 	}
-	err = seed(skel, &t, tgid);
+	err = seed(skel, &t, &kf, tgid);
 	if (err) {
 		status = err;
 		goto cleanup;
 	}
 	/*
-	 * From here on, nothing needs a privilege; but a command run under
-	 * trace is signalled, as another user, all its life: it keeps them.
+	 * From here on, nothing needs a privilege. A command is signalled as
+	 * the user it runs as, which takes none.
 	 */
-	err = o.command ? 0 : drop_privileges(o.run_uid, o.run_gid, &what);
+	if (o.command)
+		err = drop_privileges(t.cmd.uid, t.cmd.gid, &what);
+	else
+		err = drop_privileges(o.run_uid, o.run_gid, &what);
 	if (err) {
 		errmsg_errno(what, err);
 		goto cleanup;
@@ -684,7 +853,7 @@ int main(int argc, char **argv)
 	/* not one exec of the command is missed: it is in the traced set before its exec */
 	if (o.command && launch_start(&t.cmd))
 		launch_end(&t.cmd);
-	err = poll_events(&t, isatty(STDOUT_FILENO) ? TTY_INTERVAL_MS : FILE_INTERVAL_MS);
+	err = poll_events(&t, isatty(STDOUT_FILENO));
 	if (err)
 		errmsg_errno("reading events", err);
 

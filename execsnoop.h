@@ -89,13 +89,15 @@ struct scratch_slot {
 
 /*
  * How full each CPU's ring is: the programs add what they wrote, the reader
- * publishes what it consumed (its data_tail). One cache line each.
+ * publishes what it consumed (its data_tail), and arms the doorbell before
+ * it sleeps. One cache line each side.
  */
 struct ring_use {
 	__u64 written;
 	__u64 pad1[7];
 	__u64 consumed;
-	__u64 pad2[7];
+	__u64 armed; /* the reader sleeps: the next record rings the doorbell, and clears it */
+	__u64 pad2[6];
 };
 
 /* Execs that lost something on the way, by cause; kept by the programs. */

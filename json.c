@@ -310,6 +310,16 @@ static char *put_json_words(char *d, const char *s, size_t n)
 	return d;
 }
 
+/* A row's counts, as at least (execs, failed) and at most (execs_max, failed_max), and the object's end. */
+static char *put_json_counts(char *d, const struct summary_row *r, __u64 span)
+{
+	return d + sprintf(d,
+			   ",\"execs\":%llu,\"execs_max\":%llu,\"failed\":%llu,"
+			   "\"failed_max\":%llu,\"exact\":%s,\"per_second\":%.3f}",
+			   r->execs, r->execs + r->err, r->failed, r->failed + r->err,
+			   r->err ? "false" : "true", summary_rate(r->execs, span));
+}
+
 size_t json_summary(char *buf, struct json_ctx *c, const struct summary *s,
 		    const struct summary_view *v)
 {
@@ -329,10 +339,8 @@ size_t json_summary(char *buf, struct json_ctx *c, const struct summary *s,
 		     summary_rate(t->execs, span), v->lost);
 
 	n = summary_top(s, v, true, rows, &others);
-	e = t->execs;
-	f = t->failed;
 	for (size_t i = 0; i < n; i++) {
-		const struct summary_spawner *sp = summary_spawner(s, rows[i].item);
+		const struct summary_spawner *sp = summary_spawner(s, v, rows[i].item);
 
 		d += sprintf(d, "%s{\"pid\":%u,\"id\":\"%u@%llu\",\"comm\":", i ? "," : "", sp->pid,
 			     sp->pid, (unsigned long long)sp->start_ns);
@@ -345,36 +353,36 @@ size_t json_summary(char *buf, struct json_ctx *c, const struct summary *s,
 			d = put_json_words(d, sp->cmdline, sp->cmdline_len);
 		else
 			d = stpcpy(d, "null");
-		d += sprintf(
-			d,
-			",\"cmdline_cut\":%s,\"execs\":%llu,\"failed\":%llu,\"per_second\":%.3f}",
-			sp->cut ? "true" : "false", rows[i].execs, rows[i].failed,
-			summary_rate(rows[i].execs, span));
-		e -= rows[i].execs;
-		f -= rows[i].failed;
+		d += sprintf(d, ",\"cmdline_cut\":%s", sp->cut ? "true" : "false");
+		d = put_json_counts(d, &rows[i], span);
 	}
-	d += sprintf(d, "],\"other_spawners\":{\"count\":%zu,\"execs\":%llu,\"failed\":%llu}",
-		     others, e, f);
+	summary_others(s, v, rows, n, &e, &f);
+	d += sprintf(d,
+		     "],\"other_spawners\":{\"count\":%zu,\"execs\":%llu,\"failed\":%llu,"
+		     "\"exact\":%s}",
+		     others, e, f, summary_replaced(s, v, true) ? "false" : "true");
 
 	d = stpcpy(d, ",\"commands\":[");
 	n = summary_top(s, v, false, rows, &others);
-	e = t->execs;
-	f = t->failed;
 	for (size_t i = 0; i < n; i++) {
-		const struct summary_command *c = summary_command(s, rows[i].item);
+		const struct summary_command *cmd = summary_command(s, v, rows[i].item);
 
 		d = stpcpy(d, i ? ",{\"path\":" : "{\"path\":");
-		if (c->path)
-			d += json_bytes(d, c->path, c->len);
+		if (cmd->known)
+			d += json_bytes(d, cmd->path,
+					cmd->len < SUMMARY_PATH_KEEP ? cmd->len
+								     : SUMMARY_PATH_KEEP);
 		else
 			d = stpcpy(d, "null");
-		d += sprintf(d, ",\"execs\":%llu,\"failed\":%llu,\"per_second\":%.3f}",
-			     rows[i].execs, rows[i].failed, summary_rate(rows[i].execs, span));
-		e -= rows[i].execs;
-		f -= rows[i].failed;
+		d += sprintf(d, ",\"path_cut\":%s",
+			     cmd->len > SUMMARY_PATH_KEEP ? "true" : "false");
+		d = put_json_counts(d, &rows[i], span);
 	}
-	d += sprintf(d, "],\"other_commands\":{\"count\":%zu,\"execs\":%llu,\"failed\":%llu}}\n",
-		     others, e, f);
+	summary_others(s, v, rows, n, &e, &f);
+	d += sprintf(d,
+		     "],\"other_commands\":{\"count\":%zu,\"execs\":%llu,\"failed\":%llu,"
+		     "\"exact\":%s}}\n",
+		     others, e, f, summary_replaced(s, v, false) ? "false" : "true");
 	return d - buf;
 }
 

@@ -5,13 +5,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <signal.h>
+#include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include "errors.h"
 #include "escape.h"
+#include "execsnoop.h"
 #include "launch.h"
+#include "options.h"
 #include "users.h"
 
 /* What the command's process reports when it cannot exec. */
@@ -73,6 +76,20 @@ static int find_groups(struct creds *c)
 	return 0;
 }
 
+/* The --run-as user, with the groups /etc/group lists it in. 0 or -1 after an error. */
+static int run_as_creds(struct creds *c, uid_t uid, gid_t gid)
+{
+	c->uid = uid;
+	c->gid = gid;
+	users_entry(c->uid, &c->name, &c->home);
+	if (find_groups(c)) {
+		errmsg("listing the groups of uid %u: %s", (unsigned int)uid, strerror(ENOMEM));
+		return -1;
+	}
+	c->drop = true;
+	return 0;
+}
+
 /* Under sudo, as root: the user who ran sudo, unless keep_root. 0 or -1 after an error. */
 static int sudo_creds(struct creds *c, bool keep_root)
 {
@@ -80,7 +97,6 @@ static int sudo_creds(struct creds *c, bool keep_root)
 	const char *user;
 	int err;
 
-	memset(c, 0, sizeof(*c));
 	if (keep_root || getuid() != 0)
 		return 0;
 	err = env_id("SUDO_UID", &uid);
@@ -117,7 +133,8 @@ static void free_creds(struct creds *c)
 }
 
 /* The command's process: waits at the gate, becomes the user, execs. */
-static void __attribute__((noreturn)) run(int gate, int report, char **argv, const struct creds *c)
+static void __attribute__((noreturn))
+run(int gate, int report, char **argv, const struct creds *c, const struct sigaction *chld)
 {
 	struct failure f = {};
 	ssize_t n;
@@ -129,18 +146,31 @@ static void __attribute__((noreturn)) run(int gate, int report, char **argv, con
 	/* execsnoop could not start tracing, or died: leave without a word */
 	if (n != 1)
 		_exit(127);
+	/* capabilities execsnoop was given to trace are not the command's (EINVAL: none to clear) */
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) && errno != EINVAL) {
+		f.stage = STAGE_CREDS;
+		goto fail;
+	}
 	if (c->drop) {
 		if (setgroups(c->ngroups, c->groups) || setgid(c->gid) || setuid(c->uid)) {
 			f.stage = STAGE_CREDS;
 			goto fail;
 		}
+		/* what is not known of the user is unset: never left as the caller's (root's) */
 		if (c->name) {
 			setenv("USER", c->name, 1);
 			setenv("LOGNAME", c->name, 1);
+		} else {
+			unsetenv("USER");
+			unsetenv("LOGNAME");
 		}
 		if (c->home)
 			setenv("HOME", c->home, 1);
+		else
+			unsetenv("HOME");
 	}
+	/* the command inherits what execsnoop was given */
+	sigaction(SIGCHLD, chld, NULL);
 	execvp(argv[0], argv);
 	f.stage = STAGE_EXEC;
 fail:
@@ -150,18 +180,23 @@ fail:
 	_exit(f.stage == STAGE_EXEC && f.err == ENOENT ? 127 : 126);
 }
 
-int launch_prepare(struct launch *l, char **argv, bool keep_root)
+int launch_prepare(struct launch *l, const struct options *o)
 {
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, chld;
+	char **argv = o->command;
 	int gate[2], report[2];
-	struct creds c;
+	struct creds c = {};
 
 	memset(l, 0, sizeof(*l));
 	l->argv0 = argv[0];
 	l->gate = l->report = l->pidfd = -1;
-	if (sudo_creds(&c, keep_root)) {
+	if (o->run_uid != NO_UID ? run_as_creds(&c, o->run_uid, o->run_gid)
+				 : sudo_creds(&c, o->keep_root)) {
 		free_creds(&c);
 		return -1;
 	}
+	l->uid = c.drop ? c.uid : NO_UID;
+	l->gid = c.gid;
 	if (pipe2(gate, O_CLOEXEC)) {
 		errmsg_errno("creating a pipe", errno);
 		free_creds(&c);
@@ -174,12 +209,17 @@ int launch_prepare(struct launch *l, char **argv, bool keep_root)
 		free_creds(&c);
 		return -1;
 	}
+	/*
+	 * SIGCHLD ignored (inherited) would reap the command unseen and lose
+	 * its status: the default from before the fork until the handler
+	 */
+	sigaction(SIGCHLD, &dfl, &chld);
 	fflush(NULL);
 	l->pid = fork();
 	if (l->pid == 0) {
 		close(gate[1]);
 		close(report[0]);
-		run(gate[0], report[1], argv, &c);
+		run(gate[0], report[1], argv, &c, &chld);
 	}
 	close(gate[0]);
 	close(report[1]);
@@ -213,7 +253,9 @@ int launch_start(struct launch *l)
 	close(l->gate);
 	l->gate = -1;
 	if (n != 1) {
-		errmsg_errno("starting the command", errno);
+		/* EPIPE: it ended at the gate, of a stop passed on to it; its status says so */
+		if (errno != EPIPE)
+			errmsg_errno("starting the command", errno);
 		l->status = launch_wait(l);
 		return -1;
 	}
@@ -225,7 +267,7 @@ int launch_start(struct launch *l)
 	l->report = -1;
 	if (n != sizeof(f))
 		return 0;
-	what = f.stage == STAGE_CREDS ? "cannot become the user who ran sudo for" : "cannot run";
+	what = f.stage == STAGE_CREDS ? "cannot take the user's credentials for" : "cannot run";
 	l->status = launch_wait(l);
 	/* shells' statuses: not found, or found and not executable */
 	errmsg("%s '%s': %s", what, shown_value(sv, l->argv0), strerror(f.err));
@@ -242,9 +284,20 @@ bool launch_relay(int sig, const siginfo_t *si)
 {
 	if (!relayed || relayed->ended)
 		return false;
-	if (si->si_code != SI_KERNEL && si->si_pid != relayed->pid)
+	if (si->si_pid == relayed->pid)
+		return true;
+	relayed->stop_asked = 1;
+	if (si->si_code != SI_KERNEL)
 		launch_signal(relayed, sig);
 	return true;
+}
+
+bool launch_exited(const siginfo_t *si)
+{
+	if (!relayed || si->si_pid != relayed->pid || relayed->ended)
+		return false;
+	relayed->ended = 1;
+	return relayed->stop_asked;
 }
 
 void launch_end(struct launch *l)

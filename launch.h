@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <sys/types.h>
+#include <linux/types.h>
 
 struct launch {
 	const char *argv0;
@@ -18,21 +19,29 @@ struct launch {
 	int gate;   /* a byte written here lets it exec; closed unwritten, it leaves */
 	int report; /* why it could not exec, as it failed */
 	bool reaped;
-	volatile sig_atomic_t ended; /* it has exited: signals are no longer relayed */
-	int status;		     /* its exit status, once reaped */
+	volatile sig_atomic_t ended;	  /* it has exited: signals are no longer relayed */
+	volatile sig_atomic_t stop_asked; /* a stop signal came while it ran */
+	int status;			  /* its exit status, once reaped */
+	__u32 uid;			  /* the user it runs as; NO_UID: as execsnoop does */
+	__u32 gid;
 };
 
+struct options;
+
 /*
- * Forks the process that is to run argv, waiting at the gate. Under sudo
- * (SUDO_UID and SUDO_GID set, running as root), it runs as the user who ran
- * sudo, with their groups from /etc/group, unless keep_root. Returns 0, or
- * -1 after a one-line error.
+ * Forks the process that is to run o->command, waiting at the gate. It runs
+ * as the --run-as user if there is one; else under sudo (SUDO_UID and
+ * SUDO_GID set, running as root) as the user who ran sudo, unless
+ * --keep-root; else as execsnoop does. Another user comes with the groups
+ * /etc/group lists them in. It never keeps an ambient capability. Returns
+ * 0, or -1 after a one-line error.
  */
-int launch_prepare(struct launch *l, char **argv, bool keep_root);
+int launch_prepare(struct launch *l, const struct options *o);
 
 /*
  * Lets the command exec and waits until it has: returns 0, or -1 after a
- * one-line error when it could not, with l->status 126 or 127 as a shell's.
+ * one-line error when it could not, with l->status 126 or 127 as a shell's,
+ * or -1 without one when a stop passed on had ended it at the gate.
  */
 int launch_start(struct launch *l);
 
@@ -41,9 +50,17 @@ void launch_signal(struct launch *l, int sig);
 
 /*
  * In a signal handler: passes sig on to the command, unless the command or
- * the kernel sent it. False once the command has ended: sig is the caller's.
+ * the kernel sent it; a stop that did not come from the command is noted
+ * (stop_asked). False once the command has ended: sig is the caller's.
  */
 bool launch_relay(int sig, const siginfo_t *si);
+
+/*
+ * In a SIGCHLD handler: when si tells of the command's end, it has ended
+ * (relaying stops); true then if a stop signal came while it ran, for the
+ * caller to take its end as the stop.
+ */
+bool launch_exited(const siginfo_t *si);
 
 /* The command has exited (its pidfd is readable, or it never ran): relaying stops. */
 void launch_end(struct launch *l);

@@ -69,8 +69,9 @@ static const char usage[] =
 	"                       none, so that the reader keeps up with exec storms\n"
 	"      --ring-size=SIZE perf ring per CPU, e.g. 4M (default: 32M shared out over\n"
 	"                       the CPUs, from 256K to 8M each)\n"
-	"      --run-as=USER    once tracing, run as USER (name or uid) instead of root;\n"
-	"                       every capability is dropped in any case\n"
+	"      --run-as=USER    once tracing, run as USER (name or uid) instead of root,\n"
+	"                       and run COMMAND as USER; without it, execsnoop becomes\n"
+	"                       COMMAND's user. No capability is kept in any case\n"
 	"  -v, --verbose        print libbpf's debug messages\n"
 	"  -h, --help           show this help\n"
 	"  -V, --version        show the version\n"
@@ -415,6 +416,12 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, user_l
 	}
 	if (o->keep_root && !o->command) {
 		errmsg_to(err, "--keep-root is about a command run after --");
+		return PARSE_ERROR;
+	}
+	if (o->keep_root && o->run_uid != NO_UID) {
+		errmsg_to(
+			err,
+			"--keep-root and --run-as cannot be used together: the command runs as the --run-as user");
 		return PARSE_ERROR;
 	}
 	return PARSE_OK;

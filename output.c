@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,13 @@ int output_flush(struct output *o, volatile sig_atomic_t *stop)
 		if (n > 0) {
 			o->done += n;
 			continue;
+		}
+		/* a descriptor left non-blocking by whoever shares it: wait as a blocking write does */
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			struct pollfd p = { .fd = o->fd, .events = POLLOUT };
+
+			if (poll(&p, 1, -1) >= 0)
+				continue;
 		}
 		if (n < 0 && errno == EINTR) {
 			if (stop && *stop)

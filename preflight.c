@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <linux/btf.h>
 #include <bpf/libbpf.h>
@@ -33,9 +35,6 @@
 #define CAP_BPF 39
 #endif
 
-/* a check that fails says why through the one message helper, and returns -1 */
-#define refuse errmsg
-
 int preflight_stdio(void)
 {
 	int flags = fcntl(STDOUT_FILENO, F_GETFL);
@@ -46,13 +45,13 @@ int preflight_stdio(void)
 			continue;
 		/* the lower ones are open: this takes fd */
 		if (open("/dev/null", O_RDWR) != fd)
-			return refuse("descriptor %d is closed and /dev/null cannot be opened: %s",
+			return errmsg("descriptor %d is closed and /dev/null cannot be opened: %s",
 				      fd, strerror(errno));
 	}
 	if (closed)
-		return refuse("stdout is closed: give it a terminal, a file or a pipe");
+		return errmsg("stdout is closed: give it a terminal, a file or a pipe");
 	if (flags >= 0 && (flags & O_ACCMODE) == O_RDONLY)
-		return refuse(
+		return errmsg(
 			"stdout is not open for writing: give it a terminal, a file or a pipe");
 	return 0;
 }
@@ -82,11 +81,11 @@ int preflight_privileges(bool fails)
 	else if (!perfmon)
 		missing = "CAP_PERFMON";
 	if (missing)
-		return refuse("permission denied: needs %s (run as root or grant %s)", missing,
+		return errmsg("permission denied: needs %s (run as root or grant %s)", missing,
 			      grant);
 	/* the kernel honours these capabilities only in the initial user namespace */
 	if (!stat("/proc/self/ns/user", &st) && st.st_ino != USER_NS_INIT)
-		return refuse(
+		return errmsg(
 			"permission denied: capabilities inside a user namespace do not allow BPF tracing (run as root on the host or grant %s there)",
 			grant);
 	return 0;
@@ -102,24 +101,24 @@ int preflight_btf(void)
 
 	f = open(VMLINUX_BTF, O_RDONLY | O_CLOEXEC);
 	if (f < 0 && errno == ENOENT)
-		return refuse("this kernel has no BTF (%s): it needs CONFIG_DEBUG_INFO_BTF=y",
+		return errmsg("this kernel has no BTF (%s): it needs CONFIG_DEBUG_INFO_BTF=y",
 			      VMLINUX_BTF);
 	if (f < 0)
-		return refuse(unusable, VMLINUX_BTF, strerror(errno));
+		return errmsg(unusable, VMLINUX_BTF, strerror(errno));
 	err = fstat(f, &st) ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
 	n = err ? 0 : read(f, &hdr, sizeof(hdr));
 	if (n < 0)
 		err = errno;
 	close(f);
 	if (err)
-		return refuse(unusable, VMLINUX_BTF, strerror(err));
+		return errmsg(unusable, VMLINUX_BTF, strerror(err));
 	if (S_ISREG(st.st_mode) && !st.st_size)
-		return refuse(unusable, VMLINUX_BTF, "it is empty");
+		return errmsg(unusable, VMLINUX_BTF, "it is empty");
 	/* a cheap look at the header; libbpf parses the rest when it loads */
 	if (n < (ssize_t)sizeof(hdr) || hdr.magic != BTF_MAGIC || hdr.hdr_len < sizeof(hdr) ||
 	    (S_ISREG(st.st_mode) &&
 	     (__u64)hdr.hdr_len + hdr.str_off + hdr.str_len > (__u64)st.st_size))
-		return refuse(unusable, VMLINUX_BTF, "it is not valid BTF");
+		return errmsg(unusable, VMLINUX_BTF, "it is not valid BTF");
 	return 0;
 }
 
@@ -134,7 +133,7 @@ int preflight_lockdown(void)
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (n > 0 && strstr(buf, "[confidentiality]"))
-		return refuse(
+		return errmsg(
 			"the kernel is locked down (confidentiality), which refuses BPF tracing: boot without lockdown=confidentiality");
 	return 0;
 }
@@ -149,19 +148,95 @@ int preflight_execveat(void)
 	snprintf(path, sizeof(path), "%s/events/syscalls/sys_enter_execveat/id", DEBUGFS_TRACING);
 	if (!faccessat(AT_FDCWD, path, F_OK, AT_EACCESS))
 		return 0;
-	fprintf(stderr,
-		"execsnoop: warning: this kernel has no tracepoint for execveat: its failed execs are not shown (-x)\n");
-	return -1;
+	return errmsg(
+		"warning: this kernel has no tracepoint for execveat: its failed execs are not shown (-x)");
 }
 
-int preflight_load_failed(void)
+static bool has_helper(enum bpf_func_id id)
 {
-	if (libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_loop, NULL) == 0)
-		return refuse("this kernel lacks bpf_loop: execsnoop needs Linux 5.17 or newer");
-	if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) == 0)
-		return refuse(
-			"this kernel lacks BPF task storage: execsnoop needs Linux 5.17 or newer");
-	return preflight_btf_parse();
+	return libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, id, NULL) == 1;
+}
+
+/*
+ * Whether a raw tracepoint program that reads argument arg of tracepoint
+ * name attaches: the kernel refuses one that reads past its arguments.
+ */
+static bool has_tracepoint_arg(const char *name, int arg)
+{
+	const struct bpf_insn prog[] = {
+		/* r0 = ((u64 *)ctx)[arg]; r0 = 0 */
+		{ .code = BPF_LDX | BPF_MEM | BPF_DW,
+		  .dst_reg = BPF_REG_0,
+		  .src_reg = BPF_REG_1,
+		  .off = arg * 8 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int fd = bpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, NULL, "GPL", prog,
+			       sizeof(prog) / sizeof(prog[0]), NULL);
+	int link;
+
+	if (fd < 0)
+		return false;
+	link = bpf_raw_tracepoint_open(name, fd);
+	close(fd);
+	if (link < 0)
+		return false;
+	close(link);
+	return true;
+}
+
+int preflight_features(struct kernel_features *f)
+{
+	const char *without = getenv("EXECSNOOP_WITHOUT");
+	char shown[SHOWN_SIZE];
+	struct {
+		const char *name;
+		bool *has;
+	} names[] = {
+		{ "task_storage", &f->task_storage },
+		{ "loop", &f->loop },
+		{ "task_regs", &f->task_regs },
+		{ "exit_group_dead", &f->exit_group_dead },
+	};
+	size_t len;
+
+	if (!has_helper(BPF_FUNC_ktime_get_boot_ns))
+		return errmsg(
+			"this kernel lacks bpf_ktime_get_boot_ns: execsnoop needs Linux 5.8 or newer");
+	f->task_storage = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) == 1 &&
+			  has_helper(BPF_FUNC_get_current_task_btf);
+	f->loop = has_helper(BPF_FUNC_loop);
+	f->task_regs = has_helper(BPF_FUNC_task_pt_regs);
+	f->exit_hook = has_tracepoint_arg("sched_process_exit", 0);
+	f->exit_group_dead = has_tracepoint_arg("sched_process_exit", 1);
+	f->fork_hook = has_tracepoint_arg("sched_process_fork", 1);
+	/* a comma-separated list of features to do without, as an older kernel would */
+	for (const char *p = without; p && *p; p += len + (p[len] == ',')) {
+		size_t i = 0;
+
+		len = strcspn(p, ",");
+		while (i < sizeof(names) / sizeof(names[0]) &&
+		       (strlen(names[i].name) != len || strncmp(p, names[i].name, len)))
+			i++;
+		if (i == sizeof(names) / sizeof(names[0]))
+			return errmsg(
+				"invalid EXECSNOOP_WITHOUT '%s': it names task_storage, loop, task_regs and exit_group_dead",
+				shown_value(shown, without));
+		*names[i].has = false;
+	}
+	return 0;
+}
+
+int preflight_needs(const char *option, const char *what)
+{
+	char shown[SHOWN_SIZE];
+	struct utsname u;
+
+	if (uname(&u))
+		snprintf(u.release, sizeof(u.release), "unknown");
+	return errmsg("%s needs %s; this kernel is %s", option, what,
+		      shown_value(shown, u.release));
 }
 
 int preflight_btf_parse(void)
@@ -169,7 +244,7 @@ int preflight_btf_parse(void)
 	struct btf *btf = btf__parse(VMLINUX_BTF, NULL);
 
 	if (!btf)
-		return refuse("the kernel's BTF at %s is unusable: it is not valid BTF",
+		return errmsg("the kernel's BTF at %s is unusable: it is not valid BTF",
 			      VMLINUX_BTF);
 	btf__free(btf);
 	return 0;
@@ -195,10 +270,10 @@ int preflight_tracefs(void)
 		/* not mounted: mount it where libbpf looks for it */
 		if (mount("tracefs", TRACEFS, "tracefs", 0, NULL) && errno != EBUSY) {
 			if (errno == EPERM)
-				return refuse(
+				return errmsg(
 					"tracefs is not mounted at %s and mounting it needs CAP_SYS_ADMIN: mount it (mount -t tracefs tracefs %s) or run as root",
 					TRACEFS, TRACEFS);
-			return refuse("tracefs is not mounted and mounting it at %s failed: %s",
+			return errmsg("tracefs is not mounted and mounting it at %s failed: %s",
 				      TRACEFS, strerror(errno));
 		}
 		err = tracepoint_readable(TRACEFS);
@@ -206,14 +281,14 @@ int preflight_tracefs(void)
 			return 0;
 	}
 	if (err == -EACCES)
-		return refuse(
+		return errmsg(
 			"permission denied: needs CAP_DAC_READ_SEARCH to read tracefs (%s) for -x (run as root or grant CAP_BPF, CAP_PERFMON and CAP_DAC_READ_SEARCH)",
 			TRACEFS);
 	if (err == -ENOENT)
-		return refuse(
+		return errmsg(
 			"-x needs the syscall tracepoints (%s%s), which this kernel lacks: it needs CONFIG_FTRACE_SYSCALLS=y",
 			TRACEFS, EXECVE_ID);
-	return refuse("cannot read tracefs at %s: %s", TRACEFS, strerror(-err));
+	return errmsg("cannot read tracefs at %s: %s", TRACEFS, strerror(-err));
 }
 
 /* A size in KiB, or in MiB from 10 MiB on, rounded up. */
@@ -263,11 +338,11 @@ long preflight_ring(unsigned long asked, int ncpu, bool verbose)
 	if (asked || !fit) {
 		if (!asked)
 			want = RING_SIZE_MIN;
-		need = (unsigned long long)(want + page) * online;
+		need = (unsigned long long)(want + page + (DOORBELL_PAGES + 1) * page) * online;
 		size_str(ring, sizeof(ring), want);
 		size_str(needs, sizeof(needs), need);
 		size_str(allowed, sizeof(allowed), lockable);
-		return refuse(
+		return errmsg(
 			"perf rings of %s on %ld CPUs need %s of locked memory, more than the %s allowed: grant CAP_IPC_LOCK, raise ulimit -l%s",
 			ring, online, needs, allowed,
 			asked ? " or give a smaller --ring-size" : "");
@@ -286,10 +361,10 @@ int preflight_cgroup(const char *path)
 
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return refuse("invalid cgroup '%s': %s", shown_value(shown, path), strerror(errno));
+		return errmsg("invalid cgroup '%s': %s", shown_value(shown, path), strerror(errno));
 	if (fstatfs(fd, &st) || st.f_type != CGROUP2_SUPER_MAGIC) {
 		close(fd);
-		return refuse("invalid cgroup '%s': not a cgroup v2 directory",
+		return errmsg("invalid cgroup '%s': not a cgroup v2 directory",
 			      shown_value(shown, path));
 	}
 	return fd;

@@ -32,8 +32,27 @@ int preflight_lockdown(void);
 /* -1, with a one-line warning, when the kernel has no execveat syscall tracepoint. */
 int preflight_execveat(void);
 
-/* After a failed load: says in one line what the kernel lacks, when it is known. */
-int preflight_load_failed(void);
+/*
+ * What the kernel offers that execsnoop can do without, each probed by
+ * what it is (a helper, a map type, an instruction), never by version.
+ */
+struct kernel_features {
+	bool task_storage;    /* task storage maps and BTF task pointers (Linux 5.11) */
+	bool loop;	      /* bpf_loop (5.17) */
+	bool task_regs;	      /* bpf_task_pt_regs (5.15) */
+	bool exit_hook;	      /* the tracepoint sched_process_exit */
+	bool exit_group_dead; /* which passes group_dead (after 6.12) */
+	bool fork_hook;	      /* the tracepoint sched_process_fork */
+};
+
+/*
+ * Probes them; EXECSNOOP_WITHOUT names those to do without even so (its
+ * tests run the fallbacks on any kernel). Fails when it names another.
+ */
+int preflight_features(struct kernel_features *f);
+
+/* Refuses an option in one line: "<option> needs <what>; this kernel is <release>". */
+int preflight_needs(const char *option, const char *what);
 
 /* After a failed load: whether the whole BTF parses; says so in one line when it does not. */
 int preflight_btf_parse(void);

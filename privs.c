@@ -35,6 +35,10 @@ int drop_privileges(__u32 uid, __u32 gid, const char **what)
 	*what = "setting no_new_privs";
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -errno;
+	/* a process of the same user must not reach the BPF maps through /proc/PID/fd or ptrace */
+	*what = "making the process not dumpable";
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0))
+		return -errno;
 	*what = "clearing the capability bounding set";
 	err = clear_bounding_set();
 	if (err)

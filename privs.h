@@ -10,7 +10,9 @@
 #include <linux/types.h>
 
 /*
- * Sets no_new_privs, clears the capability bounding set (when CAP_SETPCAP
+ * Sets no_new_privs and makes the process not dumpable (no process of the
+ * same user may ptrace it or open its descriptors through /proc), clears
+ * the capability bounding set (when CAP_SETPCAP
  * allows it) and the ambient set, switches to uid and gid with no
  * supplementary groups unless uid is NO_UID, and empties the effective,
  * permitted and inheritable sets. Returns 0, or a negative errno with *what

@@ -91,27 +91,60 @@ int proc_tgid(__u32 pid, __u32 *tgid)
 	return *tgid ? 0 : -ESRCH;
 }
 
-int proc_mark(int map_fd, int pidfd)
+bool proc_exited(__u32 tgid)
 {
+	char path[32], buf[4096], *st, *th;
+
+	snprintf(path, sizeof(path), "/proc/%u/status", tgid);
+	if (read_file(path, buf, sizeof(buf)) <= 0)
+		return true;
+	st = strstr(buf, "\nState:");
+	th = strstr(buf, "\nThreads:");
+	if (!st || !th)
+		return false;
+	st += 7;
+	st += strspn(st, " \t");
+	/* a leader that ended before its other threads is a zombie too, with them counted */
+	return *st == 'Z' && strtoul(th + 9, NULL, 10) <= 1;
+}
+
+int proc_mark(const struct marks *m, __u32 tid, int pidfd)
+{
+	unsigned long long start;
+	__u32 ppid;
+	char state;
 	__u8 one = 1;
 
-	return bpf_map_update_elem(map_fd, &pidfd, &one, BPF_ANY) ? -errno : 0;
+	if (!m->by_tid)
+		return bpf_map_update_elem(m->map_fd, &pidfd, &one, BPF_ANY) ? -errno : 0;
+	if (bpf_map_update_elem(m->map_fd, &tid, &one, BPF_ANY))
+		return -errno;
+	/* a task that ended before its mark was made leaves none behind it */
+	if (read_stat(tid, &ppid, &start, &state) || state == 'Z' || state == 'X') {
+		bpf_map_delete_elem(m->map_fd, &tid);
+		return -ESRCH;
+	}
+	return 0;
 }
 
 /* Marks one thread (or, before PIDFD_THREAD, the process); a thread that is gone is no error. */
-static int mark_task(int map_fd, __u32 tid, unsigned int flags)
+static int mark_task(const struct marks *m, __u32 tid, unsigned int flags)
 {
-	int fd = syscall(SYS_pidfd_open, tid, flags), err;
+	int fd = -1, err;
 
-	if (fd < 0)
-		return -errno;
-	err = proc_mark(map_fd, fd);
-	close(fd);
+	if (!m->by_tid) {
+		fd = syscall(SYS_pidfd_open, tid, flags);
+		if (fd < 0)
+			return -errno;
+	}
+	err = proc_mark(m, tid, fd);
+	if (fd >= 0)
+		close(fd);
 	return err == -ESRCH ? 0 : err;
 }
 
 /* Marks process pid and each of its threads. */
-static int mark_process(int map_fd, __u32 pid)
+static int mark_process(const struct marks *m, __u32 pid)
 {
 	static bool no_thread_fds;
 	char path[32];
@@ -120,8 +153,8 @@ static int mark_process(int map_fd, __u32 pid)
 	int err;
 
 	/* the process first: its threads count as marked through it */
-	err = mark_task(map_fd, pid, 0);
-	if (err || no_thread_fds)
+	err = mark_task(m, pid, 0);
+	if (err || (no_thread_fds && !m->by_tid))
 		return err;
 	snprintf(path, sizeof(path), "/proc/%u/task", pid);
 	dir = opendir(path);
@@ -132,7 +165,7 @@ static int mark_process(int map_fd, __u32 pid)
 
 		if (!tid || tid == pid)
 			continue;
-		err = mark_task(map_fd, tid, PIDFD_THREAD);
+		err = mark_task(m, tid, PIDFD_THREAD);
 		if (err == -EINVAL) {
 			/* an older kernel: the mark of the process stands for its threads */
 			no_thread_fds = true;
@@ -193,7 +226,7 @@ static int cmp_pid(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-int proc_seed(int map_fd, __u32 root)
+int proc_seed(const struct marks *m, __u32 root)
 {
 	__u32 *members, *more;
 	size_t nmembers = 1, cap = 64;
@@ -203,7 +236,7 @@ int proc_seed(int map_fd, __u32 root)
 	if (!members)
 		return -ENOMEM;
 	members[0] = root;
-	err = mark_process(map_fd, root);
+	err = mark_process(m, root);
 	/*
 	 * From here on, a fork by a marked process marks its child. A child
 	 * forked before its parent was marked is in the next walk's table.
@@ -237,7 +270,7 @@ int proc_seed(int map_fd, __u32 root)
 				}
 				members = more;
 			}
-			err = mark_process(map_fd, p[i].pid);
+			err = mark_process(m, p[i].pid);
 			if (err == -ESRCH)
 				err = 0;
 			members[nmembers++] = p[i].pid;

@@ -8,14 +8,30 @@
 #ifndef PROC_H
 #define PROC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
 
 /* The process (thread group) that thread pid belongs to; -ESRCH when there is none. */
 int proc_tgid(__u32 pid, __u32 *tgid);
 
-/* Marks the process of pidfd (one thread with PIDFD_THREAD) in the subtree task storage map. */
-int proc_mark(int map_fd, int pidfd);
+/* True when process tgid has ended, every thread of it, and is not yet reaped (a zombie). */
+bool proc_exited(__u32 tgid);
+
+/*
+ * The kernel's traced set: a task storage map keyed by pidfd, or, on a
+ * kernel without task storage, a hash map keyed by tid.
+ */
+struct marks {
+	int map_fd;
+	bool by_tid;
+};
+
+/*
+ * Marks task tid, whose pidfd is given (one thread with PIDFD_THREAD) when
+ * the set is keyed by pidfd. -ESRCH when it has already ended.
+ */
+int proc_mark(const struct marks *m, __u32 tid, int pidfd);
 
 /*
  * Marks process root, its threads, and every descendant it has now with
@@ -23,7 +39,7 @@ int proc_mark(int map_fd, int pidfd);
  * that none forked while it ran is missed. 0 or a negative errno (-ESRCH:
  * root is gone).
  */
-int proc_seed(int map_fd, __u32 root);
+int proc_seed(const struct marks *m, __u32 root);
 
 /*
  * The comm and command line (NUL-separated, *len bytes, less than size) of

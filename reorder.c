@@ -17,7 +17,7 @@ int reorder_next(const struct reorder *ro, const __u64 *heads, unsigned int n, _
 	}
 	if (best < 0)
 		return -1;
-	if (all || drain || now >= heads[best] + ro->window_ns)
+	if (all || drain || heads[best] <= ro->settled || now >= heads[best] + ro->window_ns)
 		return best;
 	return -1;
 }

@@ -4,7 +4,9 @@
  * time order already (a record's time is taken on its CPU just before it is
  * written), so the oldest head is next once every stream has a head; while
  * one is empty, a head is held back for a window, in case a record older than
- * it is still on its way.
+ * it is still on its way. When the reader knows that every record up to a
+ * time is in its stream (settled: no program was writing one), a head up
+ * to that time is not held back at all.
  */
 #ifndef REORDER_H
 #define REORDER_H
@@ -16,6 +18,7 @@
 
 struct reorder {
 	__u64 window_ns;
+	__u64 settled;		 /* every record up to this time is in its stream */
 	__u64 last_ts;		 /* of the last record let out */
 	unsigned long long late; /* records let out after a newer one */
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #include <errno.h>
 #include <fcntl.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,12 +26,23 @@ struct ring {
 	struct ring_use *use;
 };
 
+/* The doorbell's rings: one page of data each, never read, only emptied. */
+struct bell {
+	struct perf_event_mmap_page *page;
+};
+
 struct stream {
 	struct perf_buffer *pb;
 	struct ring *rings;
 	unsigned int n;
 	void *use_map;
 	size_t use_len;
+	struct perf_buffer *bell_pb;
+	struct bell *bells;
+	unsigned int nbells;
+	const char *scratch; /* the record buffers, mapped for their busy flags */
+	size_t scratch_len;
+	unsigned int slots;
 	unsigned long long malformed;
 };
 
@@ -77,7 +89,38 @@ static int online_cpus(int **cpus)
 	return count ? count : -ENODEV;
 }
 
-struct stream *stream_open(int events_fd, int use_fd, size_t ring_bytes)
+/* The doorbell: a ring of one page per CPU that wakes the reader on every record. */
+static int open_bells(struct stream *s, int fd, int *cpus, int n)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.config = PERF_COUNT_SW_BPF_OUTPUT,
+		.sample_type = PERF_SAMPLE_RAW,
+		.sample_period = 1,
+		.wakeup_events = 1,
+	};
+	LIBBPF_OPTS(perf_buffer_raw_opts, opts, .cpu_cnt = n, .cpus = cpus, .map_keys = cpus);
+	size_t len;
+	void *base;
+	int err;
+
+	s->bell_pb = perf_buffer__new_raw(fd, DOORBELL_PAGES, &attr, NULL, NULL, &opts);
+	if (!s->bell_pb)
+		return -errno;
+	s->nbells = perf_buffer__buffer_cnt(s->bell_pb);
+	s->bells = calloc(s->nbells, sizeof(*s->bells));
+	if (!s->bells)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < s->nbells; i++) {
+		err = perf_buffer__buffer(s->bell_pb, i, &base, &len);
+		if (err)
+			return err;
+		s->bells[i].page = base;
+	}
+	return 0;
+}
+
+struct stream *stream_open(const struct stream_maps *m, size_t ring_bytes)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	int ncpu = libbpf_num_possible_cpus(), *cpus = NULL, n, err = 0;
@@ -104,15 +147,26 @@ struct stream *stream_open(int events_fd, int use_fd, size_t ring_bytes)
 	opts.cpu_cnt = n;
 	opts.cpus = cpus;
 	opts.map_keys = cpus;
-	s->pb = perf_buffer__new_raw(events_fd, ring_bytes / page, &attr, NULL, NULL, &opts);
+	s->pb = perf_buffer__new_raw(m->events_fd, ring_bytes / page, &attr, NULL, NULL, &opts);
 	if (!s->pb) {
 		err = -errno;
 		goto fail;
 	}
+	err = open_bells(s, m->doorbell_fd, cpus, n);
+	if (err)
+		goto fail;
 	s->use_len = (ncpu * sizeof(struct ring_use) + page - 1) / page * page;
-	s->use_map = mmap(NULL, s->use_len, PROT_READ | PROT_WRITE, MAP_SHARED, use_fd, 0);
+	s->use_map = mmap(NULL, s->use_len, PROT_READ | PROT_WRITE, MAP_SHARED, m->use_fd, 0);
 	if (s->use_map == MAP_FAILED) {
 		s->use_map = NULL;
+		err = -errno;
+		goto fail;
+	}
+	s->slots = m->slots;
+	s->scratch_len = (m->slots * sizeof(struct scratch_slot) + page - 1) / page * page;
+	s->scratch = mmap(NULL, s->scratch_len, PROT_READ, MAP_SHARED, m->scratch_fd, 0);
+	if (s->scratch == MAP_FAILED) {
+		s->scratch = NULL;
 		err = -errno;
 		goto fail;
 	}
@@ -160,7 +214,11 @@ void stream_close(struct stream *s)
 	free(s->rings);
 	if (s->use_map)
 		munmap(s->use_map, s->use_len);
+	if (s->scratch)
+		munmap((void *)s->scratch, s->scratch_len);
 	perf_buffer__free(s->pb);
+	free(s->bells);
+	perf_buffer__free(s->bell_pb);
 	free(s);
 }
 
@@ -172,6 +230,52 @@ unsigned int stream_count(const struct stream *s)
 int stream_fd(const struct stream *s)
 {
 	return perf_buffer__epoll_fd(s->pb);
+}
+
+int stream_doorbell_fd(const struct stream *s)
+{
+	return perf_buffer__epoll_fd(s->bell_pb);
+}
+
+bool stream_arm(struct stream *s)
+{
+	/* what rang is of no more use: empty the doorbell's rings */
+	for (unsigned int i = 0; i < s->nbells; i++) {
+		struct perf_event_mmap_page *p = s->bells[i].page;
+
+		__atomic_store_n(&p->data_tail, __atomic_load_n(&p->data_head, __ATOMIC_ACQUIRE),
+				 __ATOMIC_RELEASE);
+	}
+	for (unsigned int i = 0; i < s->n; i++)
+		__atomic_store_n(&s->rings[i].use->armed, 1, __ATOMIC_RELAXED);
+	/* armed, then look: a program adds, then looks whether to ring */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (unsigned int i = 0; i < s->n; i++) {
+		struct ring *r = &s->rings[i];
+
+		if (__atomic_load_n(&r->page->data_head, __ATOMIC_ACQUIRE) != r->head)
+			return false;
+	}
+	return true;
+}
+
+__u64 stream_settled(const struct stream *s)
+{
+	struct timespec ts;
+	__u64 now;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	now = ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	/* the time first: a program that takes its time later sets its busy flag before */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (unsigned int i = 0; i < s->slots; i++) {
+		const struct scratch_slot *slot =
+			(const void *)(s->scratch + (size_t)i * sizeof(struct scratch_slot));
+
+		if (__atomic_load_n(&slot->busy, __ATOMIC_ACQUIRE))
+			return 0;
+	}
+	return now;
 }
 
 unsigned long long stream_malformed(const struct stream *s)

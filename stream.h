@@ -32,25 +32,38 @@ static inline unsigned long stream_ring_size(unsigned long asked, int ncpu)
 	return ring;
 }
 
+/* Data pages of each CPU's doorbell ring, which takes a header page too. */
+#define DOORBELL_PAGES 1
+
 /*
  * The largest ring, a power of two from RING_SIZE_MIN up to ring, of which
- * nring fit in lockable bytes with a header page each; 0 when none does.
+ * nring fit in lockable bytes with a header page each, beside a doorbell
+ * ring each; 0 when none does.
  */
 static inline unsigned long stream_ring_fit(unsigned long ring, unsigned long long lockable,
 					    unsigned int nring, unsigned long page)
 {
 	for (; ring >= RING_SIZE_MIN; ring /= 2)
-		if ((unsigned long long)(ring + page) * nring <= lockable)
+		if ((unsigned long long)(ring + page + (DOORBELL_PAGES + 1) * page) * nring <=
+		    lockable)
 			return ring;
 	return 0;
 }
 
+/* The programs' maps a stream reads. */
+struct stream_maps {
+	int events_fd;	    /* the perf event array of the records */
+	int doorbell_fd;    /* the perf event array that wakes the reader at once */
+	int use_fd;	    /* ring_use, mmapable, one entry per possible CPU */
+	int scratch_fd;	    /* scratch, mmapable: the record buffers and their busy flags */
+	unsigned int slots; /* its entries */
+};
+
 /*
  * Opens a ring of ring_bytes (a power of two pages) on every online CPU for
- * the perf event array events_fd; use_fd is the programs' mmapable ring_use
- * map, one entry per possible CPU. Returns NULL with errno set.
+ * the records, and a small one for the doorbell. Returns NULL with errno set.
  */
-struct stream *stream_open(int events_fd, int use_fd, size_t ring_bytes);
+struct stream *stream_open(const struct stream_maps *m, size_t ring_bytes);
 void stream_close(struct stream *s);
 
 /* Rings, in the order the functions below number them. */
@@ -58,6 +71,22 @@ unsigned int stream_count(const struct stream *s);
 
 /* An fd that is readable when a ring has passed its wakeup mark. */
 int stream_fd(const struct stream *s);
+
+/* An fd that is readable when the doorbell rang: a record came after stream_arm. */
+int stream_doorbell_fd(const struct stream *s);
+
+/*
+ * Before the reader sleeps: asks each CPU's next record to ring the
+ * doorbell. False when a record came since the rings were last read: read
+ * it instead.
+ */
+bool stream_arm(struct stream *s);
+
+/*
+ * A time (CLOCK_BOOTTIME ns) up to which every record is in its ring, read
+ * before the rings are: now when no program is writing one, else 0.
+ */
+__u64 stream_settled(const struct stream *s);
 
 /* The next record of ring i, decoded, or NULL when the ring is empty. */
 const struct record *stream_peek(struct stream *s, unsigned int i);

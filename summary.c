@@ -5,12 +5,7 @@
 #include "procset.h"
 #include "summary.h"
 
-/* An interval's count for an item of the total. */
-struct ref {
-	__u64 hash;
-	__u32 item;
-	unsigned long long execs, failed;
-};
+#define BUCKETS (2 * SUMMARY_SLOTS) /* hash chains of a table, a power of two */
 
 /* A process seen exec'ing, that may turn out to be a spawner. */
 struct summary_recent {
@@ -24,87 +19,136 @@ struct summary_recent {
 
 typedef bool (*match_fn)(const void *item, const void *key);
 
-/* FNV-1a */
-static __u64 hash_bytes(const char *s, size_t n)
+/* FNV-1a, from a seed of the run's */
+static __u64 hash_bytes(__u64 seed, const char *s, size_t n)
 {
-	__u64 h = 0xcbf29ce484222325ULL;
+	__u64 h = 0xcbf29ce484222325ULL ^ seed;
 
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
 	return h;
 }
 
+static struct summary_slot *slot_at(const struct summary_table *t, size_t i)
+{
+	return (struct summary_slot *)((char *)t->items + i * t->item_size);
+}
+
 static void *item_at(const struct summary_table *t, size_t i)
 {
-	return (char *)t->items + i * t->item_size;
+	return slot_at(t, i);
 }
 
-static void index_put(struct summary_table *t, __u64 h, __u32 v)
+static int table_init(struct summary_table *t, size_t item_size)
 {
-	size_t i;
-
-	for (i = (h >> 17) & (t->index_cap - 1); t->index[i]; i = (i + 1) & (t->index_cap - 1))
-		;
-	t->index[i] = v;
+	memset(t, 0, sizeof(*t));
+	t->item_size = item_size;
+	t->items = calloc(SUMMARY_SLOTS, item_size);
+	t->heap = calloc(SUMMARY_SLOTS, sizeof(*t->heap));
+	t->chain = calloc(BUCKETS, sizeof(*t->chain));
+	return t->items && t->heap && t->chain ? 0 : -ENOMEM;
 }
 
-/* The number of the item matching key, or -1. */
-static long table_find(const struct summary_table *t, __u64 h, match_fn eq, const void *key)
+static void table_reset(struct summary_table *t)
 {
-	if (!t->index_cap)
-		return -1;
-	for (size_t i = (h >> 17) & (t->index_cap - 1);; i = (i + 1) & (t->index_cap - 1)) {
-		__u32 v = t->index[i];
-
-		if (!v)
-			return -1;
-		if (*(__u64 *)item_at(t, v - 1) == h && eq(item_at(t, v - 1), key))
-			return v - 1;
-	}
-}
-
-/* Adds a zeroed item with hash h; its number, or -1 when the table is full or memory ran out. */
-static long table_add(struct summary_table *t, __u64 h)
-{
-	void *item;
-
-	if (t->len >= SUMMARY_KEYS_MAX)
-		return -1;
-	if (t->len == t->items_cap) {
-		size_t cap = t->items_cap ? 2 * t->items_cap : 64;
-		void *more = realloc(t->items, cap * t->item_size);
-
-		if (!more)
-			return -1;
-		t->items = more;
-		t->items_cap = cap;
-	}
-	if ((t->len + 1) * 2 > t->index_cap) {
-		size_t cap = t->index_cap ? 2 * t->index_cap : 128;
-		__u32 *index = calloc(cap, sizeof(*index));
-
-		if (!index)
-			return -1;
-		free(t->index);
-		t->index = index;
-		t->index_cap = cap;
-		for (size_t i = 0; i < t->len; i++)
-			index_put(t, *(__u64 *)item_at(t, i), i + 1);
-	}
-	item = item_at(t, t->len);
-	memset(item, 0, t->item_size);
-	*(__u64 *)item = h;
-	index_put(t, h, t->len + 1);
-	return t->len++;
+	t->len = 0;
+	t->replaced = 0;
+	memset(t->chain, 0, BUCKETS * sizeof(*t->chain));
 }
 
 static void table_free(struct summary_table *t)
 {
 	free(t->items);
-	free(t->index);
-	t->items = NULL;
-	t->index = NULL;
-	t->len = t->items_cap = t->index_cap = 0;
+	free(t->heap);
+	free(t->chain);
+	memset(t, 0, sizeof(*t));
+}
+
+/* The number of the slot matching key, or -1. */
+static long table_find(const struct summary_table *t, __u64 h, match_fn eq, const void *key)
+{
+	for (__u32 v = t->chain[h & (BUCKETS - 1)]; v; v = slot_at(t, v - 1)->next) {
+		if (slot_at(t, v - 1)->hash == h && eq(item_at(t, v - 1), key))
+			return v - 1;
+	}
+	return -1;
+}
+
+static void heap_swap(struct summary_table *t, __u32 a, __u32 b)
+{
+	__u32 x = t->heap[a];
+
+	t->heap[a] = t->heap[b];
+	t->heap[b] = x;
+	slot_at(t, t->heap[a])->heap = a;
+	slot_at(t, t->heap[b])->heap = b;
+}
+
+/* Moves slot i down the heap after its count grew: the least count stays on top. */
+static void heap_down(struct summary_table *t, size_t i)
+{
+	size_t at = slot_at(t, i)->heap, c;
+
+	for (; (c = 2 * at + 1) < t->len; at = c) {
+		if (c + 1 < t->len &&
+		    slot_at(t, t->heap[c + 1])->execs < slot_at(t, t->heap[c])->execs)
+			c++;
+		if (slot_at(t, t->heap[c])->execs >= slot_at(t, t->heap[at])->execs)
+			break;
+		heap_swap(t, at, c);
+	}
+}
+
+static void unlink_slot(struct summary_table *t, size_t i)
+{
+	__u32 *v = &t->chain[slot_at(t, i)->hash & (BUCKETS - 1)];
+
+	while (*v != i + 1)
+		v = &slot_at(t, *v - 1)->next;
+	*v = slot_at(t, i)->next;
+}
+
+/*
+ * A slot for a new name with hash h: a free one while there is one, else the
+ * one with the least count, which the new name takes over with that count as
+ * its error (Space-Saving). Its key fields are the caller's to fill.
+ */
+static size_t table_take(struct summary_table *t, __u64 h)
+{
+	unsigned long long was = 0;
+	struct summary_slot *sl;
+	size_t i;
+
+	if (t->len < SUMMARY_SLOTS) {
+		i = t->len++;
+		sl = slot_at(t, i);
+		memset(sl, 0, t->item_size);
+		t->heap[i] = i;
+		sl->heap = i;
+		/* a count of 0 is the least: up to the top */
+		while (sl->heap && slot_at(t, t->heap[(sl->heap - 1) / 2])->execs > 0)
+			heap_swap(t, sl->heap, (sl->heap - 1) / 2);
+	} else {
+		i = t->heap[0];
+		sl = slot_at(t, i);
+		unlink_slot(t, i);
+		was = sl->execs;
+		memset((char *)sl + sizeof(*sl), 0, t->item_size - sizeof(*sl));
+		sl->failed = 0;
+		t->replaced++;
+	}
+	sl->execs = sl->err = was;
+	sl->hash = h;
+	sl->next = t->chain[h & (BUCKETS - 1)];
+	t->chain[h & (BUCKETS - 1)] = i + 1;
+	return i;
+}
+
+static void table_count(struct summary_table *t, size_t i, bool failed)
+{
+	slot_at(t, i)->execs++;
+	slot_at(t, i)->failed += failed;
+	heap_down(t, i);
 }
 
 struct id {
@@ -124,31 +168,25 @@ static bool command_is(const void *item, const void *key)
 {
 	const struct summary_command *c = item;
 	const struct words *w = key;
+	size_t kept = w->path_len < SUMMARY_PATH_KEEP ? w->path_len : SUMMARY_PATH_KEEP;
 
 	if (!w->has_path)
-		return !c->path;
-	return c->path && c->len == w->path_len && !memcmp(c->path, w->path, c->len);
+		return !c->known;
+	return c->known && c->len == w->path_len && !memcmp(c->path, w->path, kept);
 }
 
-static bool ref_is(const void *item, const void *key)
-{
-	return ((const struct ref *)item)->item == *(const __u32 *)key;
-}
-
-static void tally_init(struct summary_tally *t, bool refs, __u64 now_ns)
+static int tally_init(struct summary_tally *t, __u64 now_ns)
 {
 	memset(t, 0, sizeof(*t));
-	t->spawners.item_size = refs ? sizeof(struct ref) : sizeof(struct summary_spawner);
-	t->commands.item_size = refs ? sizeof(struct ref) : sizeof(struct summary_command);
 	t->since_ns = now_ns;
+	if (table_init(&t->spawners, sizeof(struct summary_spawner)) ||
+	    table_init(&t->commands, sizeof(struct summary_command)))
+		return -ENOMEM;
+	return 0;
 }
 
-static void tally_free(struct summary_tally *t, bool refs)
+static void tally_free(struct summary_tally *t)
 {
-	if (!refs) {
-		for (size_t i = 0; i < t->commands.len; i++)
-			free(((struct summary_command *)item_at(&t->commands, i))->path);
-	}
 	table_free(&t->spawners);
 	table_free(&t->commands);
 }
@@ -156,25 +194,30 @@ static void tally_free(struct summary_tally *t, bool refs)
 int summary_init(struct summary *s, __u64 now_ns, summary_describe_fn describe)
 {
 	memset(s, 0, sizeof(*s));
-	tally_init(&s->total, false, now_ns);
-	tally_init(&s->interval, true, now_ns);
 	s->describe = describe;
+	s->seed = procset_hash(now_ns >> 32, now_ns);
 	s->recent = calloc(SUMMARY_RECENT, sizeof(*s->recent));
-	return s->recent ? 0 : -ENOMEM;
+	if (tally_init(&s->total, now_ns) || tally_init(&s->interval, now_ns) || !s->recent)
+		return -ENOMEM;
+	return 0;
 }
 
 void summary_free(struct summary *s)
 {
-	tally_free(&s->total, false);
-	tally_free(&s->interval, true);
+	tally_free(&s->total);
+	tally_free(&s->interval);
 	free(s->recent);
 	s->recent = NULL;
 }
 
 void summary_next(struct summary *s, __u64 now_ns)
 {
-	tally_free(&s->interval, true);
-	tally_init(&s->interval, true, now_ns);
+	struct summary_tally *t = &s->interval;
+
+	table_reset(&t->spawners);
+	table_reset(&t->commands);
+	t->execs = t->failed = 0;
+	t->since_ns = now_ns;
 }
 
 /* Copies n bytes of words to dst (room for SUMMARY_CMDLINE_MAX); true when they were cut. */
@@ -253,138 +296,99 @@ static void name(struct summary *s, struct summary_spawner *sp, __u32 anc_pid, _
 	name_from(s, sp, anc_pid, anc_start_ns);
 }
 
-/* Counts one exec on item of a total table and its interval's ref; else on the others. */
-static void count(struct summary_tally *total, struct summary_tally *iv, bool spawners, long item,
-		  bool failed)
+/* Counts an exec on its spawner in the total, then in the interval (named as in the total). */
+static void add_spawner(struct summary *s, const struct record *r, bool failed)
 {
-	struct summary_table *rt = spawners ? &iv->spawners : &iv->commands;
-	unsigned long long *other = spawners ? total->other_spawners : total->other_commands;
-	unsigned long long *iv_other = spawners ? iv->other_spawners : iv->other_commands;
-	__u32 key = item;
-	struct ref *ref;
-	long r = -1;
+	struct id id = { .pid = r->h.ppid, .start_ns = r->h.parent_start_ns };
+	__u64 h = procset_hash(id.pid, id.start_ns);
+	struct summary_table *tot = &s->total.spawners, *iv = &s->interval.spawners;
+	struct summary_spawner *p;
+	long i, k;
 
-	if (item < 0) {
-		other[0]++;
-		other[1] += failed;
-		iv_other[0]++;
-		iv_other[1] += failed;
-		return;
+	i = table_find(tot, h, spawner_is, &id);
+	if (i < 0) {
+		i = table_take(tot, h);
+		p = item_at(tot, i);
+		p->pid = id.pid;
+		p->start_ns = id.start_ns;
+		name(s, p, r->h.anc_pid, r->h.anc_start_ns);
 	}
-	if (spawners) {
-		struct summary_spawner *sp = item_at(&total->spawners, item);
+	table_count(tot, i, failed);
+	k = table_find(iv, h, spawner_is, &id);
+	if (k < 0) {
+		k = table_take(iv, h);
+		p = item_at(iv, k);
+		memcpy((char *)p + sizeof(struct summary_slot),
+		       (char *)item_at(tot, i) + sizeof(struct summary_slot),
+		       sizeof(*p) - sizeof(struct summary_slot));
+	}
+	table_count(iv, k, failed);
+}
 
-		sp->execs++;
-		sp->failed += failed;
-	} else {
-		struct summary_command *c = item_at(&total->commands, item);
+/* Counts an exec on its command in a table. */
+static void add_command(struct summary_table *t, __u64 h, const struct words *w, bool failed)
+{
+	long i = table_find(t, h, command_is, w);
 
-		c->execs++;
-		c->failed += failed;
+	if (i < 0) {
+		struct summary_command *c;
+
+		i = table_take(t, h);
+		c = item_at(t, i);
+		c->known = w->has_path;
+		c->len = w->has_path ? w->path_len : 0;
+		memcpy(c->path, w->path, c->len < SUMMARY_PATH_KEEP ? c->len : SUMMARY_PATH_KEEP);
 	}
-	r = table_find(rt, procset_hash(key, 0), ref_is, &key);
-	if (r < 0) {
-		r = table_add(rt, procset_hash(key, 0));
-		if (r < 0) {
-			iv_other[0]++;
-			iv_other[1] += failed;
-			return;
-		}
-		((struct ref *)item_at(rt, r))->item = key;
-	}
-	ref = item_at(rt, r);
-	ref->execs++;
-	ref->failed += failed;
+	table_count(t, i, failed);
 }
 
 void summary_add(struct summary *s, const struct record *r, const struct words *w)
 {
-	struct id id = { .pid = r->h.ppid, .start_ns = r->h.parent_start_ns };
-	__u64 h = procset_hash(id.pid, id.start_ns);
 	bool failed = r->h.ret != 0;
-	long sp, cmd;
+	__u64 h = w->has_path ? hash_bytes(s->seed, w->path, w->path_len) : 0;
 
 	if (!failed)
 		remember(s, r, w);
-
-	sp = table_find(&s->total.spawners, h, spawner_is, &id);
-	if (sp < 0) {
-		sp = table_add(&s->total.spawners, h);
-		if (sp >= 0) {
-			struct summary_spawner *p = item_at(&s->total.spawners, sp);
-
-			p->pid = id.pid;
-			p->start_ns = id.start_ns;
-			name(s, p, r->h.anc_pid, r->h.anc_start_ns);
-		}
-	}
-
-	h = w->has_path ? hash_bytes(w->path, w->path_len) : 0;
-	cmd = table_find(&s->total.commands, h, command_is, w);
-	if (cmd < 0) {
-		char *path = NULL;
-
-		if (w->has_path) {
-			path = malloc(w->path_len ? w->path_len : 1);
-			if (path)
-				memcpy(path, w->path, w->path_len);
-		}
-		if (!w->has_path || path)
-			cmd = table_add(&s->total.commands, h);
-		if (cmd >= 0) {
-			struct summary_command *c = item_at(&s->total.commands, cmd);
-
-			c->path = path;
-			c->len = w->path_len;
-		} else {
-			free(path);
-		}
-	}
-
+	add_spawner(s, r, failed);
+	add_command(&s->total.commands, h, w, failed);
+	add_command(&s->interval.commands, h, w, failed);
 	s->total.execs++;
 	s->total.failed += failed;
 	s->interval.execs++;
 	s->interval.failed += failed;
-	count(&s->total, &s->interval, true, sp, failed);
-	count(&s->total, &s->interval, false, cmd, failed);
 }
 
-/* Before b in a table: more execs, then more failed, then seen first. */
+/* Before b in a table: more execs for sure, then more at most, then more failed, then first. */
 static bool before(const struct summary_row *a, const struct summary_row *b)
 {
 	if (a->execs != b->execs)
 		return a->execs > b->execs;
+	if (a->err != b->err)
+		return a->err > b->err;
 	if (a->failed != b->failed)
 		return a->failed > b->failed;
 	return a->item < b->item;
 }
 
+static const struct summary_table *table_of(const struct summary *s, const struct summary_view *v,
+					    bool spawners)
+{
+	const struct summary_tally *t = summary_tally(s, v);
+
+	return spawners ? &t->spawners : &t->commands;
+}
+
 size_t summary_top(const struct summary *s, const struct summary_view *v, bool spawners,
 		   struct summary_row *rows, size_t *others)
 {
-	bool final = v->final;
-	const struct summary_table *t =
-		final ? (spawners ? &s->total.spawners : &s->total.commands)
-		      : (spawners ? &s->interval.spawners : &s->interval.commands);
+	const struct summary_table *t = table_of(s, v, spawners);
 	size_t n = 0;
 
 	for (size_t i = 0; i < t->len; i++) {
-		struct summary_row r;
+		const struct summary_slot *sl = slot_at(t, i);
+		struct summary_row r = { i, sl->execs - sl->err, sl->failed, sl->err };
 		size_t k;
 
-		if (final && spawners) {
-			const struct summary_spawner *sp = item_at(t, i);
-
-			r = (struct summary_row){ i, sp->execs, sp->failed };
-		} else if (final) {
-			const struct summary_command *c = item_at(t, i);
-
-			r = (struct summary_row){ i, c->execs, c->failed };
-		} else {
-			const struct ref *ref = item_at(t, i);
-
-			r = (struct summary_row){ ref->item, ref->execs, ref->failed };
-		}
 		/* insertion into the sorted top */
 		for (k = n; k > 0 && before(&r, &rows[k - 1]); k--) {
 			if (k < SUMMARY_TOP)
@@ -412,12 +416,47 @@ __u64 summary_span(const struct summary *s, const struct summary_view *v)
 	return v->now_ns > t->since_ns ? v->now_ns - t->since_ns : 0;
 }
 
-const struct summary_spawner *summary_spawner(const struct summary *s, long item)
+const struct summary_spawner *summary_spawner(const struct summary *s, const struct summary_view *v,
+					      long item)
 {
-	return item_at(&s->total.spawners, item);
+	return item_at(table_of(s, v, true), item);
 }
 
-const struct summary_command *summary_command(const struct summary *s, long item)
+const struct summary_command *summary_command(const struct summary *s, const struct summary_view *v,
+					      long item)
 {
-	return item_at(&s->total.commands, item);
+	return item_at(table_of(s, v, false), item);
+}
+
+/* The most any count of a table may be over: the least count, once a name was replaced. */
+static unsigned long long error_bound(const struct summary_table *t)
+{
+	return t->replaced && t->len ? slot_at(t, t->heap[0])->execs : 0;
+}
+
+unsigned long long summary_bound(const struct summary *s, const struct summary_view *v)
+{
+	unsigned long long a = error_bound(table_of(s, v, true)),
+			   b = error_bound(table_of(s, v, false));
+
+	return a > b ? a : b;
+}
+
+bool summary_replaced(const struct summary *s, const struct summary_view *v, bool spawners)
+{
+	return table_of(s, v, spawners)->replaced;
+}
+
+void summary_others(const struct summary *s, const struct summary_view *v,
+		    const struct summary_row *rows, size_t n, unsigned long long *execs,
+		    unsigned long long *failed)
+{
+	const struct summary_tally *t = summary_tally(s, v);
+
+	*execs = t->execs;
+	*failed = t->failed;
+	for (size_t i = 0; i < n; i++) {
+		*execs -= rows[i].execs;
+		*failed -= rows[i].failed;
+	}
 }

@@ -17,12 +17,13 @@
 #include "execsnoop.h"
 #include "record.h"
 
-#define SUMMARY_TOP	    10	  /* rows of each table */
-#define SUMMARY_KEYS_MAX    32768 /* spawners, and commands, counted apart; the rest as others */
-#define SUMMARY_CMDLINE_MAX 256	  /* bytes of a spawner's command line kept */
-#define SUMMARY_RECENT	    4096  /* execs remembered, to name the spawners among them */
-#define SUMMARY_SHOWN_CMD   96	  /* bytes of a spawner's command line in a table */
-#define SUMMARY_SHOWN_PATH  160	  /* bytes of a command's path in a table */
+#define SUMMARY_TOP	    10	 /* rows of each table */
+#define SUMMARY_SLOTS	    1024 /* spawners, and commands, told apart in each table */
+#define SUMMARY_PATH_KEEP   256	 /* bytes of a command's path kept */
+#define SUMMARY_CMDLINE_MAX 256	 /* bytes of a spawner's command line kept */
+#define SUMMARY_RECENT	    4096 /* execs remembered, to name the spawners among them */
+#define SUMMARY_SHOWN_CMD   96	 /* bytes of a spawner's command line in a table */
+#define SUMMARY_SHOWN_PATH  160	 /* bytes of a command's path in a table */
 
 /* Room for a rendering, table or object: every byte of the names escaped at worst. */
 #define SUMMARY_MAX_LEN                                                                            \
@@ -35,48 +36,64 @@
 typedef int (*summary_describe_fn)(__u32 pid, __u64 start_ns, char *comm, size_t comm_size,
 				   char *cmdline, size_t size, size_t *len);
 
+/*
+ * The head of every counted name. execs counts the name's execs plus err,
+ * the count of the name whose slot it took over (Space-Saving): its true
+ * count is within [execs - err, execs], and failed likewise within
+ * [failed, failed + err].
+ */
+struct summary_slot {
+	__u64 hash;
+	unsigned long long execs, failed, err;
+	__u32 heap; /* its place in the table's heap */
+	__u32 next; /* the next slot of its hash chain, + 1; 0: none */
+};
+
 /* A process that had children exec, by identity; named when comm and cmdline are known. */
 struct summary_spawner {
-	__u64 hash; /* every item of a table starts with its hash */
+	struct summary_slot s;
 	__u64 start_ns;
 	__u32 pid;
-	bool named;
-	bool cut; /* cmdline was cut */
+	bool named; /* comm and cmdline are known */
+	bool cut;   /* cmdline was cut */
 	__u16 cmdline_len;
-	unsigned long long execs, failed;
 	char comm[TASK_COMM_LEN];
 	char cmdline[SUMMARY_CMDLINE_MAX]; /* NUL-separated words */
 };
 
 /* A path executed. */
 struct summary_command {
-	__u64 hash;
-	char *path; /* NULL: not known */
-	size_t len;
-	unsigned long long execs, failed;
+	struct summary_slot s;
+	bool known; /* the path is known */
+	__u32 len;  /* of the whole path; the first SUMMARY_PATH_KEEP bytes are kept */
+	char path[SUMMARY_PATH_KEEP];
 };
 
-/* One row of the top: an item of the total, with the counts of the time shown. */
+/* One row of the top: a slot of the time shown, with the bounds of its count. */
 struct summary_row {
 	long item;
-	unsigned long long execs, failed;
+	unsigned long long execs, failed, err; /* execs and failed: at least; err: the most over */
 };
 
-/* A table of entries kept in insertion order, found by hash. */
+/*
+ * A fixed number of names and their counts (Space-Saving): a new name past
+ * SUMMARY_SLOTS takes over the slot of the least count, counting on from it,
+ * so that every count is known within that least count and a name with more
+ * execs than total / SUMMARY_SLOTS is never lost.
+ */
 struct summary_table {
-	void *items;
+	void *items; /* SUMMARY_SLOTS of item_size bytes, each starting with a struct summary_slot */
 	size_t item_size;
 	size_t len;
-	size_t items_cap;
-	__u32 *index; /* item number + 1, 0: free */
-	size_t index_cap;
+	__u32 *heap;		     /* slot numbers, least count first */
+	__u32 *chain;		     /* hash chains: slot number + 1, 0: none */
+	unsigned long long replaced; /* names that took a slot over */
 };
 
 struct summary_tally {
-	struct summary_table spawners; /* in total: struct spawner; in an interval: struct ref */
-	struct summary_table commands; /* likewise, struct command or struct ref */
+	struct summary_table spawners; /* struct summary_spawner */
+	struct summary_table commands; /* struct summary_command */
 	unsigned long long execs, failed;
-	unsigned long long other_spawners[2], other_commands[2]; /* execs, failed of the rest */
 	__u64 since_ns;
 };
 
@@ -84,6 +101,7 @@ struct summary {
 	struct summary_tally total, interval;
 	struct summary_recent *recent; /* SUMMARY_RECENT entries, by identity */
 	summary_describe_fn describe;
+	__u64 seed; /* of the paths' hash */
 };
 
 /* What a rendering is for. */
@@ -108,14 +126,34 @@ __u64 summary_span(const struct summary *s, const struct summary_view *v);
 
 /*
  * The top SUMMARY_TOP spawners (or commands) of the view's time, most execs
- * first, then most failed, then seen first; returns how many, and puts the
- * count of the others in *others.
+ * for sure first, then most at most, then most failed, then seen first;
+ * returns how many, and puts the number of the other names kept in *others.
  */
 size_t summary_top(const struct summary *s, const struct summary_view *v, bool spawners,
 		   struct summary_row *rows, size_t *others);
 
-const struct summary_spawner *summary_spawner(const struct summary *s, long item);
-const struct summary_command *summary_command(const struct summary *s, long item);
+/* The item of a row of summary_top, for the same view. */
+const struct summary_spawner *summary_spawner(const struct summary *s, const struct summary_view *v,
+					      long item);
+const struct summary_command *summary_command(const struct summary *s, const struct summary_view *v,
+					      long item);
+
+/*
+ * The most any count of the view's time may be over, for both tables: the
+ * least count of a table that had a name replaced; 0 when every count is exact.
+ */
+unsigned long long summary_bound(const struct summary *s, const struct summary_view *v);
+
+/* Whether names of the view's spawners (or commands) were replaced: the others are at least. */
+bool summary_replaced(const struct summary *s, const struct summary_view *v, bool spawners);
+
+/*
+ * The execs and failed of the view's time not in rows (n of them, from
+ * summary_top): the others' line.
+ */
+void summary_others(const struct summary *s, const struct summary_view *v,
+		    const struct summary_row *rows, size_t n, unsigned long long *execs,
+		    unsigned long long *failed);
 
 /* n per second over span_ns; 0 over no time. */
 static inline double summary_rate(unsigned long long n, __u64 span_ns)

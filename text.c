@@ -89,7 +89,7 @@ size_t container_name(const char *path, char *out, size_t len)
 static size_t columns(char *buf, struct fmt *f, const struct record *r)
 {
 	size_t n = format_time(buf, f, r->h.ts);
-	size_t comm_len = str_len(r->h.comm, sizeof(r->h.comm)), start;
+	size_t comm_len = str_len(r->h.comm, sizeof(r->h.comm));
 	char name[64];
 
 	if (f->print_uid)
@@ -98,19 +98,13 @@ static size_t columns(char *buf, struct fmt *f, const struct record *r)
 		const char *cg = f->cgroup_path ? f->cgroup_path(r->h.cgroup_id) : NULL;
 		size_t len = cg ? container_name(cg, name, sizeof(name)) : 0;
 
-		start = n;
 		if (!cg || !len || !strcmp(cg, "/"))
-			buf[n++] = '-';
+			n += escape_column(buf + n, "-", 1, CONTAINER_WIDTH);
 		else
-			n += escape(buf + n, name, len, false);
-		while (n - start < CONTAINER_WIDTH)
-			buf[n++] = ' ';
+			n += escape_column(buf + n, name, len, CONTAINER_WIDTH);
 		buf[n++] = ' ';
 	}
-	start = n;
-	n += escape(buf + n, r->h.comm, comm_len, false);
-	while (n - start < 16)
-		buf[n++] = ' ';
+	n += escape_column(buf + n, r->h.comm, comm_len, 16);
 	return n + sprintf(buf + n, " %-6u %-6u ", r->h.pid, r->h.ppid);
 }
 
@@ -209,15 +203,23 @@ static size_t put_words(char *d, const char *s, size_t n, size_t max, bool cut)
 	return p - d;
 }
 
+/* A count as text: at least n, with + when it may be more. */
+static const char *count_text(char *buf, unsigned long long n, bool exact)
+{
+	snprintf(buf, 24, "%llu%s", n, exact ? "" : "+");
+	return buf;
+}
+
 size_t text_summary(char *buf, const struct summary *s, const struct summary_view *v)
 {
 	const struct summary_tally *t = summary_tally(s, v);
 	__u64 span = summary_span(s, v);
 	time_t secs = ((__s64)v->now_ns + v->wall_offset_ns) / 1000000000LL;
-	const unsigned long long *other;
+	unsigned long long bound = summary_bound(s, v), e, f;
 	struct summary_row rows[SUMMARY_TOP];
-	char when[16], *d = buf;
+	char when[16], c1[24], c2[24], *d = buf;
 	size_t n, others;
+	bool replaced;
 	struct tm tm;
 
 	localtime_r(&secs, &tm);
@@ -227,26 +229,26 @@ size_t text_summary(char *buf, const struct summary *s, const struct summary_vie
 		     summary_rate(t->execs, span));
 	if (v->lost)
 		d += sprintf(d, ", %llu lost", v->lost);
+	if (bound)
+		d += sprintf(d, "; over %d names: N+ is at least N, at most N+%llu", SUMMARY_SLOTS,
+			     bound);
 	*d++ = '\n';
 
 	n = summary_top(s, v, true, rows, &others);
-	other = t->other_spawners;
+	replaced = summary_replaced(s, v, true);
 	if (n)
 		d += sprintf(d, "%7s %-16s %7s %7s %9s %s\n", "PPID", "COMM", "EXECS", "FAILED",
 			     "EXECS/S", "SPAWNER");
 	for (size_t i = 0; i < n; i++) {
-		const struct summary_spawner *sp = summary_spawner(s, rows[i].item);
-		size_t start;
+		const struct summary_spawner *sp = summary_spawner(s, v, rows[i].item);
 
 		d += sprintf(d, "%7u ", sp->pid);
-		start = d - buf;
 		if (sp->named)
-			d += escape(d, sp->comm, strnlen(sp->comm, sizeof(sp->comm)), false);
+			d += escape_column(d, sp->comm, strnlen(sp->comm, sizeof(sp->comm)), 16);
 		else
-			*d++ = '?';
-		while ((size_t)(d - buf) - start < 16)
-			*d++ = ' ';
-		d += sprintf(d, " %7llu %7llu %9.1f ", rows[i].execs, rows[i].failed,
+			d += escape_column(d, "?", 1, 16);
+		d += sprintf(d, " %7s %7s %9.1f ", count_text(c1, rows[i].execs, !rows[i].err),
+			     count_text(c2, rows[i].failed, !rows[i].err),
 			     summary_rate(rows[i].execs, span));
 		if (sp->named && sp->cmdline_len)
 			d += put_words(d, sp->cmdline, sp->cmdline_len, SUMMARY_SHOWN_CMD, sp->cut);
@@ -259,45 +261,38 @@ size_t text_summary(char *buf, const struct summary *s, const struct summary_vie
 			*d++ = '?';
 		*d++ = '\n';
 	}
-	if (others || other[0]) {
-		unsigned long long e = t->execs, f = t->failed;
+	if (others || replaced) {
 		char more[32];
 
-		/* the others: the total less the rows shown */
-		for (size_t i = 0; i < n; i++) {
-			e -= rows[i].execs;
-			f -= rows[i].failed;
-		}
-		/* spawners past SUMMARY_KEYS_MAX were not told apart: at least that many */
-		snprintf(more, sizeof(more), "(%zu%s more)", others, other[0] ? "+" : "");
+		summary_others(s, v, rows, n, &e, &f);
+		/* names replaced were not all told apart: at least that many */
+		snprintf(more, sizeof(more), "(%zu%s more)", others, replaced ? "+" : "");
 		d += sprintf(d, "%7s %-16s %7llu %7llu %9.1f\n", "-", more, e, f,
 			     summary_rate(e, span));
 	}
 
 	n = summary_top(s, v, false, rows, &others);
-	other = t->other_commands;
+	replaced = summary_replaced(s, v, false);
 	if (n)
 		d += sprintf(d, "%7s %7s %9s %s\n", "EXECS", "FAILED", "EXECS/S", "COMMAND");
 	for (size_t i = 0; i < n; i++) {
-		const struct summary_command *c = summary_command(s, rows[i].item);
+		const struct summary_command *c = summary_command(s, v, rows[i].item);
 
-		d += sprintf(d, "%7llu %7llu %9.1f ", rows[i].execs, rows[i].failed,
+		d += sprintf(d, "%7s %7s %9.1f ", count_text(c1, rows[i].execs, !rows[i].err),
+			     count_text(c2, rows[i].failed, !rows[i].err),
 			     summary_rate(rows[i].execs, span));
-		if (c->path)
-			d += put_words(d, c->path, c->len, SUMMARY_SHOWN_PATH, false);
+		if (c->known)
+			d += put_words(d, c->path,
+				       c->len < SUMMARY_PATH_KEEP ? c->len : SUMMARY_PATH_KEEP,
+				       SUMMARY_SHOWN_PATH, c->len > SUMMARY_PATH_KEEP);
 		else
 			*d++ = '?';
 		*d++ = '\n';
 	}
-	if (others || other[0]) {
-		unsigned long long e = t->execs, f = t->failed;
-
-		for (size_t i = 0; i < n; i++) {
-			e -= rows[i].execs;
-			f -= rows[i].failed;
-		}
+	if (others || replaced) {
+		summary_others(s, v, rows, n, &e, &f);
 		d += sprintf(d, "%7llu %7llu %9.1f (%zu%s more)\n", e, f, summary_rate(e, span),
-			     others, other[0] ? "+" : "");
+			     others, replaced ? "+" : "");
 	}
 	*d = '\0';
 	return d - buf;

@@ -2,23 +2,37 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 """Side-by-side benchmark of execsnoop, libbpf-tools' execsnoop and bpftrace's execsnoop.bt.
 
-Every tracer runs unmodified, with default options (the order run adds the time column), on the
-same workloads in one run, its stdout going to a file (or to a pty for the latency figure), and is
-stopped with SIGINT before its output is counted. --tool may be given more than once to measure
-several builds of execsnoop side by side, one column each. Workloads are built from scripts/bench/
-with cc: a static no-op exec target, a spawner that tags each exec's argv[1] uniquely and can
-report each exec's pid, and a chain of three execs across CPUs.
+Every tracer runs unmodified, with default options (the order run adds the time column, the idle
+run a uid filter), on the same workloads in one run, its stdout going to a file (or to a pty for
+the latency and idle figures), and is stopped with SIGINT before its output is counted. --tool
+may be given more than once to measure several builds of execsnoop side by side, one column
+each. The peers are installed by scripts/install-deps.sh bench when missing. Workloads are built
+from scripts/bench/ with cc: a static no-op exec target, a spawner that tags each exec's argv[1]
+uniquely and can report each exec's pid, and a chain of three execs across CPUs.
 
+The phases run in this order, the quiet ones first:
+  idle           context switches per second of the tracer's threads (voluntary and not: its
+                 wakeups) over 5 s (--quick 2) without workload, to a pty and to a file, all
+                 tracers at once, each tracing only a uid that has no account and no process
+                 (execsnoop.bt has no filter option: a copy with a uid predicate on its probe),
+                 so that other execs on the machine do not wake it; the system's forks in the
+                 window (/proc/stat) and its execs (the tracers' exec programs' runs) are reported
+  latency        exec (stamped in the child just before execve) until its line is read from
+                 the pty master, p50 and p99 at 30 execs/s (150 execs; --quick 60) and then at
+                 1000 execs/s (1000; --quick 300), one tracer session for both
   kernel cost    BPF run time of the tracer's programs (kernel BPF stats, read from
                  /proc/PID/fdinfo) per exec they saw
+  throughput     execs/s of a serial fork+exec loop, each traced run between two untraced ones,
+                 in rounds (3, --quick 2)
   tracer CPU     CPU time of the tracer process per event found in its output, median over
-                 the rounds (4, --quick 2) of the small and big storms
-  throughput     execs/s of a serial fork+exec loop, each traced run between two untraced ones
-  storms         parallel vfork+exec spawners, 2500 execs each (--quick: 500), each storm
-                 under a fresh tracer session:
+                 the rounds of the small and big storms
+  storms         parallel vfork+exec spawners, 1250 execs each (--quick: 500) but none started
+                 after 10 s (a machine that slow has smaller storms, and the table says so),
+                 each storm under a fresh tracer session:
                    small, big   8 spawners, 1 argument / 40 arguments of 120 bytes
                    huge         16 spawners, 250 arguments of 120 bytes (about 30 KB an exec)
-                   stopped      big, the tracer SIGSTOPped for 2 s mid-storm
+                   stopped      big with 2500 execs each (--quick: 500), the tracer SIGSTOPped
+                                for 2 s mid-storm
                    throttled    big, the tracer held to 10% of a CPU by a cgroup v1 cpu quota
                                 until the storm ends, then let drain
                  delivered: unique tags in the output; full / cut / missing: execs matched by
@@ -29,17 +43,17 @@ report each exec's pid, and a chain of three execs across CPUs.
                  the time column, and share of 200 three-generation exec chains (A execs on
                  CPU0, its child B on CPU1, B's child C on CPU0; 4 chains at a time, after the
                  storm in the same session) printed A, B, C in order
+And from every session:
   time to ready  process start until one of its exec programs has run (run_cnt > 0) on a marker
-                 exec issued every 2 ms: the same signal for all three, independent of buffering
+                 exec issued every 2 ms: the same signal for all three, independent of
+                 buffering; the median over all of a tracer's starts
   memory         steady RSS (VmRSS after a storm) and peak RSS (VmHWM, the higher of the small
-                 and big storms), memlock of its BPF
-                 maps, its perf buffer mappings
-  latency        exec (stamped in the child just before execve) until its line is read from
-                 the pty master
+                 and big storms), memlock of its BPF maps, its perf buffer mappings
 
-kernel.pid_max is raised to 4194304 for the run, so that no pid is reused, and restored at the
-end; the throttling cgroup is removed. Needs root. From the project root:
-python3 scripts/bench.py [--quick] [--out FILE] [--tool PATH]...
+The table ends with each phase's time and the run's wall time. kernel.pid_max is raised to
+4194304 for the run, so that no pid is reused, and restored at the end; the throttling cgroup is
+removed. Needs root. From the project root:
+python3 scripts/bench.py [--quick] [--rounds N] [--out FILE] [--keep] [--tool PATH]...
 """
 
 import argparse
@@ -48,6 +62,7 @@ import fcntl
 import json
 import os
 import platform
+import pwd
 import re
 import select
 import shlex
@@ -73,13 +88,17 @@ PROG_TYPE_KPROBE = 2  # uprobes too (bpftrace's BEGIN/END): not exec hooks
 READY_TIMEOUT = 30.0
 STOP_TIMEOUT = 15.0
 
-FULL = dict(rounds=4, tput_secs=1.0, storm_jobs=8, storm_execs=2500, huge_jobs=16, lat_execs=200,
-            chains=200)
-QUICK = dict(rounds=2, tput_secs=0.5, storm_jobs=8, storm_execs=500, huge_jobs=16, lat_execs=100,
-             chains=200)
+# storm_execs: per spawner (stop_execs: the stopped storm's, which must outlast the tracer's rings);
+# lat: (execs/s, execs) of each pty latency run; idle_s: the idle window
+FULL = dict(rounds=3, tput_secs=1.0, storm_jobs=8, storm_execs=1250, stop_execs=2500, huge_jobs=16,
+            lat=((30, 150), (1000, 1000)), chains=200, idle_s=5.0)
+QUICK = dict(rounds=2, tput_secs=0.5, storm_jobs=8, storm_execs=500, stop_execs=500, huge_jobs=16,
+             lat=((30, 60), (1000, 300)), chains=200, idle_s=2.0)
 BIG_ARGS, BIG_BYTES = 40, 120
 HUGE_ARGS, HUGE_BYTES = 250, 120
-LAT_INTERVAL_US = 10000
+# a storm stops starting execs after this long: on a machine that slow it has fewer execs
+STORM_MAX_S = 10.0
+IDLE_UID_FROM = 59000  # the idle filter: the first uid from here with no account and no process
 MARKER_INTERVAL_US = 2000
 CHAIN_JOBS = 4  # chains running at once
 # SIGSTOP this long into the storm (or once the tracer has seen this share of it), for this long
@@ -89,13 +108,14 @@ CFS_PERIOD_US, CFS_QUOTA_US = 100000, 10000  # 10% of one CPU
 PID_MAX = "/proc/sys/kernel/pid_max"
 PID_MAX_RUN = 4194304  # no pid reused within a run: lines are matched to execs by pid
 
-# storms: name -> (workers config key, arguments, bytes each, how the tracer is starved)
+# storms: name -> (workers and execs each: config keys, arguments, bytes each, how the tracer
+# is starved)
 STORMS = {
-    "small": ("storm_jobs", 1, 0, None),
-    "big": ("storm_jobs", BIG_ARGS, BIG_BYTES, None),
-    "huge": ("huge_jobs", HUGE_ARGS, HUGE_BYTES, None),
-    "stopped": ("storm_jobs", BIG_ARGS, BIG_BYTES, "sigstop"),
-    "throttled": ("storm_jobs", BIG_ARGS, BIG_BYTES, "cgroup"),
+    "small": ("storm_jobs", "storm_execs", 1, 0, None),
+    "big": ("storm_jobs", "storm_execs", BIG_ARGS, BIG_BYTES, None),
+    "huge": ("huge_jobs", "storm_execs", HUGE_ARGS, HUGE_BYTES, None),
+    "stopped": ("storm_jobs", "stop_execs", BIG_ARGS, BIG_BYTES, "sigstop"),
+    "throttled": ("storm_jobs", "storm_execs", BIG_ARGS, BIG_BYTES, "cgroup"),
 }
 
 
@@ -110,12 +130,30 @@ class Tracer:
         self.label = label
         self.argv = argv
         self.why = why  # set when the tracer cannot run: reported as n/a
-        self.raw = {"argv": argv, "ready_s": [], "throughput": [], "storm": {}, "latency": None,
-                    "order": None, "sessions": []}
+        self.raw = {"argv": argv, "ready_s": [], "throughput": [], "storm": {}, "latency": [],
+                    "idle": {}, "order": None, "sessions": []}
 
     def timed_argv(self):
         """With a time column: execsnoop and libbpf-tools take -t, execsnoop.bt always has one."""
         return self.argv if self.kind == "bpftrace" else self.argv + ["-t"]
+
+    def uid_argv(self, uid, workdir):
+        """Tracing only uid: -u for execsnoop and libbpf-tools; execsnoop.bt, which has no filter
+        option, as a copy with a uid predicate on its exec probes (None if none is found)."""
+        if self.kind != "bpftrace":
+            return self.argv + ["-u", str(uid)]
+        try:
+            with open(self.argv[-1]) as f:
+                text, n = re.subn(r"^((?:tracepoint|rawtracepoint|kprobe|kretprobe|fentry|fexit):"
+                                  r"\S+)[ \t]*$", r"\1 /uid == %d/" % uid, f.read(), flags=re.M)
+        except OSError:
+            return None
+        if not n:
+            return None
+        path = os.path.join(workdir, "execsnoop-uid%d.bt" % uid)
+        with open(path, "w") as f:
+            f.write(text)
+        return self.argv[:-1] + [path]
 
     @property
     def ok(self):
@@ -199,6 +237,47 @@ def run_ns(pid):
     except (OSError, ValueError, IndexError):
         return None
     return total
+
+
+def context_switches(pid):
+    """Voluntary and involuntary context switches of a process's live threads: its wakeups."""
+    total = 0
+    try:
+        for tid in os.listdir("/proc/%d/task" % pid):
+            kv = read_kv("/proc/%d/task/%s/status" % (pid, tid))
+            total += int(kv["voluntary_ctxt_switches"]) + int(kv["nonvoluntary_ctxt_switches"])
+    except (OSError, KeyError, ValueError):
+        return None
+    return total
+
+
+def forks_so_far():
+    """Processes created system-wide since boot (/proc/stat), read without BPF."""
+    try:
+        with open("/proc/stat") as f:
+            for line in f:
+                if line.startswith("processes "):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def unused_uid():
+    """A uid with no account and no process: a filter no exec matches."""
+    taken = set()
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            uids = read_kv("/proc/%s/status" % d).get("Uid", "").split()
+            taken.update(int(u) for u in uids)
+    uid = IDLE_UID_FROM
+    while True:
+        try:
+            pwd.getpwuid(uid)
+        except KeyError:
+            if uid not in taken:
+                return uid
+        uid += 1
 
 
 def irq_work_ipis():
@@ -479,6 +558,7 @@ class Session:
         self.proc = None
         self.ready_s = None
         self.raw = {"kind": kind, "id": self.id}
+        self.t_created = time.monotonic()
         tracer.raw["sessions"].append(self.raw)
 
     def start(self, stdout=None):
@@ -577,7 +657,7 @@ class Session:
             self.proc.wait()
         Session.live.discard(self)
         self.raw.update(exit_status=self.proc.returncode, killed=killed,
-                        stop_s=time.monotonic() - t0, lost_reported=self.lost_reported(),
+                        stop_s=time.monotonic() - t0, wall_s=time.monotonic() - self.t_created, lost_reported=self.lost_reported(),
                         output_cut_mid_line=self.cut_mid_line(), stderr_tail=self.stderr_tail())
 
     def cut_mid_line(self):
@@ -655,6 +735,8 @@ class Bench:
         self.pid_max_saved = None
         self.cgroup = None
         self.tracers = []
+        self.phase_s = {}
+        self.idle_window = None
         self.t_start = time.monotonic()
 
     # -- setup and teardown
@@ -758,23 +840,15 @@ class Bench:
         except OSError as e:
             log("cannot remove cgroup %s: %s" % (self.cgroup, e))
 
-    def install_peers(self):
-        pkgs = []
-        if not os.path.exists("/usr/sbin/execsnoop"):
-            pkgs.append("libbpf-tools")
-        if not os.path.exists("/usr/sbin/execsnoop.bt") or not shutil.which("bpftrace"):
-            pkgs.append("bpftrace")
-        if not pkgs:
+    @staticmethod
+    def install_peers():
+        """libbpf-tools and bpftrace, by the project's installer, when one is missing."""
+        if os.path.exists("/usr/sbin/execsnoop") and os.path.exists("/usr/sbin/execsnoop.bt") \
+                and shutil.which("bpftrace"):
             return
-        log("installing %s" % " ".join(pkgs))
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        for argv in (["apt-get", "update"], ["apt-get", "install", "-y"] + pkgs):
-            r = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               text=True)
-            if r.returncode:
-                last = r.stderr.strip().splitlines()[-1:] or ["exit status %d" % r.returncode]
-                log("%s failed: %s" % (" ".join(argv), last[0]))
-                return
+        r = subprocess.run([os.path.join(HERE, "install-deps.sh"), "bench"])
+        if r.returncode:
+            log("scripts/install-deps.sh bench failed with status %d" % r.returncode)
 
     def teardown(self):
         # a second Ctrl-C must not cut the clean-up short
@@ -864,7 +938,7 @@ class Bench:
         """One storm under a fresh tracer session; its output is matched to the execs by pid.
         Every figure is the first storm's but tracer CPU, whose runs are all kept."""
         cfg = self.cfg
-        jobs, nargs, nbytes, starve = STORMS[kind]
+        jobs, count, nargs, nbytes, starve = STORMS[kind]
         s = Session(self, t, kind)
         if not s.start():
             return
@@ -878,9 +952,9 @@ class Bench:
                 s.stop()
                 return
         before = s.snapshot()
-        wl = self.wl.launch(prefix, jobs=cfg[jobs], count=cfg["storm_execs"], nargs=nargs,
-                            nbytes=nbytes, pids=True, storm=True)
-        stop = self.pause(s, before, cfg[jobs] * cfg["storm_execs"]) \
+        wl = self.wl.launch(prefix, jobs=cfg[jobs], count=cfg[count], secs=STORM_MAX_S,
+                            nargs=nargs, nbytes=nbytes, pids=True, storm=True)
+        stop = self.pause(s, before, cfg[jobs] * cfg[count]) \
             if starve == "sigstop" else {}
         res = self.wl.finish(wl)
         if starve == "cgroup":
@@ -892,7 +966,7 @@ class Bench:
         # on a machine that goes on exec'ing
         self.wl.run("F%d" % s.id, jobs=os.cpu_count(), count=2, storm=True)
         s.settle()
-        m.update(generated=res["execs"], failed=res["failed"],
+        m.update(size=cfg[jobs] * cfg[count], generated=res["execs"], failed=res["failed"],
                  storm_rate=res["execs"] / res["elapsed_s"], args=[nargs, nbytes],
                  workers=cfg[jobs], **stop)
         if stop:
@@ -941,7 +1015,7 @@ class Bench:
                 continue
             prefix, chain_prefix = "T%d" % s.id, "C%d" % s.id
             res = self.wl.run(prefix, jobs=cfg["storm_jobs"], count=cfg["storm_execs"],
-                              pids=True, storm=True)
+                              secs=STORM_MAX_S, pids=True, storm=True)
             s.settle()
             ch = self.wl.run_chains(chain_prefix, cfg["chains"], CHAIN_JOBS)
             s.settle()
@@ -953,18 +1027,59 @@ class Bench:
             s.raw["order"] = r
         log("order runs done (%.0f s)" % self.elapsed())
 
+    def idle(self):
+        """Wakeups per second of each tracer with nothing to print, to a pty and to a file: all
+        at once over one window, each tracing only a uid that never execs."""
+        uid = unused_uid()
+        started = []  # (tracer, output, session, pty master or None, filtered)
+        try:
+            for t in self.tracers:
+                argv = t.uid_argv(uid, self.workdir) if t.ok else None
+                for out in ("pty", "file"):
+                    if not t.ok:
+                        break
+                    s = Session(self, t, "idle-" + out, argv=argv or t.argv)
+                    master, slave = open_pty() if out == "pty" else (None, None)
+                    started.append((t, out, s, master, argv is not None))
+                    try:
+                        s.start(stdout=slave)
+                    finally:
+                        if slave is not None:
+                            os.close(slave)
+            runs = [r for r in started if r[0].ok]
+            before = [(context_switches(r[2].proc.pid), bpf_objects(r[2].proc.pid)[0],
+                       time.monotonic()) for r in runs]
+            forks, t0 = forks_so_far(), time.monotonic()
+            time.sleep(self.cfg["idle_s"])
+            forks, secs = forks_so_far() - forks, time.monotonic() - t0
+            for (t, out, s, _, filtered), (cs, progs, t1) in zip(runs, before):
+                now = context_switches(s.proc.pid)
+                n = now - cs if None not in (now, cs) else None
+                m = {"wakeups": n, "secs": time.monotonic() - t1, "uid": uid, "filtered": filtered,
+                     "execs_seen": kernel_delta(progs, bpf_objects(s.proc.pid)[0])[1]}
+                m["wakeups_per_s"] = n / m["secs"] if n is not None else None
+                t.raw["idle"][out] = m
+                s.raw["idle"] = m
+            self.idle_window = {"secs": secs, "forks": forks, "uid": uid}
+        finally:
+            for _, _, s, master, _ in started:
+                s.stop()
+                if master is not None:
+                    os.close(master)
+        log("idle runs done (%.0f s)" % self.elapsed())
+
     def latency(self):
-        cfg = self.cfg
+        """Exec to line on a pty at each rate, one tracer session for all rates."""
         for t in self.tracers:
             if not t.ok:
                 continue
-            master, slave = os.openpty()
-            fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 200, 0, 0))
+            master, slave = open_pty()
             s = Session(self, t, "pty")
-            prefix = "L%d" % s.id
-            seen = {}
+            prefixes = ["L%dr%d" % (s.id, rate) for rate, _ in self.cfg["lat"]]
+            pattern = re.compile(b"|".join(tag_re(p).pattern for p in prefixes))
+            seen, runs = {}, []
             done = threading.Event()
-            reader = threading.Thread(target=read_pty, args=(master, tag_re(prefix), seen, done),
+            reader = threading.Thread(target=read_pty, args=(master, pattern, seen, done),
                                       daemon=True)
             reader.start()
             try:
@@ -973,11 +1088,15 @@ class Bench:
                 slave = None
                 if not ok:
                     continue
-                res = self.wl.run(prefix, count=cfg["lat_execs"], interval_us=LAT_INTERVAL_US,
-                                  stamps=True)
-                deadline = time.monotonic() + 2.0
-                while len(seen) < len(res["stamps"]) and time.monotonic() < deadline:
-                    time.sleep(0.05)
+                for prefix, (rate, count) in zip(prefixes, self.cfg["lat"]):
+                    # a host too slow for the rate gets fewer execs, not a longer run
+                    res = self.wl.run(prefix, count=count, interval_us=1000000 // rate,
+                                      secs=1.5 * count / rate + 1, stamps=True)
+                    tags = [k.encode() for k in res["stamps"]]
+                    deadline = time.monotonic() + 2.0
+                    while any(k not in seen for k in tags) and time.monotonic() < deadline:
+                        time.sleep(0.05)
+                    runs.append((rate, res))
                 s.stop()
             finally:
                 done.set()
@@ -985,18 +1104,24 @@ class Bench:
                 if slave is not None:
                     os.close(slave)
                 os.close(master)
-            lat = sorted((seen[k.encode()] - ns) / 1e6 for k, ns in res["stamps"].items()
-                         if k.encode() in seen)
-            t.raw["latency"] = {"execs": len(res["stamps"]), "shown": len(lat), "ms": lat}
+            for rate, res in runs:
+                lat = sorted((seen[k.encode()] - ns) / 1e6 for k, ns in res["stamps"].items()
+                             if k.encode() in seen)
+                t.raw["latency"].append({"rate": rate, "reached": res["execs"] / res["elapsed_s"],
+                                         "execs": len(res["stamps"]), "shown": len(lat),
+                                         "ms": lat})
             log("latency under %s done (%.0f s)" % (t.label, self.elapsed()))
 
     def run(self):
         self.setup()
         log("workdir %s, exec target: %s" % (self.workdir, self.wl.noop_kind))
-        self.throughput()
-        self.storms()
-        self.order()
-        self.latency()
+        # the quiet phases first, before the storms leave writeback behind
+        for name, phase in (("idle", self.idle), ("latency", self.latency),
+                            ("throughput", self.throughput), ("storms", self.storms),
+                            ("order", self.order)):
+            t0 = time.monotonic()
+            phase()
+            self.phase_s[name] = round(time.monotonic() - t0, 1)
         self.total_s = self.elapsed()
 
     # -- report
@@ -1007,12 +1132,14 @@ class Bench:
             "config": self.cfg, "exec_target": self.wl.noop_kind if self.wl else None,
             "big_storm_args": [BIG_ARGS, BIG_BYTES], "huge_storm_args": [HUGE_ARGS, HUGE_BYTES],
             "baseline_rates": self.baseline,
-            "total_s": getattr(self, "total_s", None),
+            "total_s": getattr(self, "total_s", None), "phase_s": self.phase_s,
+            "idle_window": self.idle_window,
             "tracers": {t.name: dict(t.raw, label=t.label, na=t.why) for t in self.tracers},
         }
 
     def table(self):
         ts = self.tracers
+        cfg = self.cfg
         ref = next(t for t in ts if t.name == "libbpf")
         rows = []
 
@@ -1059,24 +1186,23 @@ class Bench:
         ratios = lambda t: [m["ratio"] for m in t.raw["throughput"]]
         row("exec/s serial, x of untraced", "%.0f/s" % med(self.baseline) if self.baseline else "-",
             lambda t: med(ratios(t)), lambda v: "%.3f" % v, rng(ratios), ratio=False)
+        size = lambda kind: cfg[STORMS[kind][0]] * cfg[STORMS[kind][1]]
         for kind in ("small", "big"):
             def deliv(t, kind=kind):
                 m = t.raw["storm"].get(kind)
                 return m["delivered"] / m["generated"] if m and m.get("generated") else None
-            gen = next((t.raw["storm"][kind]["generated"] for t in ts if kind in t.raw["storm"]),
-                       None)
-            row("storm delivered, %s args" % kind, "%d execs" % gen if gen else "-", deliv,
+            row("storm delivered, %s args" % kind, "%d execs" % size(kind), deliv,
                 lambda v: "%.1f%%" % (v * 100), ratio=False)
         def storm_rates(t):
             ms = [t.raw["storm"].get(k) for k in ("small", "big")]
             return " | ".join("%.0f" % m["storm_rate"] for m in ms if m) or None
         row("storm execs/s, small | big", "-", storm_rates, lambda v: v, ratio=False)
+        def storm_count(m):
+            c = "%(full)d/%(cut)d/%(missing)d" % m
+            return c + " of %d" % m["generated"] if m["generated"] != m["size"] else c
         for kind in STORMS:
-            gen = next((t.raw["storm"][kind]["generated"] for t in ts if kind in t.raw["storm"]),
-                       None)
-            row("%s storm: full/cut/missing" % kind, "%d execs" % gen if gen else "-",
-                lambda t, kind=kind: t.raw["storm"].get(kind) and
-                "%(full)d/%(cut)d/%(missing)d" % t.raw["storm"][kind],
+            row("%s storm: full/cut/missing" % kind, "%d execs" % size(kind),
+                lambda t, kind=kind: t.raw["storm"].get(kind) and storm_count(t.raw["storm"][kind]),
                 lambda v: v, ratio=False)
             row("%s storm: lost reported, exact" % kind, "-",
                 lambda t, kind=kind: t.raw["storm"].get(kind) and "%d %s" % (
@@ -1092,9 +1218,6 @@ class Bench:
                 t.raw["order"]["chains_in_order"] * 100 / t.raw["order"]["chains"],
                 t.raw["order"]["chains_complete"]),
             lambda v: v, ratio=False)
-        readys = lambda t: [x * 1e3 for x in t.raw["ready_s"]]
-        row("time to ready, ms", "-", lambda t: med(readys(t)), lambda v: "%.0f" % v,
-            rng(readys))
         mem = lambda key, div: lambda t: t.raw.get("memory", {}).get(key) / div \
             if t.raw.get("memory", {}).get(key) is not None else None
         row("steady RSS, MiB", "-", mem("vm_rss_kib", 1024), lambda v: "%.1f" % v)
@@ -1102,16 +1225,27 @@ class Bench:
         row("BPF map memlock, MiB", "-", mem("map_memlock_bytes", 1 << 20), lambda v: "%.2f" % v)
         row("perf buffer mmaps, MiB", "-", mem("perf_mmap_bytes", 1 << 20), lambda v: "%.2f" % v)
 
-        def pct(q):
-            def get(t):
-                lat = t.raw["latency"]
-                return percentile(lat["ms"], q) if lat and lat["ms"] else None
-            return get
-        row("pty latency p50, ms", "-", pct(50), lambda v: "%.2f" % v)
-        row("pty latency p99, ms", "-", pct(99), lambda v: "%.2f" % v)
-        row("pty lines shown", "-", lambda t: t.raw["latency"] and
-            "%d/%d" % (t.raw["latency"]["shown"], t.raw["latency"]["execs"]),
-            lambda v: v, ratio=False)
+        readys = lambda t: [x * 1e3 for x in t.raw["ready_s"]]
+        row("time to ready, ms", "-", lambda t: med(readys(t)), lambda v: "%.0f" % v,
+            rng(readys))
+
+        rates = [rate for rate, _ in cfg["lat"]]
+        lat = lambda t, rate: next((m for m in t.raw["latency"] if m["rate"] == rate), None)
+        for rate in rates:
+            for q in (50, 99):
+                row("pty latency p%d, %d execs/s, ms" % (q, rate), "-",
+                    lambda t, q=q, rate=rate: percentile(lat(t, rate)["ms"], q)
+                    if lat(t, rate) and lat(t, rate)["ms"] else None, lambda v: "%.2f" % v)
+        row("pty lines shown, %s execs/s" % " | ".join(map(str, rates)), "-",
+            lambda t: " | ".join(
+                "%(shown)d/%(execs)d" % lat(t, rate) if lat(t, rate) else "n/a" for rate in rates)
+            if t.raw["latency"] else None, lambda v: v, ratio=False)
+        win = self.idle_window
+        for out in ("pty", "file"):
+            row("idle wakeups/s, to a %s" % out,
+                "%.1f forks/s" % (win["forks"] / win["secs"]) if win else "-",
+                lambda t, out=out: t.raw["idle"].get(out, {}).get("wakeups_per_s"),
+                lambda v: "%.1f" % v)
 
         head = ["", "untraced"] + [t.label for t in ts]
         widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
@@ -1119,21 +1253,22 @@ class Bench:
         lines.append("  ".join("-" * w for w in widths))
         for r in rows:
             lines.append("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
-        cfg = self.cfg
         notes = ["medians; (min-max) over runs where repeated; Nx = ratio to libbpf-tools",
                  "kernel ns/exec: BPF run time of the tracer's programs per exec they saw, "
                  "including what they trigger (a per-event perf wakeup raises an irq_work IPI)",
                  "time to ready: start until one of its exec programs ran (bpf stats run_cnt) on "
-                 "a marker exec every 2 ms",
+                 "a marker exec every 2 ms, over every start of the run (%s)"
+                 % ", ".join("%s %d" % (t.label, len(t.raw["ready_s"])) for t in ts),
                  "storms: vfork+exec spawners pinned round robin to CPUs, each storm under a "
                  "fresh tracer; delivered = unique argv[1] tags in the output file after SIGINT",
                  "storms %dx%d execs: small = 1 arg, big = %d args of %d bytes; huge: %dx%d, %d "
-                 "args of %d bytes; stopped: big, tracer SIGSTOPped for %.1f s from %.1f s in "
-                 "(or from when it has seen %d%% of the execs); throttled: big, tracer held to "
+                 "args of %d bytes; stopped: big, %dx%d, tracer SIGSTOPped for %.1f s from %.1f s "
+                 "in (or from when it has seen %d%% of the execs); throttled: big, tracer held to "
                  "%d%% of a CPU (cgroup v1 cpu quota) until the storm ends"
                  % (cfg["storm_jobs"], cfg["storm_execs"], BIG_ARGS, BIG_BYTES, cfg["huge_jobs"],
-                    cfg["storm_execs"], HUGE_ARGS, HUGE_BYTES, STOP_FOR_S, STOP_AFTER_S,
-                    STOP_AFTER_SHARE * 100, CFS_QUOTA_US * 100 // CFS_PERIOD_US),
+                    cfg["storm_execs"], HUGE_ARGS, HUGE_BYTES, cfg["storm_jobs"],
+                    cfg["stop_execs"], STOP_FOR_S, STOP_AFTER_S, STOP_AFTER_SHARE * 100,
+                    CFS_QUOTA_US * 100 // CFS_PERIOD_US),
                  "full/cut/missing: execs matched by pid (spawn -P) to a line holding all their "
                  "arguments whole / to a line with arguments missing, shortened or ending in "
                  "\" ...\" / to no line; lost reported: the tracer's own count (execsnoop: its "
@@ -1145,10 +1280,35 @@ class Bench:
                  % (cfg["storm_jobs"], cfg["storm_execs"]),
                  "exec chains: A execs on CPU0, its child B on CPU1, B's child C on CPU0, %d at "
                  "a time; in order = A's line before B's before C's (complete = all three "
-                 "printed), same tracer session as the time figure" % CHAIN_JOBS,
-                 "%s, %d CPUs, kernel %s, %d throughput rounds, %.0f s in all"
-                 % ("quick" if self.args.quick else "full", os.cpu_count(), platform.release(),
-                    cfg["rounds"], getattr(self, "total_s", 0))]
+                 "printed), same tracer session as the time figure" % CHAIN_JOBS]
+        if any(m["generated"] != m["size"] for t in ts for m in t.raw["storm"].values()):
+            notes.append("storms: \" of N\": N execs generated, not the storm's size: execs that "
+                         "failed, or stopped after %.0f s on a machine that slow" % STORM_MAX_S)
+        notes.append("pty latency: exec (stamped in the child just before execve) until its line "
+                     "is read from the pty master; per tracer one session, %s" % ", then ".join(
+                         "%d execs at %d/s" % (n, rate) for rate, n in cfg["lat"]))
+        slow = ["%s %.0f/s" % (t.label, m["reached"]) for t in ts for m in t.raw["latency"]
+                if m["reached"] < 0.9 * m["rate"]]
+        if slow:
+            notes.append("pty latency: the spawner fell behind its rate: " + ", ".join(slow))
+        if win:
+            unfiltered = [t.label for t in ts if t.raw["idle"] and
+                          not all(m["filtered"] for m in t.raw["idle"].values())]
+            execs = [m["execs_seen"] for t in ts for m in t.raw["idle"].values()]
+            notes.append("idle wakeups: context switches of the tracer's threads per second over "
+                         "%.0f s without workload, all tracers at once, each tracing only uid %d "
+                         "(no account, no process; execsnoop.bt, which has no filter option: a "
+                         "copy with /uid == %d/ on its probe); meanwhile the system forked %d "
+                         "processes (/proc/stat) and exec'd %d times (the tracers' exec programs' "
+                         "runs, median)" % (win["secs"], win["uid"], win["uid"], win["forks"],
+                                            med(execs) or 0))
+            if unfiltered:
+                notes.append("idle wakeups: %s traced every uid: it also woke for those execs"
+                             % ", ".join(unfiltered))
+        notes.append("%s, %d CPUs, kernel %s, %d throughput rounds; phases: %s; %.0f s in all"
+                     % ("quick" if self.args.quick else "full", os.cpu_count(), platform.release(),
+                        cfg["rounds"], ", ".join("%s %.0f s" % kv for kv in self.phase_s.items()),
+                        getattr(self, "total_s", 0)))
         for t in ts:
             if not t.ok:
                 notes.append("%s: n/a: %s" % (t.label, t.why))
@@ -1182,6 +1342,13 @@ def percentile(xs, q):
     return xs[k]
 
 
+def open_pty():
+    """A terminal of 50 rows of 200 columns: (master, slave)."""
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 200, 0, 0))
+    return master, slave
+
+
 def read_pty(master, pattern, seen, done):
     buf = b""
     while True:
@@ -1212,7 +1379,8 @@ def main():
                    "(\"./execsnoop -j\"); give it again to measure several side by side")
     p.add_argument("--out", metavar="FILE", help="write raw figures as JSON to FILE")
     p.add_argument("--quick", action="store_true", help="fewer rounds and smaller storms")
-    p.add_argument("--rounds", type=int, help="throughput rounds (default 4, quick 2)")
+    p.add_argument("--rounds", type=int, help="throughput rounds and small and big storm "
+                   "rounds (default 3, quick 2)")
     p.add_argument("--keep", action="store_true", help="keep the tracers' output files")
     args = p.parse_args()
     if args.rounds is not None and args.rounds < 1:
@@ -1230,6 +1398,8 @@ def main():
     finally:
         bench.teardown()
     print(bench.table())
+    wall = time.monotonic() - bench.t_start
+    print("wall time: %d min %02d s" % (wall // 60, wall % 60))
     if args.out:
         with open(args.out, "w") as f:
             json.dump(bench.raw(), f, indent=1)

@@ -7,6 +7,8 @@
 #                           engines --journal and --metrics feed (journal-remote, promtool,
 #                           node_exporter; where systemd runs, installing them enables their
 #                           services: the tests start their own, on 127.0.0.1)
+#   install-deps.sh bench   that, and the peers the benchmark runs side by side (make bench):
+#                           libbpf-tools' execsnoop and bpftrace's execsnoop.bt
 set -eu
 
 # package:command-or-file that shows it is there
@@ -44,16 +46,26 @@ curl:curl
 dpkg-dev:dpkg-buildpackage
 debhelper:dh
 lintian:lintian
+busybox-static:/bin/busybox
+qemu-system-x86:qemu-system-x86_64
+cpio:cpio
 "
 # i386 builds of the test helpers, for the 32-bit exec tests
 if [ "$(uname -m)" = x86_64 ]; then
 	tests="$tests gcc-multilib:/usr/include/asm"
 fi
 
+bench="
+libbpf-tools:/usr/sbin/execsnoop
+bpftrace:bpftrace
+bpftrace:/usr/sbin/execsnoop.bt
+"
+
 case ${1:-all} in
 build) needs=$build ;;
 all) needs="$build $tests" ;;
-*) echo "install-deps: unknown set '$1': build, or nothing for all" >&2
+bench) needs="$build $tests $bench" ;;
+*) echo "install-deps: unknown set '$1': build, bench, or nothing for all" >&2
    exit 2 ;;
 esac
 

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 # Runs the unit tests (as built, then under ASan and UBSan), the
 # end-to-end tests, a short pass of the fuzzers and the checks of what is
-# shipped (man page, completion, install, unit, package) as TAP under prove.
+# shipped (man page, completion, install, unit, package), and the feature
+# matrix on Debian kernels under qemu (tests/kernels), as TAP under prove.
 set -eu
 cd "$(dirname "$0")/.."
 export CMOCKA_MESSAGE_OUTPUT=TAP
@@ -12,4 +13,5 @@ for t in tests/unit/test_*.c; do
 	units="$units .output/tests/${t%.c} .output/san/${t%.c}"
 done
 # shellcheck disable=SC2086
-exec prove --exec '' $units tests/e2e/*.bats tests/fuzz/*.bats $(ls tests/dist/*.bats 2>/dev/null)
+exec prove --exec '' $units tests/e2e/*.bats tests/fuzz/*.bats $(ls tests/dist/*.bats 2>/dev/null) \
+	tests/kernels/*.bats

@@ -38,6 +38,7 @@ register() { # INTERPRETER [FLAGS]
 		fail "could not register a binfmt_misc handler"
 	printf 'data\n' >"$WORK/bin/prog.$EXT"
 	chmod +x "$WORK/bin/prog.$EXT"
+	need_exec "a binfmt_misc program" "$WORK/bin/prog.$EXT" "$EXECER" -R 0 exec "$WORK/bin/prog.$EXT"
 }
 
 @test "a binfmt_misc program shows its path and its caller's arguments" {

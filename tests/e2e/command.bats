@@ -167,8 +167,9 @@ EOF
 		sh -c 'echo "uid=$(id -u) gid=$(id -g) groups=$(id -G | tr " " "\n" | sort -un | tr "\n" " ") user=$USER"' |
 		grep '^uid=')
 	assert_eq "uid=$uid gid=$gid groups=$want_groups user=$user" "$seen" "the command's identity"
+	# the command's output and execsnoop's lines share the pipe, in either order
 	seen=$(SUDO_UID=$uid SUDO_GID=$gid SUDO_USER=$user "$EXECSNOOP" --keep-root -- id -u |
-		grep -v PCOMM | head -1)
+		grep -xE '[0-9]+')
 	assert_eq 0 "$seen" "the command's uid with --keep-root"
 	run_split env SUDO_UID=x1 SUDO_GID=1 "$EXECSNOOP" -- true
 	assert_one_line_error "a bad SUDO_UID" "invalid SUDO_UID 'x1': expected a number; --keep-root runs the command as root"
@@ -181,4 +182,55 @@ EOF
 		echo "status $st" >"$WORK/status"
 	} | head -1 >/dev/null
 	assert_eq "status 5" "$(cat "$WORK/status")" "execsnoop's status"
+}
+
+@test "SIGTERM while starting up: passed on, the command's status, no message" {
+	local attempt i child status
+	for ((attempt = 0; attempt < 20; attempt++)); do
+		"$EXECSNOOP" -- sleep 30 >"$WORK/out" 2>"$WORK/err" 3>&- &
+		TOOL_PID=$!
+		child=
+		for ((i = 0; i < 2000; i++)); do
+			child=$(pgrep -P "$TOOL_PID" || true)
+			[[ -n $child ]] && break
+		done
+		kill -STOP "$TOOL_PID"
+		# still at the gate, not yet sleep: the stop comes during the start-up
+		if [[ -n $child && $(cat "/proc/$child/comm" 2>/dev/null) == execsnoop ]]; then
+			kill -TERM "$TOOL_PID"
+			kill -CONT "$TOOL_PID"
+			status=0
+			wait "$TOOL_PID" || status=$?
+			TOOL_PID=
+			assert_eq 143 "$status" "status (the command's, ended by the SIGTERM passed on)"
+			assert_eq "" "$(cat "$WORK/err")" "stderr"
+			return 0
+		fi
+		kill -KILL "$TOOL_PID" "$child" 2>/dev/null || true
+		wait "$TOOL_PID" 2>/dev/null || true
+		TOOL_PID=
+	done
+	skip "the command was never caught at its gate in 20 tries"
+}
+
+@test "under sudo, a user without an /etc/passwd entry: root's HOME is not left, USER from sudo" {
+	local uid=54321 seen
+	while getent passwd "$uid" >/dev/null || getent group "$uid" >/dev/null; do uid=$((uid + 1)); done
+	seen=$(HOME=/root USER=root LOGNAME=root SUDO_UID=$uid SUDO_GID=$uid SUDO_USER=ghost-$TAG \
+		"$EXECSNOOP" -- sh -c 'echo "id=$(id -u):$(id -g) home=${HOME-unset} user=${USER-unset} logname=${LOGNAME-unset}"' |
+		grep '^id=')
+	assert_eq "id=$uid:$uid home=unset user=ghost-$TAG logname=ghost-$TAG" "$seen" "the command's identity"
+	# and without SUDO_USER either: nothing of root's
+	seen=$(HOME=/root USER=root LOGNAME=root SUDO_UID=$uid SUDO_GID=$uid \
+		"$EXECSNOOP" -- sh -c 'echo "home=${HOME-unset} user=${USER-unset} logname=${LOGNAME-unset}"' |
+		grep '^home=')
+	assert_eq "home=unset user=unset logname=unset" "$seen" "without SUDO_USER"
+}
+
+@test "-- COMMAND with 10,000 children: every one of their execs printed" {
+	local status=0 n
+	"$EXECSNOOP" -- "$SPAWN" -j 4 -n 2500 -t "$TAG" "$NOOP" >"$WORK/out" 2>"$WORK/err" || status=$?
+	assert_eq 0 "$status" "status (stderr: $(cat "$WORK/err"))"
+	n=$(grep -c " $NOOP $TAG" "$WORK/out" || true)
+	assert_eq 10000 "$n" "lines of the children's execs (stderr: $(cat "$WORK/err"))"
 }

@@ -12,22 +12,25 @@ setup_file() {
 	shared_tool_start -j -x
 }
 
-# Skips unless this kernel runs i386 code (IA32 emulation).
-need_ia32() {
+# Skips unless an execve through int $0x80 from a 64-bit process runs here.
+need_int80() {
 	[[ $(uname -m) == x86_64 ]] || skip "not an x86_64 machine"
-	"$EXECER" -I exec "$NOOP" >/dev/null 2>&1 ||
-		skip "this kernel does not run i386 code (no IA32 emulation)"
+	cp "$NOOP" "$WORK/probe-noop"
+	need_exec "execve through int \$0x80" "$WORK/probe-noop" "$EXECER" -I -R 0 exec "$WORK/probe-noop"
 }
 
-# Builds i386 copies of the helpers as EXECER32 and NOOP32 (gcc-multilib).
+# Builds i386 copies of the helpers as EXECER32 and NOOP32 (gcc-multilib),
+# and skips unless this kernel runs them.
 need_i386_helpers() {
-	need_ia32
+	[[ $(uname -m) == x86_64 ]] || skip "not an x86_64 machine"
 	EXECER32=$WORK/execer32
 	NOOP32=$WORK/noop32
 	if ! cc -m32 -O2 -static -pthread "$E2E_ROOT/tests/helpers/execer.c" -o "$EXECER32" 2>/dev/null ||
 		! cc -m32 -O2 -static "$E2E_ROOT/tests/helpers/noop.c" -o "$NOOP32" 2>/dev/null; then
 		skip "no i386 toolchain to build the helpers (gcc-multilib)"
 	fi
+	need_exec "an i386 program" "$NOOP32" "$EXECER" -R 0 exec "$NOOP32"
+	need_exec "an i386 process's exec" "$NOOP" "$EXECER32" -R 0 exec "$NOOP"
 }
 
 run_execer32() {
@@ -35,7 +38,7 @@ run_execer32() {
 }
 
 @test "execve through int \$0x80 from a 64-bit process" {
-	need_ia32
+	need_int80
 	run_execer -I -R 0 exec "$NOOP"
 	run_execer -I -R 0 exec "$NOOP" "$TAG"
 	run_execer -I -R 0 exec "$NOOP" "$TAG" two "three words" four
@@ -45,7 +48,7 @@ run_execer32() {
 }
 
 @test "execveat through int \$0x80, with a directory fd and with AT_EMPTY_PATH" {
-	need_ia32
+	need_int80
 	run_execer -I -R 0 execveat "$(dirname "$NOOP")" noop "$TAG" at
 	run_execer -I -R 0 fexecve "$NOOP" "$TAG" fd
 	tool_sync
@@ -82,7 +85,7 @@ run_execer32() {
 }
 
 @test "a failed exec through the i386 entry gets no line (documented)" {
-	need_ia32
+	need_int80
 	run_execer -I -R -2 exec "$WORK/missing" "$TAG-missing"
 	run_execer -I -R 0 exec "$NOOP" "$TAG-then"
 	tool_sync

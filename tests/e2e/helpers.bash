@@ -497,6 +497,16 @@ check_records_header() { # PREFIX
 	[[ $header =~ $HEADER_RE ]] || fail "the header does not end with PCOMM PID PPID RET ARGS:" "|$header|"
 }
 
+# Skips with the reason unless PATH really runs when COMMAND... execs it here:
+# the helper's own status and the kernel's sched_process_exec tracepoint say
+# (tests/helpers/exec_probe.sh). Hosts differ: on some, int $0x80 from a
+# 64-bit process dies of SIGSEGV and i386 code does not run at all.
+need_exec() { # WHAT PATH COMMAND...
+	local what=$1 why
+	shift
+	why=$("$E2E_ROOT/tests/helpers/exec_probe.sh" "$@") || skip "$what does not work here: $why"
+}
+
 # Defaults for the test files; a file that needs more defines its own.
 setup() {
 	e2e_setup

@@ -117,6 +117,28 @@ stop_noise() {
 	assert_one_line_error "--pid=abc" "invalid pid 'abc': expected a number from 1 to"
 }
 
+@test "-p of a process that has exited (a zombie): a one-line error" {
+	local zombie i
+	# a child that exits at once, never reaped by its parent, which sleeps
+	python3 -c 'import os, sys, time
+pid = os.fork()
+if pid == 0:
+    os._exit(0)
+print(pid, flush=True)
+time.sleep(60)' >"$WORK/zombie" 3>&- &
+	AGENT_ZOMBIE_PARENT=$!
+	for ((i = 0; i < 500; i++)); do
+		zombie=$(cat "$WORK/zombie")
+		[[ -n $zombie ]] && [[ $(awk '{ print $3 }' "/proc/$zombie/stat" 2>/dev/null) == Z ]] && break
+		sleep 0.02
+	done
+	run_split "$EXECSNOOP" -p "$zombie"
+	kill "$AGENT_ZOMBIE_PARENT"
+	wait "$AGENT_ZOMBIE_PARENT" 2>/dev/null || true
+	assert_one_line_error "-p $zombie" "^execsnoop: process $zombie has exited\$"
+	assert_eq 2 "$STATUS" "status"
+}
+
 @test "the fork hook is loaded only with -p or a command" {
 	local names
 	tool_start
@@ -128,4 +150,17 @@ stop_noise() {
 	names=$(for id in $(bpf_ids "$TOOL_PID"); do bpftool prog show id "$id"; done)
 	tool_stop
 	[[ $names == *sched_process_f* ]] || fail "no fork program with -p:" "$names"
+}
+
+@test "-p: an orphan its subtree leaves behind (reparented away) is still traced" {
+	local i
+	tool_start -p "$AGENT_PID"
+	# the shell exits at once; its background job is reparented out of the agent's tree
+	agent_run sh -c "(sleep 0.3; $NOOP $TAG-orphan) & exit 0"
+	for ((i = 0; i < 100; i++)); do
+		grep -q -- " $NOOP $TAG-orphan\$" "$TOOL_OUT" && break
+		sleep 0.1
+	done
+	tool_stop
+	grep -q -- " $NOOP $TAG-orphan\$" "$TOOL_OUT" || fail "the orphan's exec was not printed:" "$(cat "$TOOL_OUT")"
 }

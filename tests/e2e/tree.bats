@@ -81,6 +81,23 @@ EOF
 	assert_eq 1 "$(depth_of "$WORK/out" "$NOOP $TAG-again")" "the depth of its child"
 }
 
+@test "--tree: 12 parents that only forked in a row are skipped, and -s names the spawner" {
+	local s="$NOOP $TAG-deep; true" i
+	[[ ${EXECSNOOP_WITHOUT:-} != *task_storage* ]] ||
+		skip "without task storage the ancestor is found by a walk of 8 parents (README, Kernels)"
+	# each level a subshell that forks, not execs: ( ...; true )
+	for ((i = 0; i < 12; i++)); do s="( $s ); true"; done
+	"$EXECSNOOP" --tree -- sh -c "$s" >"$WORK/out" 2>"$WORK/err" ||
+		fail "execsnoop failed:" "$(cat "$WORK/err")"
+	assert_eq 1 "$(depth_of "$WORK/out" "$NOOP $TAG-deep")" "the depth under 12 fork-only levels"
+	"$EXECSNOOP" -s -j --quiet -- sh -c "$s" >"$WORK/sum" 2>"$WORK/err" ||
+		fail "execsnoop -s failed:" "$(cat "$WORK/err")"
+	python3 -c 'import json, sys
+o = json.loads(open(sys.argv[1]).read().splitlines()[-1])
+assert [x["execs"] for x in o["spawners"] if x["comm"] == "sh"] == [1], o["spawners"]' "$WORK/sum" ||
+		fail "the deep exec is not counted to sh, its spawner:" "$(cat "$WORK/sum")"
+}
+
 @test "--tree system-wide: a process whose ancestors' lines came before the start is a root" {
 	agent_start
 	MARKER_RUNNER=(agent_run)

@@ -29,3 +29,22 @@ load helpers
 	# shellcheck disable=SC2086
 	[[ -z $ids ]] || assert_progs_gone $ids
 }
+
+@test "stdout on /dev/full: the write error is the one message, first" {
+	local i
+	STATUS=0
+	"$EXECSNOOP" -- "$NOOP" "$TAG" >/dev/full 2>"$WORK/run.err" || STATUS=$?
+	ERR=$(cat "$WORK/run.err")
+	((STATUS != 0)) || fail "status 0 after failing to write"
+	assert_eq "execsnoop: writing output: No space left on device" "$ERR" "stderr with a command"
+	"$EXECSNOOP" >/dev/full 2>"$WORK/err" 3>&- &
+	TOOL_PID=$!
+	for ((i = 0; i < 1000; i++)); do
+		tool_alive || break
+		((i % 10)) || "$NOOP" "$TAG"
+		sleep 0.01
+	done
+	tool_wait_exit INT
+	((TOOL_STATUS != 0)) || fail "status 0 after failing to write"
+	assert_eq "execsnoop: writing output: No space left on device" "$(cat "$WORK/err")" "stderr"
+}

@@ -11,6 +11,8 @@
  *	             stream's last plus the varint (a delta of 0 repeats it);
  *	op % 4 == 1: time passes by the varint, in nanoseconds;
  *	op % 4 == 2: the reader pumps: takes records until told to wait;
+ *	             with (op / 4) odd, knowing first that every record up
+ *	             to the oldest time a stream can still get is in;
  *	op % 4 == 3: the reader drains: takes every record.
  * The seeds are real time sequences captured from execsnoop's rings
  * (tests/fuzz/capture.c).
@@ -88,6 +90,8 @@ static void take(struct reorder *ro, unsigned int n, __u64 now, bool drain, __u6
 			if (nonempty && now >= min && now - min >= ro->window_ns &&
 			    min + ro->window_ns >= min)
 				fail("a record was held past the window", min, now);
+			if (nonempty && min <= ro->settled)
+				fail("a settled record was held back", min, ro->settled);
 			return;
 		}
 		if ((unsigned int)k >= n || heads[k] == REORDER_EMPTY)
@@ -144,6 +148,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				now += delta;
 			break;
 		case 2:
+			if ((op / 4) % 2) {
+				/* a stream's next record is not older than its last */
+				ro.settled = REORDER_EMPTY;
+				for (i = 0; i < n; i++)
+					if (q[i].last < ro.settled)
+						ro.settled = q[i].last;
+				ro.settled = ro.settled ? ro.settled - 1 : 0;
+			}
 			take(&ro, n, now, false, &max_out, &late, &out);
 			break;
 		case 3:

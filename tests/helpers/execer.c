@@ -807,6 +807,13 @@ static long run_once(const struct plan *pl, FILE *out)
 	fflush(out);
 	free(tries);
 	free(fails);
+	/* an exec that did not return, yet the process died of a signal: it may never have run */
+	if (done >= 0 && WIFSIGNALED(st) && !pl->kill_ms) {
+		fprintf(stderr,
+			"execer: the exec call did not return, but the process was killed by signal %d (%s)\n",
+			WTERMSIG(st), strsignal(WTERMSIG(st)));
+		exit(1);
+	}
 	if (done >= 0 && !(WIFEXITED(st) && WEXITSTATUS(st) == 0) && !WIFSIGNALED(st))
 		fprintf(stderr, "execer: note: the executed program exited with status %d\n",
 			WEXITSTATUS(st));

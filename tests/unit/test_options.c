@@ -258,7 +258,7 @@ static void test_shown_value(void **state)
 
 static void test_values_echoed_safely(void **state)
 {
-	const char *opts[] = { "-u", "-P", "--max-args", "--priority", "--ring-size" };
+	const char *opts[] = { "-u", "-P", "--max-args", "--priority", "--ring-size", "--run-as" };
 
 	(void)state;
 	memset(big, 'v', sizeof(big) - 1);
@@ -289,9 +289,11 @@ static void test_values_echoed_safely(void **state)
 static void test_ring_fit(void **state)
 {
 	(void)state;
-	/* 516 KiB per CPU: a 512 KiB ring and its header page, as the kernel intends */
-	assert_int_equal(stream_ring_fit(8UL << 20, 2 * (516ULL << 10), 2, 4096), 512UL << 10);
-	assert_int_equal(stream_ring_fit(8UL << 20, 2 * (516ULL << 10) - 1, 2, 4096), 256UL << 10);
+	/* a 512 KiB ring and its header page, and the doorbell's two pages, a CPU */
+	assert_int_equal(stream_ring_fit(8UL << 20, 2 * (524ULL << 10), 2, 4096), 512UL << 10);
+	assert_int_equal(stream_ring_fit(8UL << 20, 2 * (524ULL << 10) - 1, 2, 4096), 256UL << 10);
+	/* 516 KiB per CPU, the kernel's default: the doorbell leaves room for 256 KiB rings */
+	assert_int_equal(stream_ring_fit(8UL << 20, 2 * (516ULL << 10), 2, 4096), 256UL << 10);
 	/* plus an 8 MiB locked-memory limit */
 	assert_int_equal(stream_ring_fit(8UL << 20, 2 * (516ULL << 10) + (8ULL << 20), 2, 4096),
 			 4UL << 20);
@@ -299,9 +301,9 @@ static void test_ring_fit(void **state)
 	assert_int_equal(stream_ring_fit(1UL << 30, 1ULL << 41, 1024, 65536), 1UL << 30);
 	/* not even the smallest ring */
 	assert_int_equal(stream_ring_fit(8UL << 20, 64 << 10, 1, 4096), 0);
-	assert_int_equal(stream_ring_fit(RING_SIZE_MIN, RING_SIZE_MIN + 4096, 1, 4096),
+	assert_int_equal(stream_ring_fit(RING_SIZE_MIN, RING_SIZE_MIN + 3 * 4096, 1, 4096),
 			 RING_SIZE_MIN);
-	assert_int_equal(stream_ring_fit(RING_SIZE_MIN, RING_SIZE_MIN + 4095, 1, 4096), 0);
+	assert_int_equal(stream_ring_fit(RING_SIZE_MIN, RING_SIZE_MIN + 3 * 4096 - 1, 1, 4096), 0);
 }
 
 static void test_run_as(void **state)
@@ -370,6 +372,8 @@ static void test_command_errors(void **state)
 	assert_one_line_error("--keep-root is about a command run after --");
 	assert_int_equal(parse("--keep-root", "--", "id", NULL), PARSE_OK);
 	assert_true(o.keep_root);
+	assert_int_equal(parse("--keep-root", "--run-as=0", "--", "id", NULL), PARSE_ERROR);
+	assert_one_line_error("--keep-root and --run-as cannot be used together");
 }
 
 static void test_pid(void **state)

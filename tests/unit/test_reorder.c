@@ -32,6 +32,20 @@ static void test_holds_back_while_a_stream_is_empty(void **state)
 	assert_int_equal(reorder_next(&ro, heads, 2, 0, true), 0);
 }
 
+static void test_settled_heads_are_not_held(void **state)
+{
+	struct reorder ro = { .window_ns = 1000, .settled = 500 };
+	__u64 heads[2] = { 500, E };
+
+	(void)state;
+	/* nothing up to 500 is on its way: the head of 500 goes at once */
+	assert_int_equal(reorder_next(&ro, heads, 2, 500, false), 0);
+	/* one newer than what is settled waits for the window */
+	heads[0] = 501;
+	assert_int_equal(reorder_next(&ro, heads, 2, 501, false), -1);
+	assert_int_equal(reorder_next(&ro, heads, 2, 1501, false), 0);
+}
+
 static void test_nothing_to_take(void **state)
 {
 	struct reorder ro = { .window_ns = 0 };
@@ -90,6 +104,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_oldest_head_first_when_all_have_one),
 		cmocka_unit_test(test_holds_back_while_a_stream_is_empty),
+		cmocka_unit_test(test_settled_heads_are_not_held),
 		cmocka_unit_test(test_nothing_to_take),
 		cmocka_unit_test(test_counts_late_records),
 		cmocka_unit_test(test_merges_in_order),

@@ -212,28 +212,118 @@ static void test_json(void **state)
 		"{\"type\":\"summary\",\"version\":1,\"time\":\"2023-11-14T22:13:24.000000000Z\","
 		"\"final\":false,\"span_ns\":2000000000,\"execs\":2,\"failed\":1,\"per_second\":1.000,"
 		"\"lost\":3,\"spawners\":[{\"pid\":7,\"id\":\"7@70\",\"comm\":\"cron\","
-		"\"cmdline\":[\"/usr/sbin/cron\",\"-f\"],\"cmdline_cut\":false,\"execs\":2,\"failed\":1,"
-		"\"per_second\":1.000}],\"other_spawners\":{\"count\":0,\"execs\":0,\"failed\":0},"
-		"\"commands\":[{\"path\":{\"hex\":\"2f62696e2fff\"},\"execs\":1,\"failed\":1,"
-		"\"per_second\":0.500},{\"path\":\"/bin/sh\",\"execs\":1,\"failed\":0,"
-		"\"per_second\":0.500}],\"other_commands\":{\"count\":0,\"execs\":0,\"failed\":0}}\n");
+		"\"cmdline\":[\"/usr/sbin/cron\",\"-f\"],\"cmdline_cut\":false,\"execs\":2,"
+		"\"execs_max\":2,\"failed\":1,\"failed_max\":1,\"exact\":true,\"per_second\":1.000}],"
+		"\"other_spawners\":{\"count\":0,\"execs\":0,\"failed\":0,\"exact\":true},"
+		"\"commands\":[{\"path\":{\"hex\":\"2f62696e2fff\"},\"path_cut\":false,\"execs\":1,"
+		"\"execs_max\":1,\"failed\":1,\"failed_max\":1,\"exact\":true,\"per_second\":0.500},"
+		"{\"path\":\"/bin/sh\",\"path_cut\":false,\"execs\":1,\"execs_max\":1,\"failed\":0,"
+		"\"failed_max\":0,\"exact\":true,\"per_second\":0.500}],"
+		"\"other_commands\":{\"count\":0,\"execs\":0,\"failed\":0,\"exact\":true}}\n");
 	summary_free(&s);
 }
 
-static void test_bounded_keys(void **state)
+/* A name's true count, kept by the test. */
+static unsigned long long truth[4 * SUMMARY_SLOTS];
+
+/* Every count within its bounds, and every name over total / SUMMARY_SLOTS kept. */
+static void check_bounds(const struct summary *s, unsigned long long total, size_t names)
+{
+	const struct summary_table *t = &s->total.commands;
+	bool kept[4 * SUMMARY_SLOTS] = {};
+
+	assert_true(t->len <= SUMMARY_SLOTS);
+	for (size_t i = 0; i < t->len; i++) {
+		/* items start with their slot; the test finds the name in the path */
+		const char *p = (const char *)t->items + i * t->item_size;
+		const unsigned long long *c = (const unsigned long long *)(p + 8);
+		unsigned int k;
+
+		/* execs, failed, err follow the hash; the path is "/n/<k>" */
+		assert_int_equal(sscanf(memchr(p + 40, '/', t->item_size - 40), "/n/%u", &k), 1);
+		assert_true(k < names);
+		assert_true(c[0] - c[2] <= truth[k]);
+		assert_true(truth[k] <= c[0]);
+		kept[k] = true;
+	}
+	for (size_t k = 0; k < names; k++) {
+		if (truth[k] * SUMMARY_SLOTS > total)
+			assert_true(kept[k]);
+	}
+}
+
+static void test_flood_keeps_heavy_hitters(void **state)
 {
 	struct summary s;
+	char path[32];
+	unsigned long long total = 0;
+	unsigned int r = 1;
+	size_t names = 4 * SUMMARY_SLOTS;
+
+	(void)state;
+	memset(truth, 0, sizeof(truth));
+	assert_int_equal(summary_init(&s, 0, NULL), 0);
+	/* a flood of names, with a few that come back often among them */
+	for (int i = 0; i < 60000; i++) {
+		unsigned int k;
+
+		r = r * 1103515245 + 12345;
+		k = (r >> 8) % 7 == 0 ? (r >> 16) % 5 : (r >> 4) % names;
+		snprintf(path, sizeof(path), "/n/%u", k);
+		add(&s, 100000 + i, 10, 1, "x", path, "", 0, -2);
+		truth[k]++;
+		total++;
+	}
+	check_bounds(&s, total, names);
+	/* then one command, 300 times: first, with bounds that hold */
+	for (int i = 0; i < 300; i++)
+		add(&s, 200000 + i, 11, 1, "x", "/bin/often", "", 0, 0);
+	text(&s, true, SEC);
+	assert_non_null(strstr(buf, "; over 1024 names: N+ is at least N, at most N+"));
+	json_summary(buf, &(struct json_ctx){}, &s,
+		     &(struct summary_view){ .final = true, .now_ns = SEC });
+	assert_non_null(strstr(buf, "\"commands\":[{\"path\":\"/n/"));
+	assert_non_null(strstr(buf, "\"exact\":false}}\n"));
+	{
+		/* 300 within the bounds given for /bin/often */
+		const char *o = strstr(buf, "{\"path\":\"/bin/often\"");
+		unsigned long long lo, hi;
+
+		assert_non_null(o);
+		assert_int_equal(
+			sscanf(o,
+			       "{\"path\":\"/bin/often\",\"path_cut\":false,\"execs\":%llu,"
+			       "\"execs_max\":%llu",
+			       &lo, &hi),
+			2);
+		assert_true(lo <= 300 && 300 <= hi);
+	}
+	assert_int_equal(s.total.spawners.len, 2);
+	summary_free(&s);
+}
+
+static void test_interval_has_its_own_slots(void **state)
+{
+	struct summary s;
+	char path[32];
 
 	(void)state;
 	assert_int_equal(summary_init(&s, 0, NULL), 0);
-	/* more spawners than are counted apart: the rest are others, the totals exact */
-	for (__u32 i = 0; i < SUMMARY_KEYS_MAX + 100; i++)
-		add(&s, 100000 + i, 10 + i, i, "x", "/bin/x", "", 0, 0);
-	assert_int_equal(s.total.spawners.len, SUMMARY_KEYS_MAX);
-	assert_int_equal(s.total.other_spawners[0], 100);
-	assert_int_equal(s.total.execs, SUMMARY_KEYS_MAX + 100);
-	text(&s, true, SEC);
-	assert_non_null(strstr(buf, "\n      - (32758+ more)      32858       0   32858.0\n"));
+	for (int i = 0; i < 3 * SUMMARY_SLOTS; i++) {
+		snprintf(path, sizeof(path), "/old/%d", i);
+		add(&s, 1000 + i, 10 + i, 1, "x", path, "", 0, -2);
+	}
+	summary_next(&s, SEC);
+	/* the interval starts empty and exact, whatever the total replaced */
+	for (int i = 0; i < 5; i++)
+		add(&s, 9000 + i, 7, 1, "x", "/bin/new", "", 0, 0);
+	text(&s, false, 2 * SEC);
+	assert_non_null(strstr(buf, "last 1.0 s: 5 execs, 0 failed, 5.0 execs/s\n"));
+	assert_non_null(strstr(buf, "\n      5       0       5.0 /bin/new\n"));
+	assert_null(strstr(buf, "N+"));
+	assert_null(strstr(buf, "more)"));
+	text(&s, true, 2 * SEC);
+	assert_non_null(strstr(buf, "(1014+ more)"));
 	summary_free(&s);
 }
 
@@ -296,7 +386,8 @@ int main(void)
 		cmocka_unit_test(test_top_and_others),
 		cmocka_unit_test(test_escaping_and_cuts),
 		cmocka_unit_test(test_json),
-		cmocka_unit_test(test_bounded_keys),
+		cmocka_unit_test(test_flood_keeps_heavy_hitters),
+		cmocka_unit_test(test_interval_has_its_own_slots),
 		cmocka_unit_test(test_unknown_path),
 		cmocka_unit_test(test_named_after_the_ancestor_it_forked_from),
 	};
