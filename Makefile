@@ -61,7 +61,7 @@ UNITS := $(PURE) print stream output journald users cgroups preflight privs laun
 USER_OBJS := $(OBJDIR)/execsnoop.o $(patsubst %,$(OBJDIR)/%.o,$(UNITS))
 PURE_OBJS := $(patsubst %,$(OUTPUT)/%.o,$(PURE))
 # also linked into the unit tests: the output stage, its buffer, and the user names looked up
-TESTED := print output users
+TESTED := print output journald users
 TEST_OBJS := $(PURE_OBJS) $(patsubst %,$(OUTPUT)/%.o,$(TESTED))
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 TEST_BINS := $(patsubst %,$(OUTPUT)/tests/%,$(UNIT_TESTS)) \

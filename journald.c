@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include "journald.h"
+#include "output.h"
 
 #define SNDBUF_BYTES (8 << 20) /* room for bursts while journald catches up */
 
@@ -81,11 +82,27 @@ static int send_memfd(int fd, const char *buf, size_t len)
 	return err;
 }
 
-int journald_send(int fd, const char *buf, size_t len)
+int journald_send(int fd, const struct iovec *entries, unsigned int n)
 {
-	if (sendto(fd, buf, len, MSG_NOSIGNAL, (struct sockaddr *)&addr, addr_len) >= 0)
-		return 0;
+	struct mmsghdr m[OUTPUT_SEND_BATCH];
+	int sent;
+
+	if (n > OUTPUT_SEND_BATCH)
+		n = OUTPUT_SEND_BATCH;
+	memset(m, 0, n * sizeof(m[0]));
+	for (unsigned int i = 0; i < n; i++) {
+		m[i].msg_hdr.msg_name = &addr;
+		m[i].msg_hdr.msg_namelen = addr_len;
+		m[i].msg_hdr.msg_iov = (struct iovec *)&entries[i];
+		m[i].msg_hdr.msg_iovlen = 1;
+	}
+	/* one system call for a batch; it stops at the first entry that fails */
+	sent = sendmmsg(fd, m, n, MSG_NOSIGNAL);
+	if (sent > 0)
+		return sent;
+	if (sent == 0)
+		return -EAGAIN;
 	if (errno == EMSGSIZE || errno == ENOBUFS)
-		return send_memfd(fd, buf, len);
+		return send_memfd(fd, entries[0].iov_base, entries[0].iov_len) ?: 1;
 	return -errno;
 }

@@ -8,6 +8,7 @@
 #define JOURNALD_H
 
 #include <stddef.h>
+#include <sys/uio.h>
 
 #define JOURNALD_SOCKET "/run/systemd/journal/socket"
 
@@ -17,7 +18,10 @@
  */
 int journald_open(const char *path);
 
-/* Sends one entry of len bytes (output_send_fn); 0 or a negative errno. */
-int journald_send(int fd, const char *buf, size_t len);
+/*
+ * Sends entries in order, as many as go at once (output_send_fn): how many
+ * were sent, or for the first a negative errno.
+ */
+int journald_send(int fd, const struct iovec *entries, unsigned int n);
 
 #endif /* JOURNALD_H */

@@ -28,21 +28,28 @@ void output_free(struct output *o)
 	o->buf = NULL;
 }
 
-/* Sends the buffered entries one by one, waiting while the receiver is away or full. */
+/* Sends the buffered entries in batches, waiting while the receiver is away or full. */
 static int send_entries(struct output *o, volatile sig_atomic_t *stop)
 {
 	unsigned long long wait = RETRY_FIRST_NS;
+	struct iovec e[OUTPUT_SEND_BATCH];
 	struct timespec ts;
-	size_t n;
-	int err;
+	unsigned int n;
+	size_t at, len;
+	int sent;
 
 	while (o->done < o->len) {
-		memcpy(&n, o->buf + o->done, OUTPUT_FRAME);
-		err = o->send(o->fd, o->buf + o->done + OUTPUT_FRAME, n);
-		if (err == -EINTR || OUTPUT_RETRY(err)) {
+		for (n = 0, at = o->done; n < OUTPUT_SEND_BATCH && at < o->len; n++) {
+			memcpy(&len, o->buf + at, OUTPUT_FRAME);
+			e[n].iov_base = o->buf + at + OUTPUT_FRAME;
+			e[n].iov_len = len;
+			at += OUTPUT_FRAME + len;
+		}
+		sent = o->send(o->fd, e, n);
+		if (sent == -EINTR || OUTPUT_RETRY(sent)) {
 			if (stop && *stop)
 				return -EINTR;
-			if (err == -EINTR)
+			if (sent == -EINTR)
 				continue;
 			o->retries++;
 			ts.tv_sec = wait / 1000000000ULL;
@@ -52,9 +59,12 @@ static int send_entries(struct output *o, volatile sig_atomic_t *stop)
 			wait = wait * 2 > RETRY_MAX_NS ? RETRY_MAX_NS : wait * 2;
 			continue;
 		}
-		if (err)
+		if (sent < 0) {
 			o->dropped++;
-		o->done += OUTPUT_FRAME + n;
+			sent = 1;
+		}
+		for (int i = 0; i < sent; i++)
+			o->done += OUTPUT_FRAME + e[i].iov_len;
 		wait = RETRY_FIRST_NS;
 	}
 	o->len = o->done = 0;

@@ -12,13 +12,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/uio.h>
 
 /*
- * Sends one entry of len bytes; 0, or a negative errno: -EINTR, or one of
+ * Sends the first of n entries, or more of them in order; returns how many
+ * were sent, or for the first a negative errno: -EINTR, or one of
  * OUTPUT_RETRY's while the receiver is away or full (it is sent again
- * later), or another, for which the entry is dropped and counted.
+ * later), or another, for which it is dropped and counted.
  */
-typedef int (*output_send_fn)(int fd, const char *buf, size_t len);
+typedef int (*output_send_fn)(int fd, const struct iovec *entries, unsigned int n);
+
+#define OUTPUT_SEND_BATCH 64 /* entries given to one send */
 
 /* Errors of a send worth retrying: the receiver is full, restarting or not there yet. */
 #define OUTPUT_RETRY(err)                                                                          \

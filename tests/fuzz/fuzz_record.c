@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "json.h"
+#include "print.h"
 #include "record.h"
 #include "text.h"
 
@@ -295,6 +296,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (formats[i].check)
 			formats[i].check(buf, n, &f, &r, &w);
+	}
+	/* the journal's entry of an exec stays within the room the output stage reserves for it */
+	if (!(r.h.flags & EV_EXIT)) {
+		static char *entry;
+		struct options jo = { .max_args = o.max_args, .time = f.time };
+		struct print_env env = {};
+		void *js = journal_format.open(&jo, &env);
+
+		if (!entry)
+			entry = malloc(JOURNAL_MAX_LEN);
+		if (!js)
+			abort();
+		journal_format.clock(js, WALL_OFFSET_NS, 1000000000ULL);
+		n = journal_format.exec(entry, js, &r, &w);
+		room = journal_format.need(&r);
+		journal_format.close(js);
+		if (n > room || room > JOURNAL_MAX_LEN) {
+			fprintf(stderr,
+				"fuzz_record: journal: a %zu-byte entry, the reader reserves %zu\n",
+				n, room);
+			abort();
+		}
 	}
 	return 0;
 }
