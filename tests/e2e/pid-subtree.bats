@@ -8,10 +8,11 @@
 load helpers
 
 FAMILY=$E2E_ROOT/.output/tests/family
+SETPID=$E2E_ROOT/.output/tests/setpid
 
 setup() {
 	e2e_setup
-	[[ -x $FAMILY ]] || make -s -C "$E2E_ROOT" .output/tests/family >&2 ||
+	[[ -x $FAMILY && -x $SETPID ]] || make -s -C "$E2E_ROOT" .output/tests/family .output/tests/setpid >&2 ||
 		fail "could not build the family helper"
 	agent_start
 	# the markers are execs of the agent's children: in the subtree
@@ -163,4 +164,92 @@ time.sleep(60)' >"$WORK/zombie" 3>&- &
 	done
 	tool_stop
 	grep -q -- " $NOOP $TAG-orphan\$" "$TOOL_OUT" || fail "the orphan's exec was not printed:" "$(cat "$TOOL_OUT")"
+}
+
+# An agent (as agent_start) whose commands are run by the second thread of a
+# python process; its first thread runs "$NOOP $TAG-main" once $WORK/go exists.
+threaded_agent_start() {
+	mkfifo "$WORK/agent.in" "$WORK/agent.out"
+	python3 -c '
+import os, shlex, subprocess, sys, threading, time
+work, noop, tag = sys.argv[1:]
+def serve():
+    with open(work + "/agent.in") as cmds, open(work + "/agent.out", "w") as out:
+        for line in cmds:
+            rc = subprocess.call(shlex.split(line), stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            out.write("done %d\n" % rc)
+            out.flush()
+t = threading.Thread(target=serve, daemon=True)
+t.start()
+with open(work + "/tid.new", "w") as f:
+    f.write(str(t.native_id))
+os.rename(work + "/tid.new", work + "/tid")
+while not os.path.exists(work + "/go"):
+    time.sleep(0.02)
+subprocess.call([noop, tag + "-main"])
+t.join()' "$WORK" "$NOOP" "$TAG" 3>&- &
+	AGENT_PID=$!
+	exec {AGENT_IN}>"$WORK/agent.in" {AGENT_OUT}<"$WORK/agent.out"
+}
+
+@test "-p of a thread id: the process that thread belongs to, and what it starts" {
+	local tid i
+	agent_stop
+	rm -f "$WORK/agent.in" "$WORK/agent.out"
+	threaded_agent_start
+	for ((i = 0; i < 200; i++)); do
+		[[ -s $WORK/tid ]] && break
+		sleep 0.05
+	done
+	tid=$(cat "$WORK/tid") || fail "the threaded process did not start"
+	[[ $(awk '/^Tgid:/ { print $2 }' "/proc/$tid/status") == "$AGENT_PID" && $tid != "$AGENT_PID" ]] ||
+		fail "$tid is not a second thread of $AGENT_PID"
+	tool_start -p "$tid"
+	start_noise
+	agent_run "$NOOP" "$TAG-thread" || fail "the thread's child failed"
+	touch "$WORK/go"
+	for ((i = 0; i < 200; i++)); do
+		grep -q -- "$TAG-main" "$TOOL_OUT" && break
+		sleep 0.05
+	done
+	stop_noise
+	tool_sync
+	tool_stop
+	printf '%s\n' "$NOOP $TAG-main" "$NOOP $TAG-thread" >"$WORK/expected"
+	subtree_args | sort >"$WORK/seen"
+	diff -u "$WORK/expected" "$WORK/seen" >&2 ||
+		fail "-p $tid: the lines differ from its process's execs (- expected, + seen)"
+}
+
+# -p PID, after a process of its subtree ended and an outsider took its pid
+# (clone3 with set_tid), and the other way round: tracing follows the
+# processes, not the numbers. With task storage and with the hash maps.
+pid_reuse() {
+	local inside outside
+	tool_start -p "$AGENT_PID"
+	# a pid that was in the subtree, and one that was outside it, both free now
+	agent_run /bin/sh -c "echo \$\$ >$WORK/inside; exec $NOOP $TAG-first-inside"
+	sh -c "echo \$\$ >$WORK/outside; exec $NOOP $TAG-first-outside"
+	inside=$(cat "$WORK/inside") outside=$(cat "$WORK/outside")
+	"$SETPID" "$inside" "$NOOP" "$TAG-reused-outside" ||
+		fail "setpid $inside failed: is the pid taken again already?"
+	agent_run "$SETPID" "$outside" "$NOOP" "$TAG-reused-inside" ||
+		fail "setpid $outside failed: is the pid taken again already?"
+	tool_sync
+	tool_stop
+	printf '%s\n' "/bin/sh -c echo \$\$ >$WORK/inside; exec $NOOP $TAG-first-inside" \
+		"$NOOP $TAG-first-inside" "$SETPID $outside $NOOP $TAG-reused-inside" \
+		"$NOOP $TAG-reused-inside" >"$WORK/expected"
+	subtree_args | sort >"$WORK/seen"
+	diff -u <(sort "$WORK/expected") "$WORK/seen" >&2 ||
+		fail "pid reuse: the lines differ from the subtree's execs (- expected, + seen)"
+}
+
+@test "-p: a pid taken by an outsider after its traced process ended (clone3 set_tid)" {
+	pid_reuse
+}
+
+@test "-p without task storage: the same pid reuse" {
+	EXECSNOOP_WITHOUT=task_storage pid_reuse
 }
