@@ -11,14 +11,17 @@ teardown() {
 }
 
 # Runs execsnoop ARGS... | head -n LINES with execs going on; checks status,
-# stderr, timing and that the programs are gone.
+# stderr, timing and that the programs are gone. head starts reading once
+# execsnoop's programs are seen loaded: on a busy machine, other execs could
+# otherwise fill head and end the pipeline first.
 pipe_into_head() { # LINES ARGS...
 	local lines=$1 status=0 i ids='' pid t0 t1
 	shift
+	mkfifo "$WORK/go"
 	timeout 30 bash -c 'set -o pipefail
-		{ "$1" "${@:7}" 2>"$2" & echo $! >"$3"; wait $!; echo $? >"$4"; } |
-			head -n "$5" >"$6.out"' _ "$EXECSNOOP" "$WORK/err" "$WORK/pid" "$WORK/status" \
-		"$lines" "$WORK/head" "$@" 3>&- &
+		{ "$1" "${@:8}" 2>"$2" & echo $! >"$3"; wait $!; echo $? >"$4"; } |
+			{ read -r _ <"$7"; head -n "$5"; } >"$6.out"' _ "$EXECSNOOP" "$WORK/err" "$WORK/pid" \
+		"$WORK/status" "$lines" "$WORK/head" "$WORK/go" "$@" 3>&- &
 	local pipeline=$!
 	for ((i = 0; i < 1000; i++)); do
 		pid=$(cat "$WORK/pid" 2>/dev/null || true)
@@ -26,7 +29,8 @@ pipe_into_head() { # LINES ARGS...
 		[[ -n $ids ]] && break
 		sleep 0.01
 	done
-	[[ -n $ids ]] || fail "execsnoop did not load its programs within 10 s"
+	echo go >"$WORK/go"
+	[[ -n $ids ]] || fail "execsnoop did not load its programs within 10 s; its stderr:" "$(cat "$WORK/err")"
 	# execs for head to read, and for execsnoop to find the pipe closed
 	t0=$EPOCHREALTIME
 	(for ((i = 0; i < 400; i++)); do "$NOOP" "$TAG-$i"; sleep 0.02; done) 3>&- &
