@@ -67,7 +67,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 TEST_BINS := $(patsubst %,$(OUTPUT)/tests/%,$(UNIT_TESTS)) \
 	$(patsubst %,$(OUTPUT)/san/%,$(UNIT_TESTS)) \
 	$(OUTPUT)/tests/execer $(OUTPUT)/tests/noop $(OUTPUT)/tests/spawn $(OUTPUT)/tests/chain \
-	$(OUTPUT)/tests/ender $(OUTPUT)/tests/family $(OUTPUT)/tests/setpid $(OUTPUT)/tests/execer-static
+	$(OUTPUT)/tests/ender $(OUTPUT)/tests/family $(OUTPUT)/tests/setpid $(OUTPUT)/tests/spawners $(OUTPUT)/tests/execer-static
 
 ifeq ($(V),1)
 Q :=
@@ -140,7 +140,7 @@ $(OUTPUT)/tests/noop32: tests/helpers/noop.c | $(OUTPUT)/tests
 	$(Q)$(CC) -m32 -O2 -Wall -Wextra -Werror -static $< -o $@
 
 # static (ender): no loader runs between its exec and its first clock reading
-$(OUTPUT)/tests/ender $(OUTPUT)/tests/family $(OUTPUT)/tests/setpid: $(OUTPUT)/tests/%: tests/helpers/%.c | $(OUTPUT)/tests
+$(OUTPUT)/tests/ender $(OUTPUT)/tests/family $(OUTPUT)/tests/setpid $(OUTPUT)/tests/spawners: $(OUTPUT)/tests/%: tests/helpers/%.c | $(OUTPUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) -O2 -Wall -Wextra -Werror -static -pthread $< -o $@
 
