@@ -183,16 +183,23 @@ size_t escape_json(char *dst, const char *src, size_t n)
 	return d - dst;
 }
 
+size_t utf8_cut(const char *s, size_t len)
+{
+	size_t n = len;
+
+	/* back over continuation bytes to the start of the character cut across: 3 at most */
+	while (n > 0 && len - n < 3 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return ((unsigned char)s[n] & 0xc0) == 0x80 ? len : n;
+}
+
 const char *shown_value(char *buf, const char *v)
 {
 	size_t n = strlen(v), len;
 	bool cut = n > SHOWN_MAX;
 
-	if (cut) {
-		/* back to the start of a UTF-8 character cut across */
-		for (n = SHOWN_MAX; n > SHOWN_MAX - 3 && ((unsigned char)v[n] & 0xc0) == 0x80; n--)
-			;
-	}
+	if (cut)
+		n = utf8_cut(v, SHOWN_MAX);
 	len = escape(buf, v, n, false);
 	strcpy(buf + len, cut ? "..." : "");
 	return buf;

@@ -37,6 +37,12 @@ size_t escape_json(char *dst, const char *src, size_t n);
 const char *shown_value(char *buf, const char *v);
 
 /*
+ * Where to cut s, of more than len bytes, at most len bytes in: len, or less
+ * so as not to split a UTF-8 character that starts before len.
+ */
+size_t utf8_cut(const char *s, size_t len);
+
+/*
  * Writes n bytes (64 at most) escaped as escape() does in a column of width
  * characters: padded with spaces, or cut between two characters (an escape
  * is never split) and ending in + when longer, so that no name can move the

@@ -772,7 +772,8 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	/* before anything below changes what it would inherit: signals, priority */
-	if (o.command && launch_prepare(&t.cmd, &o))
+	if (o.command && launch_prepare(&t.cmd, o.command,
+					&(struct launch_as){ o.run_uid, o.run_gid, o.keep_root }))
 		goto cleanup;
 	catch_signals(o.command);
 	raise_priority(&o);

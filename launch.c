@@ -14,7 +14,6 @@
 #include "escape.h"
 #include "execsnoop.h"
 #include "launch.h"
-#include "options.h"
 #include "users.h"
 
 /* What the command's process reports when it cannot exec. */
@@ -180,18 +179,17 @@ fail:
 	_exit(f.stage == STAGE_EXEC && f.err == ENOENT ? 127 : 126);
 }
 
-int launch_prepare(struct launch *l, const struct options *o)
+int launch_prepare(struct launch *l, char **argv, const struct launch_as *as)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL }, chld;
-	char **argv = o->command;
 	int gate[2], report[2];
 	struct creds c = {};
 
 	memset(l, 0, sizeof(*l));
 	l->argv0 = argv[0];
 	l->gate = l->report = l->pidfd = -1;
-	if (o->run_uid != NO_UID ? run_as_creds(&c, o->run_uid, o->run_gid)
-				 : sudo_creds(&c, o->keep_root)) {
+	if (as->uid != NO_UID ? run_as_creds(&c, as->uid, as->gid)
+			      : sudo_creds(&c, as->keep_root)) {
 		free_creds(&c);
 		return -1;
 	}

@@ -28,15 +28,22 @@ struct launch {
 
 struct options;
 
+/* Who runs the command: --run-as, --keep-root. */
+struct launch_as {
+	__u32 uid; /* NO_UID: none given */
+	__u32 gid;
+	bool keep_root;
+};
+
 /*
- * Forks the process that is to run o->command, waiting at the gate. It runs
- * as the --run-as user if there is one; else under sudo (SUDO_UID and
- * SUDO_GID set, running as root) as the user who ran sudo, unless
- * --keep-root; else as execsnoop does. Another user comes with the groups
+ * Forks the process that is to run argv, waiting at the gate. It runs as
+ * as->uid if there is one; else under sudo (SUDO_UID and SUDO_GID set,
+ * running as root) as the user who ran sudo, unless as->keep_root; else as
+ * execsnoop does. Another user comes with the groups
  * /etc/group lists them in. It never keeps an ambient capability. Returns
  * 0, or -1 after a one-line error.
  */
-int launch_prepare(struct launch *l, const struct options *o);
+int launch_prepare(struct launch *l, char **argv, const struct launch_as *as);
 
 /*
  * Lets the command exec and waits until it has: returns 0, or -1 after a

@@ -8,6 +8,7 @@
 #include <linux/types.h>
 #include "escape.h"
 #include "stream.h"
+#include "text.h"
 
 #define INTERVAL_MAX	     86400 /* seconds: a day */
 #define METRICS_INTERVAL_DEF 15	   /* seconds between metrics writes without --interval */
@@ -16,12 +17,6 @@ enum priority {
 	PRIO_BOOST,    /* SCHED_FIFO 1, or nice -20 without CAP_SYS_NICE */
 	PRIO_REALTIME, /* SCHED_FIFO 1, or a warning */
 	PRIO_NONE,     /* as started */
-};
-
-enum time_mode {
-	TIME_NONE,
-	TIME_RELATIVE, /* -t: seconds since start */
-	TIME_WALL,     /* -T: HH:MM:SS */
 };
 
 struct options {

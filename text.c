@@ -183,10 +183,8 @@ static size_t put_words(char *d, const char *s, size_t n, size_t max, bool cut)
 	size_t len = n > max ? max : n, k = 0;
 	char *p = d;
 
-	/* back to the start of a UTF-8 character cut across */
 	if (len < n)
-		while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
-			len--;
+		len = utf8_cut(s, len);
 	while (k < len) {
 		const char *z = memchr(s + k, '\0', len - k);
 		size_t w = z ? (size_t)(z - (s + k)) : len - k;

@@ -7,7 +7,6 @@
 #include <stddef.h>
 #include <linux/types.h>
 #include "escape.h"
-#include "options.h"
 #include "record.h"
 #include "summary.h"
 
@@ -15,6 +14,13 @@
 
 /* Room for the longest line: every byte escaped, plus quotes, spaces, columns and indentation. */
 #define LINE_MAX_LEN (2 * ESCAPED_MAX(FNAME_MAX + 64 + ARGS_MAX) + 128 + 2 * TREE_INDENT_MAX)
+
+/* The time column. */
+enum time_mode {
+	TIME_NONE,
+	TIME_RELATIVE, /* -t: seconds since start */
+	TIME_WALL,     /* -T: HH:MM:SS */
+};
 
 struct fmt {
 	enum time_mode time;

@@ -227,35 +227,6 @@ static bool printable(const char *s)
 	return true;
 }
 
-static void test_shown_value(void **state)
-{
-	char buf[SHOWN_SIZE], want[SHOWN_MAX + 4];
-
-	(void)state;
-	assert_string_equal(shown_value(buf, ""), "");
-	assert_string_equal(shown_value(buf, "abc"), "abc");
-	assert_string_equal(shown_value(buf, "a\x1b[2J\nb\x7f"), "a\\x1b[2J\\nb\\x7f");
-	/* exactly SHOWN_MAX bytes: whole; one more: cut, marked */
-	memset(big, 'v', SHOWN_MAX);
-	big[SHOWN_MAX] = '\0';
-	assert_string_equal(shown_value(buf, big), big);
-	big[SHOWN_MAX] = 'w';
-	big[SHOWN_MAX + 1] = '\0';
-	memset(want, 'v', SHOWN_MAX);
-	strcpy(want + SHOWN_MAX, "...");
-	assert_string_equal(shown_value(buf, big), want);
-	/* a UTF-8 character across the cut is left out whole */
-	memset(big, 'u', SHOWN_MAX - 1);
-	strcpy(big + SHOWN_MAX - 1, "\xc3\xa9\xc3\xa9");
-	memset(want, 'u', SHOWN_MAX - 1);
-	strcpy(want + SHOWN_MAX - 1, "...");
-	assert_string_equal(shown_value(buf, big), want);
-	/* the worst case fits: every byte escaped */
-	memset(big, '\x01', sizeof(big) - 1);
-	big[sizeof(big) - 1] = '\0';
-	assert_int_equal(strlen(shown_value(buf, big)), 4 * SHOWN_MAX + 3);
-}
-
 static void test_values_echoed_safely(void **state)
 {
 	const char *opts[] = { "-u", "-P", "--max-args", "--priority", "--ring-size", "--run-as" };
@@ -465,7 +436,6 @@ int main(void)
 		cmocka_unit_test(test_ring_budget),
 		cmocka_unit_test(test_priority),
 		cmocka_unit_test(test_time_conflict),
-		cmocka_unit_test(test_shown_value),
 		cmocka_unit_test(test_values_echoed_safely),
 		cmocka_unit_test(test_ring_fit),
 		cmocka_unit_test(test_run_as),
