@@ -264,13 +264,7 @@ static void *journal_open(const struct options *o, const struct print_env *env)
 
 	if (!s)
 		return NULL;
-	s->f.time = o->time;
-	s->f.print_uid = o->print_uid;
-	s->f.quote = o->quote;
-	s->f.container = o->container;
-	s->f.cwd = o->cwd;
-	s->f.max_args = o->max_args;
-	s->f.cgroup_path = env->cgroup_path;
+	text_fmt_init(&s->f, o, env);
 	s->j.max_args = o->max_args;
 	s->j.user_name = env->user_name;
 	s->j.cgroup_path = env->cgroup_path;

@@ -19,8 +19,7 @@
 
 #define SEED_ROUNDS 8 /* walks of /proc at most; each finds only what forked during the last */
 
-/* Reads a small /proc file into buf, NUL-terminated; its length or a negative errno. */
-static ssize_t read_file(const char *path, char *buf, size_t size)
+ssize_t proc_read(const char *path, char *buf, size_t size)
 {
 	ssize_t n, len = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -53,7 +52,7 @@ static int read_stat(__u32 pid, __u32 *ppid, unsigned long long *start, char *st
 	int field;
 
 	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
-	if (read_file(path, buf, sizeof(buf)) <= 0)
+	if (proc_read(path, buf, sizeof(buf)) <= 0)
 		return -ESRCH;
 	/* the comm may hold any byte but NUL: the fields start after its last ')' */
 	p = strrchr(buf, ')');
@@ -82,7 +81,7 @@ int proc_tgid(__u32 pid, __u32 *tgid)
 	char path[32], buf[4096], *p;
 
 	snprintf(path, sizeof(path), "/proc/%u/status", pid);
-	if (read_file(path, buf, sizeof(buf)) <= 0)
+	if (proc_read(path, buf, sizeof(buf)) <= 0)
 		return -ESRCH;
 	p = strstr(buf, "\nTgid:");
 	if (!p)
@@ -96,7 +95,7 @@ bool proc_exited(__u32 tgid)
 	char path[32], buf[4096], *st, *th;
 
 	snprintf(path, sizeof(path), "/proc/%u/status", tgid);
-	if (read_file(path, buf, sizeof(buf)) <= 0)
+	if (proc_read(path, buf, sizeof(buf)) <= 0)
 		return true;
 	st = strstr(buf, "\nState:");
 	th = strstr(buf, "\nThreads:");
@@ -299,13 +298,13 @@ int proc_describe(__u32 pid, __u64 start_ns, char *comm, size_t comm_size, char 
 	    start != start_ns / (1000000000ULL / hz))
 		return -ESRCH;
 	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
-	n = read_file(path, comm, comm_size);
+	n = proc_read(path, comm, comm_size);
 	if (n < 0)
 		return -ESRCH;
 	if (n && comm[n - 1] == '\n')
 		comm[n - 1] = '\0';
 	snprintf(path, sizeof(path), "/proc/%u/cmdline", pid);
-	n = read_file(path, cmdline, size);
+	n = proc_read(path, cmdline, size);
 	if (n < 0)
 		return -ESRCH;
 	*len = n;
@@ -316,16 +315,10 @@ int proc_boot_id(char id[33])
 {
 	char buf[64];
 	size_t n = 0;
-	ssize_t len;
-	int fd;
+	ssize_t len = proc_read("/proc/sys/kernel/random/boot_id", buf, sizeof(buf));
 
-	fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	len = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
 	if (len < 0)
-		return -errno;
+		return len;
 	/* 8-4-4-4-12 digits and dashes: the digits alone */
 	for (ssize_t i = 0; i < len && n < 32; i++) {
 		if (isxdigit((unsigned char)buf[i]))

@@ -10,9 +10,13 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <linux/types.h>
 
 /* The process (thread group) that thread pid belongs to; -ESRCH when there is none. */
+/* Reads a small /proc or /sys file into buf, NUL-terminated; its length or a negative errno. */
+ssize_t proc_read(const char *path, char *buf, size_t size);
+
 int proc_tgid(__u32 pid, __u32 *tgid);
 
 /* True when process tgid has ended, every thread of it, and is not yet reaped (a zombie). */

@@ -8,6 +8,7 @@
 #include <linux/perf_event.h>
 #include <sys/mman.h>
 #include <bpf/libbpf.h>
+#include "proc.h"
 #include "stream.h"
 
 /* The largest record a program writes, with its perf header and size word. */
@@ -52,17 +53,10 @@ static int online_cpus(int **cpus)
 	char buf[4096], *p = buf, *end;
 	unsigned long a, b;
 	int count = 0, cap = 64;
-	ssize_t len;
-	int fd;
+	ssize_t len = proc_read("/sys/devices/system/cpu/online", buf, sizeof(buf));
 
-	fd = open("/sys/devices/system/cpu/online", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	len = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
 	if (len <= 0)
-		return len < 0 ? -errno : -ENODEV;
-	buf[len] = '\0';
+		return len < 0 ? len : -ENODEV;
 	*cpus = malloc(cap * sizeof(int));
 	while (*cpus && *p >= '0' && *p <= '9') {
 		a = b = strtoul(p, &end, 10);

@@ -329,19 +329,24 @@ static unsigned int tree_fields(const struct options *o)
 	return text_fields(o) | FIELD_IDS | FIELD_ANCESTOR;
 }
 
+void text_fmt_init(struct fmt *f, const struct options *o, const struct print_env *env)
+{
+	memset(f, 0, sizeof(*f));
+	f->time = o->time;
+	f->print_uid = o->print_uid;
+	f->quote = o->quote;
+	f->container = o->container;
+	f->cwd = o->cwd;
+	f->max_args = o->max_args;
+	f->cgroup_path = env->cgroup_path;
+}
+
 static void *text_open(const struct options *o, const struct print_env *env)
 {
 	struct text_state *s = calloc(1, sizeof(*s));
 
-	if (!s)
-		return NULL;
-	s->f.time = o->time;
-	s->f.print_uid = o->print_uid;
-	s->f.quote = o->quote;
-	s->f.container = o->container;
-	s->f.cwd = o->cwd;
-	s->f.max_args = o->max_args;
-	s->f.cgroup_path = env->cgroup_path;
+	if (s)
+		text_fmt_init(&s->f, o, env);
 	return s;
 }
 

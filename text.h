@@ -50,6 +50,12 @@ struct fmt {
  */
 size_t container_name(const char *path, char *out, size_t len);
 
+struct options;
+struct print_env;
+
+/* The columns the options ask for. */
+void text_fmt_init(struct fmt *f, const struct options *o, const struct print_env *env);
+
 size_t text_header(char *buf, const struct fmt *f);
 
 /* Room the line of an exec of r needs. */
