@@ -6,7 +6,8 @@ Every tracer runs unmodified, with default options (the order run adds the time 
 run a uid filter), on the same workloads in one run, its stdout going to a file (or to a pty for
 the latency and idle figures), and is stopped with SIGINT before its output is counted. --tool
 may be given more than once to measure several builds of execsnoop side by side, one column
-each. The peers are installed by scripts/install-deps.sh bench when missing. Workloads are built
+each, or one build with other options ("./execsnoop --journal": its entries go to a receiver of
+journald's protocol in a mount namespace of its own, which writes their text lines out). The peers are installed by scripts/install-deps.sh bench when missing. Workloads are built
 from scripts/bench/ with cc: a static no-op exec target, a spawner that tags each exec's argv[1]
 uniquely and can report each exec's pid, and a chain of three execs across CPUs.
 
@@ -158,6 +159,23 @@ class Tracer:
     @property
     def ok(self):
         return self.why is None
+
+
+# A stand-in for journald for --journal columns: in a mount namespace of the tracer's own, a
+# receiver of the native protocol at journald's socket writes each entry's MESSAGE (the text line)
+# to the tracer's stdout, so that its lines are counted like the text mode's. The tracer keeps its
+# pid (unshare and sh exec it); the receiver's CPU, journald's work, is not counted.
+JOURNAL_WRAP = """mount -t tmpfs tmpfs /run/systemd && mkdir /run/systemd/journal || exit 1
+(python3 "$0" /run/systemd/journal/socket $$ bench &)
+while [ ! -S /run/systemd/journal/socket ]; do sleep 0.01; done
+exec "$@"
+"""
+
+
+def journal_wrapped(argv):
+    sink = os.path.join(ROOT, "tests", "helpers", "journal_sink.py")
+    return [shutil.which("unshare") or "/usr/bin/unshare", "-m", "--propagation", "private",
+            "/bin/sh", "-c", JOURNAL_WRAP, sink] + argv
 
 
 # ---- the kernel's view of a process's BPF objects ----------------------------
@@ -763,7 +781,8 @@ class Bench:
         names = [" ".join([os.path.basename(t[0])] + t[1:]) for t in tools]
         labels = names if len(set(names)) == len(names) else \
             ["execsnoop[%d]" % (i + 1) for i in range(len(tools))]
-        ours = [Tracer("ours" if len(tools) == 1 else "ours%d" % (i + 1), "ours", label, tool)
+        ours = [Tracer("ours" if len(tools) == 1 else "ours%d" % (i + 1), "ours", label,
+                       journal_wrapped(tool) if "--journal" in tool else tool)
                 for i, (tool, label) in enumerate(zip(tools, labels))]
         bpftrace = shutil.which("bpftrace") or "/usr/bin/bpftrace"
         self.tracers = ours + [
