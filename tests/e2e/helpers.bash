@@ -519,3 +519,19 @@ teardown() {
 teardown_file() {
 	shared_tool_stop
 }
+
+# Runs JOBS x COUNT execs of NARGS arguments of NBYTES as "${NOBODY[@]}" (a uid
+# that nothing else on the machine uses), as fast as the machine forks; their
+# pids go to $WORK/spawn.out.
+storm() { # JOBS COUNT NARGS NBYTES
+	"${NOBODY[@]}" "$SPAWN" -t "$TAG" -j "$1" -n "$2" -a "$3" -b "$4" -v -P "$NOOP" \
+		>"$WORK/spawn.out" 2>"$WORK/spawn.err" ||
+		fail "spawn failed:" "$(cat "$WORK/spawn.err")"
+}
+
+# The number before WHAT in execsnoop's report at exit, or 0.
+summary() { # WHAT
+	local n
+	n=$(grep 'in total:' "$TOOL_ERR" | grep -oE "[0-9]+ $1" | grep -oE '^[0-9]+' || true)
+	echo "${n:-0}"
+}

@@ -21,19 +21,6 @@ setup() {
 	MARKER=("${NOBODY[@]}" "$NOOP")
 }
 
-storm() { # JOBS COUNT NARGS NBYTES
-	"${NOBODY[@]}" "$SPAWN" -t "$TAG" -j "$1" -n "$2" -a "$3" -b "$4" -v -P "$NOOP" \
-		>"$WORK/spawn.out" 2>"$WORK/spawn.err" ||
-		fail "spawn failed:" "$(cat "$WORK/spawn.err")"
-}
-
-# The number before WHAT in execsnoop's report at exit, or 0.
-summary() { # WHAT
-	local n
-	n=$(grep 'in total:' "$TOOL_ERR" | grep -oE "[0-9]+ $1" | grep -oE '^[0-9]+' || true)
-	echo "${n:-0}"
-}
-
 # Entries (their MESSAGE, a text line) plus losses equal the storm's execs.
 check_accounting() {
 	local lost args_lost refused gen full cut missing

@@ -3,12 +3,13 @@
 # A reader starved on purpose (stopped, or held to 10% of a CPU) while execs
 # storm: every exec still gets its line, with its path when its arguments do
 # not fit, or is counted lost; lines plus losses equal execs, exactly. Only
-# uid 65534's execs are traced (-u, in the kernel), so that nothing else on
-# the machine enters the count.
+# uid 64997's execs are traced (-u, in the kernel): no account has it, and
+# other tests use 65534, so that nothing else on the machine enters the count.
 
 load helpers
 
-NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+STORM_UID=64997
+NOBODY=(setpriv --reuid=$STORM_UID --regid=$STORM_UID --clear-groups)
 
 teardown() {
 	[[ -z ${TOOL_PID:-} ]] || kill -CONT "$TOOL_PID" 2>/dev/null || true
@@ -17,21 +18,6 @@ teardown() {
 		rmdir "$CG" 2>/dev/null || true
 	fi
 	e2e_teardown
-}
-
-# Runs JOBS x COUNT execs of NARGS arguments of NBYTES as uid 65534, as fast as
-# the machine forks; their pids go to $WORK/spawn.out.
-storm() { # JOBS COUNT NARGS NBYTES
-	"${NOBODY[@]}" "$SPAWN" -t "$TAG" -j "$1" -n "$2" -a "$3" -b "$4" -v -P "$NOOP" \
-		>"$WORK/spawn.out" 2>"$WORK/spawn.err" ||
-		fail "spawn failed:" "$(cat "$WORK/spawn.err")"
-}
-
-# The number before WHAT in execsnoop's summary at exit, or 0.
-summary() { # WHAT
-	local n
-	n=$(grep 'in total:' "$TOOL_ERR" | grep -oE "[0-9]+ $1" | grep -oE '^[0-9]+' || true)
-	echo "${n:-0}"
 }
 
 # Sets GEN, FULL, CUT and MISSING from the storm's pids and execsnoop's lines
@@ -94,7 +80,7 @@ check_accounting() {
 
 @test "stopped for the whole storm: every exec has its line, cut to its path when the ring filled" {
 	MARKER=("${NOBODY[@]}" "$NOOP")
-	tool_start -u 65534
+	tool_start -u $STORM_UID
 	tool_sync
 	kill -STOP "$TOOL_PID"
 	# 30 KiB records: 120 MB in all, far more than the rings hold
@@ -109,7 +95,7 @@ check_accounting() {
 
 @test "with -j, stopped for the whole storm: lines plus losses equal execs, cut objects say ring-full" {
 	MARKER=("${NOBODY[@]}" "$NOOP")
-	tool_start -j -u 65534
+	tool_start -j -u $STORM_UID
 	tool_sync
 	kill -STOP "$TOOL_PID"
 	storm 4 1000 250 120
@@ -122,7 +108,7 @@ check_accounting() {
 
 @test "with small rings, execs are lost whole and counted, exactly" {
 	MARKER=("${NOBODY[@]}" "$NOOP")
-	tool_start -u 65534 --ring-size=128K
+	tool_start -u $STORM_UID --ring-size=128K
 	tool_sync
 	kill -STOP "$TOOL_PID"
 	storm 4 1000 40 120
@@ -138,7 +124,7 @@ check_accounting() {
 	[[ -w $root/cgroup.procs && -e $root/cpu.cfs_quota_us ]] ||
 		skip "no cgroup v1 cpu controller at $root"
 	MARKER=("${NOBODY[@]}" "$NOOP")
-	tool_start -u 65534
+	tool_start -u $STORM_UID
 	tool_sync
 	CG=$root/execsnoop-e2e-$$
 	mkdir "$CG"
