@@ -646,48 +646,20 @@ static __always_inline void keep_comm(void)
 		bpf_get_current_comm(b->comm, sizeof(b->comm));
 }
 
-#if defined(__TARGET_ARCH_x86)
-/* The argv pointer of the exec system call under way, and the size of its pointers. */
-static __always_inline __u64 caller_argv(__u32 *size)
-{
-	struct pt_regs *regs;
-
-	*size = 0;
-	if (!has_task_regs)
-		return 0;
-	regs = (void *)bpf_task_pt_regs(bpf_get_current_task_btf());
-	switch (BPF_CORE_READ(regs, orig_ax)) {
-	case 59: /* execve */
-		*size = 8;
-		return BPF_CORE_READ(regs, si);
-	case 322: /* execveat */
-		*size = 8;
-		return BPF_CORE_READ(regs, dx);
-	case 11: /* i386 execve */
-		*size = 4;
-		return BPF_CORE_READ(regs, cx);
-	case 358: /* i386 execveat */
-		*size = 4;
-		return BPF_CORE_READ(regs, dx);
-	}
-	/* started by the kernel, or an ABI not known here */
-	*size = 0;
-	return 0;
-}
-#else
-static __always_inline __u64 caller_argv(__u32 *size)
-{
-	*size = 0;
-	return 0;
-}
-#endif
+/* The arguments of the exec system call under way, from its registers. */
+struct exec_call {
+	__u64 fname;
+	__u64 argv;
+	__s32 fd;      /* execveat's dirfd, or AT_FDCWD */
+	__u32 ptr_len; /* bytes of a pointer: 8, or 4 for the i386 system calls */
+};
 
 /*
- * A failed exec's arguments from the system call's registers, which it left
- * as they were: for when its entry was not stashed (the stash was full, or
- * its update found the bucket busy, as it can when a program is preempted).
+ * Decodes the registers the exec system call under way left as they were:
+ * false when this is not one (started by the kernel), the ABI is not known
+ * here, or the kernel cannot give the registers.
  */
-static __always_inline bool stash_from_regs(struct stash *s)
+static __always_inline bool exec_call(struct exec_call *c)
 {
 #if defined(__TARGET_ARCH_x86)
 	struct pt_regs *regs;
@@ -696,20 +668,64 @@ static __always_inline bool stash_from_regs(struct stash *s)
 		return false;
 	regs = (void *)bpf_task_pt_regs(bpf_get_current_task_btf());
 	switch (BPF_CORE_READ(regs, orig_ax)) {
-	case 59: /* execve */
-		s->fd = AT_FDCWD;
-		s->fname = BPF_CORE_READ(regs, di);
-		s->argv = BPF_CORE_READ(regs, si);
+	case 59: /* execve(fname, argv, envp) */
+		c->fd = AT_FDCWD;
+		c->fname = BPF_CORE_READ(regs, di);
+		c->argv = BPF_CORE_READ(regs, si);
+		c->ptr_len = 8;
 		return true;
-	case 322: /* execveat */
-		s->fd = BPF_CORE_READ(regs, di);
-		s->fname = BPF_CORE_READ(regs, si);
-		s->argv = BPF_CORE_READ(regs, dx);
+	case 322: /* execveat(fd, fname, argv, envp, flags) */
+		c->fd = BPF_CORE_READ(regs, di);
+		c->fname = BPF_CORE_READ(regs, si);
+		c->argv = BPF_CORE_READ(regs, dx);
+		c->ptr_len = 8;
+		return true;
+	case 11: /* i386 execve: ebx, ecx, edx */
+		c->fd = AT_FDCWD;
+		c->fname = BPF_CORE_READ(regs, bx);
+		c->argv = BPF_CORE_READ(regs, cx);
+		c->ptr_len = 4;
+		return true;
+	case 358: /* i386 execveat: ebx, ecx, edx, esi, edi */
+		c->fd = BPF_CORE_READ(regs, bx);
+		c->fname = BPF_CORE_READ(regs, cx);
+		c->argv = BPF_CORE_READ(regs, dx);
+		c->ptr_len = 4;
 		return true;
 	}
 #endif
-	(void)s;
+	(void)c;
 	return false;
+}
+
+/* The argv pointer of the exec system call under way, and the size of its pointers (0: none). */
+static __always_inline __u64 caller_argv(__u32 *size)
+{
+	struct exec_call c;
+
+	*size = 0;
+	if (!exec_call(&c))
+		return 0;
+	*size = c.ptr_len;
+	return c.argv;
+}
+
+/*
+ * A failed exec's arguments from the system call's registers: for when its
+ * entry was not stashed (the stash was full, or its update found the bucket
+ * busy, as it can when a program is preempted). 64-bit calls only: the
+ * stash holds 64-bit pointers, as the syscall tracepoints do.
+ */
+static __always_inline bool stash_from_regs(struct stash *s)
+{
+	struct exec_call c;
+
+	if (!exec_call(&c) || c.ptr_len != 8)
+		return false;
+	s->fd = c.fd;
+	s->fname = c.fname;
+	s->argv = c.argv;
+	return true;
 }
 
 /* One pointer of size bytes at p, or -1 when it cannot be read. */
