@@ -35,6 +35,10 @@ const volatile bool want_cgroup = false;    /* the cgroup id (-j, --container) *
 const volatile bool filter_subtree = false; /* -p or a command: only the tasks marked in subtree */
 /* --tree, --summary: records name their nearest reported ancestor */
 const volatile bool want_ancestor = false;
+const volatile bool want_login = false;	   /* loginuid, session and tty (-j, --login) */
+const volatile bool want_priv = false;	   /* euid, egid, privilege gained (-j, --privilege) */
+const volatile bool filter_priv = false;   /* --privileged: only execs that gained privilege */
+const volatile bool want_ancestry = false; /* the nearest ancestors from the task tree (-j) */
 
 /*
  * What this kernel has, probed by user space before the load. Without one,
@@ -103,6 +107,23 @@ struct {
 	__type(key, __u64);
 	__type(value, __s32);
 } caller_argc SEC(".maps");
+
+/*
+ * With want_priv, the effective ids before an exec whose new ones are not
+ * the real ones, from sched_prepare_exec to sched_process_exec; keyed by
+ * linux_binprm.
+ */
+struct creds_before {
+	__u32 euid;
+	__u32 egid;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 256);
+	__type(key, __u64);
+	__type(value, struct creds_before);
+} creds_before SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
@@ -346,6 +367,8 @@ static __always_inline void fill_header(struct event *e, struct task_struct *tas
 	e->h.comm_before[0] = '\0';
 	e->h.anc_pid = 0;
 	e->h.anc_start_ns = 0;
+	e->h.who_len = 0;
+	e->h.anc_len = 0;
 	bpf_get_current_comm(e->h.comm, sizeof(e->h.comm));
 }
 
@@ -384,7 +407,8 @@ static __always_inline void read_path(struct event *e, const void *src, bool use
 static __always_inline void emit(void *ctx, struct event *e)
 {
 	__u32 cpu = bpf_get_smp_processor_id();
-	__u64 size = EVENT_HDR_LEN + e->h.fname_len + e->h.args_len + e->h.cwd_len + e->h.exe_len;
+	__u64 size = EVENT_HDR_LEN + e->h.fname_len + e->h.args_len + e->h.cwd_len + e->h.exe_len +
+		     e->h.who_len + e->h.anc_len;
 	__u64 used = 0;
 	struct ring_use *ru = bpf_map_lookup_elem(&ring_use, &cpu);
 
@@ -400,10 +424,12 @@ static __always_inline void emit(void *ctx, struct event *e)
 	}
 	/* the path alone: the exec still gets its line */
 	e->h.flags |= EV_ARGS_LOST;
-	e->h.flags &= ~(EV_CWD | EV_CWD_CUT | EV_EXE | EV_EXE_CUT);
+	e->h.flags &= ~(EV_CWD | EV_CWD_CUT | EV_EXE | EV_EXE_CUT | EV_WHO | EV_ANCESTORS);
 	e->h.args_len = 0;
 	e->h.cwd_len = 0;
 	e->h.exe_len = 0;
+	e->h.who_len = 0;
+	e->h.anc_len = 0;
 	size = EVENT_HDR_LEN + e->h.fname_len;
 	if (size > sizeof(*e))
 		size = sizeof(*e);
@@ -545,6 +571,198 @@ static __always_inline void read_exe(struct event *e, struct task_struct *task,
 	e->h.exe_len = walk_path(e, fs, BPF_CORE_READ(f, f_path.dentry),
 				 BPF_CORE_READ(f, f_path.mnt), &cut, loop);
 	e->h.flags |= EV_EXE | (cut ? EV_EXE_CUT : 0);
+}
+
+/* The furthest the sections after the exe can start: the last one still fits in data. */
+#define SECTION_OFF_MAX (FNAME_MAX + ARGS_MAX + 2 * CWD_MAX + sizeof(struct who))
+
+/* Where the next section goes in e->data; beyond SECTION_OFF_MAX: it cannot fit. */
+static __always_inline __u64 section_off(struct event *e)
+{
+	__u64 off = (__u64)e->h.fname_len + e->h.args_len + e->h.cwd_len + e->h.exe_len +
+		    e->h.who_len;
+
+	/* the caller's bound check is on the register it then uses */
+	barrier_var(off);
+	return off;
+}
+
+/* The audit login uid and session, and the controlling tty's name. */
+static __always_inline void read_login(struct who *w, struct task_struct *task)
+{
+	struct tty_struct *tty;
+	char drv[4] = {};
+
+	w->loginuid = NO_UID;
+	w->sessionid = NO_UID;
+	/* a kernel without CONFIG_AUDIT has neither: both unset */
+	if (bpf_core_field_exists(task->loginuid)) {
+		w->loginuid = BPF_CORE_READ(task, loginuid.val);
+		w->sessionid = BPF_CORE_READ(task, sessionid);
+	}
+	tty = BPF_CORE_READ(task, signal, tty);
+	if (tty) {
+		bpf_core_read_str(w->tty, sizeof(w->tty), &tty->name);
+		w->tty_index = BPF_CORE_READ(tty, index);
+		/* the Unix 98 pty slaves' driver: /dev/pts/<index> */
+		bpf_probe_read_kernel_str(drv, sizeof(drv), BPF_CORE_READ(tty, driver, name));
+		if (drv[0] == 'p' && drv[1] == 't' && drv[2] == 's' && !drv[3])
+			w->flags |= WHO_PTS;
+	}
+	w->flags |= WHO_LOGIN;
+}
+
+/* A capability set: one 64-bit word (two 32-bit ones before 6.3, the same bytes in little endian). */
+static __always_inline __u64 cap_set(const kernel_cap_t *set)
+{
+	__u64 v = 0;
+
+	bpf_core_read(&v, sizeof(v), set);
+	return v;
+}
+
+/*
+ * Before the new creds are committed: an exec whose new effective ids are
+ * not the real ones may have changed them; keeps the effective ids it had
+ * for sched_process_exec (Linux 6.10 and later).
+ */
+static __always_inline void keep_creds(struct linux_binprm *bprm)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	const struct cred *c = BPF_CORE_READ(bprm, cred);
+	struct creds_before b = {};
+	__u64 key = (__u64)bprm;
+
+	if (!c || (BPF_CORE_READ(c, euid.val) == BPF_CORE_READ(c, uid.val) &&
+		   BPF_CORE_READ(c, egid.val) == BPF_CORE_READ(c, gid.val)))
+		return;
+	c = BPF_CORE_READ(task, cred);
+	b.euid = BPF_CORE_READ(c, euid.val);
+	b.egid = BPF_CORE_READ(c, egid.val);
+	bpf_map_update_elem(&creds_before, &key, &b, BPF_ANY);
+}
+
+/*
+ * The effective ids after the exec (the task's, for a failed exec: bprm
+ * NULL), and what the exec raised: the effective uid or gid it changed,
+ * the capabilities the file granted. Returns true when it raised something.
+ */
+static __always_inline bool read_priv(struct who *w, struct task_struct *task,
+				      struct linux_binprm *bprm)
+{
+	const struct cred *c = BPF_CORE_READ(task, cred);
+	__u32 uid, gid, euid, egid, was_euid, was_egid;
+	struct creds_before *b;
+	__u64 key = (__u64)bprm;
+
+	euid = BPF_CORE_READ(c, euid.val);
+	egid = BPF_CORE_READ(c, egid.val);
+	w->euid = euid;
+	w->egid = egid;
+	w->flags |= WHO_PRIV;
+	if (!bprm)
+		return false;
+	uid = BPF_CORE_READ(c, uid.val);
+	gid = BPF_CORE_READ(c, gid.val);
+	was_euid = euid;
+	was_egid = egid;
+	if (euid != uid || egid != gid) {
+		b = bpf_map_lookup_elem(&creds_before, &key);
+		if (b) {
+			was_euid = b->euid;
+			was_egid = b->egid;
+			bpf_map_delete_elem(&creds_before, &key);
+		} else {
+			/* exec keeps the real ids: what the process had, unless it ran set-id already */
+			was_euid = uid;
+			was_egid = gid;
+			w->flags |= WHO_GUESSED;
+		}
+	}
+	if (euid != was_euid)
+		w->flags |= WHO_SETUID;
+	if (egid != was_egid)
+		w->flags |= WHO_SETGID;
+	/*
+	 * Without uid 0, the new permitted set is the file's capabilities, or
+	 * the ambient set when the file has none.
+	 */
+	if (uid && euid)
+		w->caps = cap_set(&c->cap_permitted) & ~cap_set(&c->cap_ambient);
+	return w->flags & (WHO_SETUID | WHO_SETGID) || w->caps;
+}
+
+/* Appends the WHO section: w with the login fields, when asked for. */
+static __always_inline void put_who(struct event *e, struct task_struct *task, struct who *w)
+{
+	__u64 off;
+
+	if (want_login)
+		read_login(w, task);
+	off = section_off(e);
+	if (off > SECTION_OFF_MAX)
+		return;
+	if (!bpf_probe_read_kernel(e->data + off, sizeof(*w), w)) {
+		e->h.who_len = sizeof(*w);
+		e->h.flags |= EV_WHO;
+	}
+}
+
+/* The process of task's parent: a process's parent is its first thread's. */
+static __always_inline struct task_struct *parent_process(struct task_struct *t)
+{
+	if (has_task_storage)
+		return t->group_leader->real_parent->group_leader;
+	return BPF_CORE_READ(t, group_leader, real_parent, group_leader);
+}
+
+/*
+ * Appends the nearest ANCESTRY_MAX ancestors from the task tree, the parent
+ * first, up to init (or kthreadd); cut when there are more.
+ */
+static __always_inline void put_ancestry(struct event *e)
+{
+	struct task_struct *t, *p;
+	struct ancestor a = {};
+	__u32 head[2] = {};
+	__u64 off = section_off(e);
+	__u32 n = 0;
+
+	if (off > SECTION_OFF_MAX)
+		return;
+	if (has_task_storage)
+		t = bpf_get_current_task_btf();
+	else
+		t = (void *)bpf_get_current_task();
+	for (int i = 0; i < ANCESTRY_MAX; i++) {
+		p = parent_process(t);
+		/* the idle task is the parent of init and kthreadd */
+		if (!p)
+			break;
+		if (has_task_storage) {
+			a.pid = p->tgid;
+			a.start_ns = p->start_boottime;
+		} else {
+			a.pid = BPF_CORE_READ(p, tgid);
+			a.start_ns = BPF_CORE_READ(p, start_boottime);
+		}
+		if (!a.pid)
+			break;
+		bpf_core_read(a.comm, sizeof(a.comm), &p->comm);
+		if (bpf_probe_read_kernel(e->data + off + ANCESTRY_LEN(i), sizeof(a), &a))
+			break;
+		n++;
+		t = p;
+	}
+	if (n == ANCESTRY_MAX) {
+		p = parent_process(t);
+		head[1] = p && (has_task_storage ? p->tgid : BPF_CORE_READ(p, tgid)) != 0;
+	}
+	head[0] = n;
+	if (bpf_probe_read_kernel(e->data + off, sizeof(head), head))
+		return;
+	e->h.anc_len = ANCESTRY_LEN(n);
+	e->h.flags |= EV_ANCESTORS;
 }
 
 /* Marks the current process as one whose exit is to be reported. */
@@ -784,6 +1002,8 @@ int sched_prepare_exec(__u64 *ctx)
 
 	if (want_detail && has_task_storage)
 		keep_comm();
+	if (want_priv)
+		keep_creds(bprm);
 	if (!interp_ran(bprm))
 		return 0;
 	argc = count_caller_args(BPF_CORE_READ(bprm, argc));
@@ -849,6 +1069,7 @@ static __always_inline int process_exec(__u64 *ctx, bool loop)
 	__u64 start, end, stack, from, key = (__u64)bprm;
 	__s32 *counted, caller = -1;
 	struct scratch_slot *slot;
+	struct who who = {};
 	struct mm_struct *mm;
 	const char *fname;
 	struct event *e;
@@ -858,6 +1079,9 @@ static __always_inline int process_exec(__u64 *ctx, bool loop)
 	if (filter_subtree && !has_task_storage)
 		carry_mark(ctx[1]);
 	if (!traced(task, uid))
+		return 0;
+	/* --privileged: only an exec that raised privilege */
+	if (want_priv && !read_priv(&who, task, bprm) && filter_priv)
 		return 0;
 	slot = slot_get();
 	if (!slot)
@@ -913,6 +1137,10 @@ static __always_inline int process_exec(__u64 *ctx, bool loop)
 		read_cwd(e, task, loop);
 	if (want_cwd)
 		read_exe(e, task, bprm, loop);
+	if (want_login || want_priv)
+		put_who(e, task, &who);
+	if (want_ancestry)
+		put_ancestry(e);
 	emit(ctx, e);
 	if (trace_exits || want_ancestor)
 		remember(e->h.ts);
@@ -1051,8 +1279,8 @@ static __always_inline int exit_exec(void *ctx, long ret, bool loop)
 	struct stash *s;
 	struct event *e;
 
-	/* a successful exec was reported at sched_process_exec */
-	if (ret == 0) {
+	/* a successful exec was reported at sched_process_exec; a failed one raised nothing */
+	if (ret == 0 || filter_priv) {
 		bpf_map_delete_elem(&execs, &key);
 		return 0;
 	}
@@ -1082,6 +1310,15 @@ static __always_inline int exit_exec(void *ctx, long ret, bool loop)
 	}
 	if (want_cwd)
 		read_cwd(e, task, loop);
+	if (want_login || want_priv) {
+		struct who who = {};
+
+		if (want_priv)
+			read_priv(&who, task, NULL);
+		put_who(e, task, &who);
+	}
+	if (want_ancestry)
+		put_ancestry(e);
 	emit(ctx, e);
 	slot_put(slot);
 out:

@@ -103,7 +103,67 @@ size_t journal_need(const struct record *r)
 {
 	/* the text line, the arguments twice (ARGS, ARG) with a name each, the paths, the rest */
 	return text_need(r) + 2 * (r->h.fname_len + r->h.args_len) + 4 * CWD_MAX +
-	       32 * JOURNAL_ARG_FIELDS + 4096;
+	       32 * JOURNAL_ARG_FIELDS + 4096 + WHO_SHOWN_MAX;
+}
+
+static const char *yes_no(bool b)
+{
+	return b ? "true" : "false";
+}
+
+/* The JSON fields of the login identity, the effective ids and the privilege raised. */
+static char *put_who(char *d, struct journal_state *s, const struct record *r)
+{
+	const struct who *w = &r->who;
+	bool login = r->h.flags & EV_WHO && w->flags & WHO_LOGIN;
+	bool priv = r->h.flags & EV_WHO && w->flags & WHO_PRIV;
+	bool logged = login && w->loginuid != NO_UID;
+	const char *user = logged && s->j.user_name ? s->j.user_name(w->loginuid) : NULL;
+	char tty[TTY_SHOWN_MAX], buf[CAP_NAME_MAX];
+	size_t n = login ? who_tty(tty, w) : 0;
+
+	if (user && strlen(user) > WHO_USER_MAX)
+		user = NULL;
+	if (logged)
+		d = put_u64(d, "EXECSNOOP_LOGIN_UID", w->loginuid);
+	d = put_maybe(d, "EXECSNOOP_LOGIN_USER", user, user ? strlen(user) : 0, user);
+	if (login && w->sessionid != NO_UID)
+		d = put_u64(d, "EXECSNOOP_SESSION_ID", w->sessionid);
+	d = put_maybe(d, "EXECSNOOP_TTY", tty, n, n);
+	if (!priv)
+		return d;
+	d = put_u64(d, "EXECSNOOP_EUID", w->euid);
+	d = put_u64(d, "EXECSNOOP_EGID", w->egid);
+	if (!who_raised(w))
+		return d;
+	d = put_str(d, "EXECSNOOP_PRIVILEGE_SETUID", yes_no(w->flags & WHO_SETUID));
+	d = put_str(d, "EXECSNOOP_PRIVILEGE_SETGID", yes_no(w->flags & WHO_SETGID));
+	/* one value a capability, as EXECSNOOP_CUT has one a reason */
+	for (unsigned int bit = 0; bit < 64; bit++) {
+		if (w->caps >> bit & 1)
+			d = put_str(d, "EXECSNOOP_PRIVILEGE_CAPS", cap_name(bit, buf));
+	}
+	return put_str(d, "EXECSNOOP_PRIVILEGE_EXACT", yes_no(!(w->flags & WHO_GUESSED)));
+}
+
+/* The ancestors, one value each in order, the parent first. */
+static char *put_ancestry(char *d, const struct record *r)
+{
+	const struct ancestry *a = &r->anc;
+	char ident[48];
+
+	if (!(r->h.flags & EV_ANCESTORS))
+		return d;
+	for (__u32 i = 0; i < a->n && i < ANCESTRY_MAX; i++) {
+		const struct ancestor *p = &a->a[i];
+
+		d = put_u64(d, "EXECSNOOP_ANCESTORS_PID", p->pid);
+		d = journal_field(d, "EXECSNOOP_ANCESTORS_ID", ident,
+				  sprintf(ident, "%u@%llu", p->pid, (unsigned long long)p->start_ns));
+		d = journal_field(d, "EXECSNOOP_ANCESTORS_COMM", p->comm,
+				  str_len(p->comm, sizeof(p->comm)));
+	}
+	return put_str(d, "EXECSNOOP_ANCESTORS_CUT", yes_no(a->cut));
 }
 
 static size_t journal_exec(char *buf, void *state, const struct record *r, const struct words *w)
@@ -166,7 +226,8 @@ static size_t journal_exec(char *buf, void *state, const struct record *r, const
 	}
 	if (a.more)
 		d = put_str(d, "EXECSNOOP_CUT", "max-args");
-	return d - buf;
+	d = put_who(d, s, r);
+	return put_ancestry(d, r) - buf;
 }
 
 static size_t journal_end(char *buf, void *state, const struct record *r)
@@ -255,7 +316,8 @@ static unsigned int journal_fields(const struct options *o)
 {
 	(void)o;
 	/* every JSON field, and the text line's columns */
-	return FIELD_COMM_BEFORE | FIELD_CWD | FIELD_IDS | FIELD_CGROUP;
+	return FIELD_COMM_BEFORE | FIELD_CWD | FIELD_IDS | FIELD_CGROUP | FIELD_LOGIN | FIELD_PRIV |
+	       FIELD_ANCESTRY;
 }
 
 static void *journal_open(const struct options *o, const struct print_env *env)
@@ -271,6 +333,9 @@ static void *journal_open(const struct options *o, const struct print_env *env)
 	s->f.cwd = o->cwd;
 	s->f.max_args = o->max_args;
 	s->f.cgroup_path = env->cgroup_path;
+	s->f.login = o->login;
+	s->f.priv = o->privilege;
+	s->f.user_name = env->user_name;
 	s->j.max_args = o->max_args;
 	s->j.user_name = env->user_name;
 	s->j.cgroup_path = env->cgroup_path;

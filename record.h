@@ -13,6 +13,8 @@
 struct record {
 	struct event_hdr h;
 	const char *data; /* h.fname_len + h.args_len bytes: the path, then the arguments */
+	struct who who;	  /* EV_WHO: copied out aligned; else zero */
+	struct ancestry anc; /* EV_ANCESTORS: copied out aligned; else zero */
 };
 
 /* An exec as words: the path, then argv[1..]. */
