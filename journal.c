@@ -146,23 +146,37 @@ static char *put_who(char *d, struct journal_state *s, const struct record *r)
 	return put_str(d, "EXECSNOOP_PRIVILEGE_EXACT", yes_no(!(w->flags & WHO_GUESSED)));
 }
 
-/* The ancestors, one value each in order, the parent first. */
+/*
+ * The ancestors, the parent first, as two values that keep their order (a
+ * journal keeps repeated fields as a set): their identities separated by
+ * spaces, and their comms each followed by a NUL byte, as EXECSNOOP_ARGS.
+ */
 static char *put_ancestry(char *d, const struct record *r)
 {
 	const struct ancestry *a = &r->anc;
-	char ident[48];
+	char ids[ANCESTRY_MAX * 48], comms[ANCESTRY_MAX * (TASK_COMM_LEN + 1)];
+	size_t n = 0, k = 0, len;
 
 	if (!(r->h.flags & EV_ANCESTORS))
 		return d;
 	for (__u32 i = 0; i < a->n && i < ANCESTRY_MAX; i++) {
 		const struct ancestor *p = &a->a[i];
 
-		d = put_u64(d, "EXECSNOOP_ANCESTORS_PID", p->pid);
-		d = journal_field(d, "EXECSNOOP_ANCESTORS_ID", ident,
-				  sprintf(ident, "%u@%llu", p->pid, (unsigned long long)p->start_ns));
-		d = journal_field(d, "EXECSNOOP_ANCESTORS_COMM", p->comm,
-				  str_len(p->comm, sizeof(p->comm)));
+		n += sprintf(ids + n, "%s%u@%llu", i ? " " : "", p->pid,
+			     (unsigned long long)p->start_ns);
+		len = str_len(p->comm, sizeof(p->comm));
+		memcpy(comms + k, p->comm, len);
+		k += len;
+		comms[k++] = '\0';
 	}
+	d = journal_field(d, "EXECSNOOP_ANCESTORS", ids, n);
+	/* the binary-safe form, as EXECSNOOP_ARGS: NUL bytes in a value */
+	d = stpcpy(d, "EXECSNOOP_ANCESTORS_COMM\n");
+	for (int i = 0; i < 8; i++)
+		*d++ = (__u64)k >> (8 * i) & 0xff;
+	memcpy(d, comms, k);
+	d += k;
+	*d++ = '\n';
 	return put_str(d, "EXECSNOOP_ANCESTORS_CUT", yes_no(a->cut));
 }
 
