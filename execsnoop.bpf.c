@@ -39,6 +39,7 @@ const volatile bool want_login = false;	   /* loginuid, session and tty (-j, --l
 const volatile bool want_priv = false;	   /* euid, egid, privilege gained (-j, --privilege) */
 const volatile bool filter_priv = false;   /* --privileged: only execs that gained privilege */
 const volatile bool want_ancestry = false; /* the nearest ancestors from the task tree (-j) */
+const volatile bool want_sections = false; /* any of the three above: one check where it is 0 */
 
 /*
  * What this kernel has, probed by user space before the load. Without one,
@@ -367,8 +368,11 @@ static __always_inline void fill_header(struct event *e, struct task_struct *tas
 	e->h.comm_before[0] = '\0';
 	e->h.anc_pid = 0;
 	e->h.anc_start_ns = 0;
-	e->h.who_len = 0;
-	e->h.anc_len = 0;
+	/* the sections' lengths stay 0 in a slot never used with them */
+	if (want_sections) {
+		e->h.who_len = 0;
+		e->h.anc_len = 0;
+	}
 	bpf_get_current_comm(e->h.comm, sizeof(e->h.comm));
 }
 
@@ -407,11 +411,12 @@ static __always_inline void read_path(struct event *e, const void *src, bool use
 static __always_inline void emit(void *ctx, struct event *e)
 {
 	__u32 cpu = bpf_get_smp_processor_id();
-	__u64 size = EVENT_HDR_LEN + e->h.fname_len + e->h.args_len + e->h.cwd_len + e->h.exe_len +
-		     e->h.who_len + e->h.anc_len;
+	__u64 size = EVENT_HDR_LEN + e->h.fname_len + e->h.args_len + e->h.cwd_len + e->h.exe_len;
 	__u64 used = 0;
 	struct ring_use *ru = bpf_map_lookup_elem(&ring_use, &cpu);
 
+	if (want_sections)
+		size += e->h.who_len + e->h.anc_len;
 	if (size > sizeof(*e))
 		size = sizeof(*e);
 	if (ru)
@@ -428,8 +433,10 @@ static __always_inline void emit(void *ctx, struct event *e)
 	e->h.args_len = 0;
 	e->h.cwd_len = 0;
 	e->h.exe_len = 0;
-	e->h.who_len = 0;
-	e->h.anc_len = 0;
+	if (want_sections) {
+		e->h.who_len = 0;
+		e->h.anc_len = 0;
+	}
 	size = EVENT_HDR_LEN + e->h.fname_len;
 	if (size > sizeof(*e))
 		size = sizeof(*e);
@@ -765,6 +772,25 @@ static __always_inline void put_ancestry(struct event *e)
 	e->h.flags |= EV_ANCESTORS;
 }
 
+/*
+ * Appends the sections asked for: who ran it (with bprm, after a successful
+ * exec) and the ancestors. Returns true when the exec raised privilege.
+ */
+static __always_inline bool put_sections(struct event *e, struct task_struct *task,
+					 struct linux_binprm *bprm)
+{
+	struct who who = {};
+	bool raised = false;
+
+	if (want_priv)
+		raised = read_priv(&who, task, bprm);
+	if (want_login || want_priv)
+		put_who(e, task, &who);
+	if (want_ancestry)
+		put_ancestry(e);
+	return raised;
+}
+
 /* Marks the current process as one whose exit is to be reported. */
 static __always_inline void remember(__u64 ts)
 {
@@ -1069,7 +1095,6 @@ static __always_inline int process_exec(__u64 *ctx, bool loop)
 	__u64 start, end, stack, from, key = (__u64)bprm;
 	__s32 *counted, caller = -1;
 	struct scratch_slot *slot;
-	struct who who = {};
 	struct mm_struct *mm;
 	const char *fname;
 	struct event *e;
@@ -1079,9 +1104,6 @@ static __always_inline int process_exec(__u64 *ctx, bool loop)
 	if (filter_subtree && !has_task_storage)
 		carry_mark(ctx[1]);
 	if (!traced(task, uid))
-		return 0;
-	/* --privileged: only an exec that raised privilege */
-	if (want_priv && !read_priv(&who, task, bprm) && filter_priv)
 		return 0;
 	slot = slot_get();
 	if (!slot)
@@ -1137,10 +1159,11 @@ static __always_inline int process_exec(__u64 *ctx, bool loop)
 		read_cwd(e, task, loop);
 	if (want_cwd)
 		read_exe(e, task, bprm, loop);
-	if (want_login || want_priv)
-		put_who(e, task, &who);
-	if (want_ancestry)
-		put_ancestry(e);
+	/* --privileged: only an exec that raised privilege */
+	if (want_sections && !put_sections(e, task, bprm) && filter_priv) {
+		slot_put(slot);
+		return 0;
+	}
 	emit(ctx, e);
 	if (trace_exits || want_ancestor)
 		remember(e->h.ts);
@@ -1310,15 +1333,8 @@ static __always_inline int exit_exec(void *ctx, long ret, bool loop)
 	}
 	if (want_cwd)
 		read_cwd(e, task, loop);
-	if (want_login || want_priv) {
-		struct who who = {};
-
-		if (want_priv)
-			read_priv(&who, task, NULL);
-		put_who(e, task, &who);
-	}
-	if (want_ancestry)
-		put_ancestry(e);
+	if (want_sections)
+		put_sections(e, task, NULL);
 	emit(ctx, e);
 	slot_put(slot);
 out:

@@ -601,6 +601,7 @@ static int configure(struct execsnoop_bpf *skel, const struct options *o,
 	skel->rodata->want_priv = shown & FIELD_PRIV;
 	skel->rodata->filter_priv = o->privileged;
 	skel->rodata->want_ancestry = shown & FIELD_ANCESTRY;
+	skel->rodata->want_sections = shown & (FIELD_LOGIN | FIELD_PRIV | FIELD_ANCESTRY);
 	skel->rodata->filter_cgroup = cgroup;
 	skel->rodata->targ_uid = o->uid;
 	skel->rodata->targ_ppid = o->ppid;
