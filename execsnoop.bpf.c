@@ -602,12 +602,23 @@ static __always_inline void read_login(struct who *w, struct task_struct *task)
 
 	w->loginuid = NO_UID;
 	w->sessionid = NO_UID;
-	/* a kernel without CONFIG_AUDIT has neither: both unset */
-	if (bpf_core_field_exists(task->loginuid)) {
-		w->loginuid = BPF_CORE_READ(task, loginuid.val);
-		w->sessionid = BPF_CORE_READ(task, sessionid);
+	if (has_task_storage) {
+		/* the current task, read by loads */
+		struct task_struct *t = bpf_get_current_task_btf();
+
+		if (bpf_core_field_exists(t->loginuid)) {
+			w->loginuid = t->loginuid.val;
+			w->sessionid = t->sessionid;
+		}
+		tty = t->signal->tty;
+	} else {
+		/* a kernel without CONFIG_AUDIT has neither: both unset */
+		if (bpf_core_field_exists(task->loginuid)) {
+			w->loginuid = BPF_CORE_READ(task, loginuid.val);
+			w->sessionid = BPF_CORE_READ(task, sessionid);
+		}
+		tty = BPF_CORE_READ(task, signal, tty);
 	}
-	tty = BPF_CORE_READ(task, signal, tty);
 	if (tty) {
 		bpf_core_read_str(w->tty, sizeof(w->tty), &tty->name);
 		w->tty_index = BPF_CORE_READ(tty, index);
@@ -657,20 +668,35 @@ static __always_inline void keep_creds(struct linux_binprm *bprm)
 static __always_inline bool read_priv(struct who *w, struct task_struct *task,
 				      struct linux_binprm *bprm)
 {
-	const struct cred *c = BPF_CORE_READ(task, cred);
+	const struct cred *c;
 	__u32 uid, gid, euid, egid, was_euid, was_egid;
 	struct creds_before *b;
-	__u64 key = (__u64)bprm;
+	__u64 key = (__u64)bprm, caps = 0;
 
-	euid = BPF_CORE_READ(c, euid.val);
-	egid = BPF_CORE_READ(c, egid.val);
+	if (has_task_storage) {
+		/* the current task's creds, read by loads */
+		c = bpf_get_current_task_btf()->cred;
+		uid = c->uid.val;
+		gid = c->gid.val;
+		euid = c->euid.val;
+		egid = c->egid.val;
+		/* one 64-bit word since 6.3 */
+		if (bpf_core_field_exists(c->cap_permitted.val))
+			caps = c->cap_permitted.val & ~c->cap_ambient.val;
+		else
+			caps = cap_set(&c->cap_permitted) & ~cap_set(&c->cap_ambient);
+	} else {
+		c = BPF_CORE_READ(task, cred);
+		uid = BPF_CORE_READ(c, uid.val);
+		gid = BPF_CORE_READ(c, gid.val);
+		euid = BPF_CORE_READ(c, euid.val);
+		egid = BPF_CORE_READ(c, egid.val);
+	}
 	w->euid = euid;
 	w->egid = egid;
 	w->flags |= WHO_PRIV;
 	if (!bprm)
 		return false;
-	uid = BPF_CORE_READ(c, uid.val);
-	gid = BPF_CORE_READ(c, gid.val);
 	was_euid = euid;
 	was_egid = egid;
 	if (euid != uid || egid != gid) {
@@ -695,7 +721,8 @@ static __always_inline bool read_priv(struct who *w, struct task_struct *task,
 	 * the ambient set when the file has none.
 	 */
 	if (uid && euid)
-		w->caps = cap_set(&c->cap_permitted) & ~cap_set(&c->cap_ambient);
+		w->caps = has_task_storage ? caps
+					   : cap_set(&c->cap_permitted) & ~cap_set(&c->cap_ambient);
 	return w->flags & (WHO_SETUID | WHO_SETGID) || w->caps;
 }
 
@@ -747,15 +774,18 @@ static __always_inline void put_ancestry(struct event *e)
 		if (!p)
 			break;
 		if (has_task_storage) {
+			/* loads, no helper: the comm in two words */
 			a.pid = p->tgid;
 			a.start_ns = p->start_boottime;
+			((__u64 *)a.comm)[0] = *(__u64 *)&p->comm[0];
+			((__u64 *)a.comm)[1] = *(__u64 *)&p->comm[8];
 		} else {
 			a.pid = BPF_CORE_READ(p, tgid);
 			a.start_ns = BPF_CORE_READ(p, start_boottime);
+			bpf_core_read(a.comm, sizeof(a.comm), &p->comm);
 		}
 		if (!a.pid)
 			break;
-		bpf_core_read(a.comm, sizeof(a.comm), &p->comm);
 		if (bpf_probe_read_kernel(e->data + off + ANCESTRY_LEN(i), sizeof(a), &a))
 			break;
 		n++;

@@ -99,3 +99,13 @@ for line in open(os.environ["OUT"]):
 	grep -qE -- "^noop +[0-9]+ +[0-9]+ +0 $NOOP $TAG plain\$" "$TOOL_OUT" ||
 		fail "the line of noop:" "$(grep -- "$TAG plain" "$TOOL_OUT")"
 }
+
+@test "the same ancestors on the path of kernels without task storage (Linux 5.10)" {
+	chain_start 10
+	EXECSNOOP_WITHOUT=task_storage,loop,task_regs tool_start -j
+	echo go >"$WORK/go"
+	wait "$CHAIN_PID"
+	tool_sync
+	tool_stop
+	assert_eq "$(head -8 "$WORK/chain")"$'\ncut=true' "$(ancestors_of)" "the nearest 8 ancestors, cut"
+}

@@ -109,3 +109,20 @@ exact() {
 		"$(sed -E 's/^([^ ]+) +[0-9]+ +[0-9]+ +0 /\1 /' <<<"$lines")" \
 		"--privileged: the sgid exec alone, besides the markers"
 }
+
+@test "the same answers on the path of kernels without task storage (Linux 5.10)" {
+	command -v setcap >/dev/null || skip "setcap is not installed (libcap2-bin)"
+	cp "$NOOP" "$BIN/fcap"
+	setcap cap_net_raw+ep "$BIN/fcap" 2>/dev/null || skip "setcap failed here (no xattrs on $BIN?)"
+	EXECSNOOP_WITHOUT=task_storage,loop,task_regs tool_start -j
+	"${NOBODY[@]}" "$BIN/suid" "$TAG" suid
+	"${NOBODY[@]}" "$BIN/fcap" "$TAG" fcap
+	tool_sync
+	tool_stop
+	local x
+	x=$(exact)
+	assert_eq "65534 0 65534 {\"setuid\":true,\"setgid\":false,\"caps\":[],\"exact\":$x}" \
+		"$(priv_of suid)" "setuid root run by uid 65534"
+	assert_eq "65534 65534 65534 {\"setuid\":false,\"setgid\":false,\"caps\":[\"cap_net_raw\"],\"exact\":$x}" \
+		"$(priv_of fcap)" "cap_net_raw+ep run by uid 65534"
+}
