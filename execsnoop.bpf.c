@@ -649,10 +649,22 @@ static __always_inline void keep_creds(struct linux_binprm *bprm)
 	struct task_struct *task = (void *)bpf_get_current_task();
 	const struct cred *c = BPF_CORE_READ(bprm, cred);
 	struct creds_before b = {};
+	__u32 ids[6] = {}; /* uid, gid, suid, sgid, euid, egid */
 	__u64 key = (__u64)bprm;
 
-	if (!c || (BPF_CORE_READ(c, euid.val) == BPF_CORE_READ(c, uid.val) &&
-		   BPF_CORE_READ(c, egid.val) == BPF_CORE_READ(c, gid.val)))
+	if (!c)
+		return;
+	/* on every exec: one read when the six lie side by side, as they do */
+	if (bpf_core_field_offset(c->egid) == bpf_core_field_offset(c->uid) + 5 * sizeof(__u32)) {
+		if (bpf_probe_read_kernel(ids, sizeof(ids), (void *)c + bpf_core_field_offset(c->uid)))
+			return;
+	} else {
+		ids[0] = BPF_CORE_READ(c, uid.val);
+		ids[1] = BPF_CORE_READ(c, gid.val);
+		ids[4] = BPF_CORE_READ(c, euid.val);
+		ids[5] = BPF_CORE_READ(c, egid.val);
+	}
+	if (ids[4] == ids[0] && ids[5] == ids[1])
 		return;
 	c = BPF_CORE_READ(task, cred);
 	b.euid = BPF_CORE_READ(c, euid.val);
