@@ -586,8 +586,8 @@ static __always_inline void read_exe(struct event *e, struct task_struct *task,
 /* Where the next section goes in e->data; beyond SECTION_OFF_MAX: it cannot fit. */
 static __always_inline __u64 section_off(struct event *e)
 {
-	__u64 off = (__u64)e->h.fname_len + e->h.args_len + e->h.cwd_len + e->h.exe_len +
-		    e->h.who_len;
+	__u64 off =
+		(__u64)e->h.fname_len + e->h.args_len + e->h.cwd_len + e->h.exe_len + e->h.who_len;
 
 	/* the caller's bound check is on the register it then uses */
 	barrier_var(off);
@@ -656,7 +656,8 @@ static __always_inline void keep_creds(struct linux_binprm *bprm)
 		return;
 	/* on every exec: one read when the six lie side by side, as they do */
 	if (bpf_core_field_offset(c->egid) == bpf_core_field_offset(c->uid) + 5 * sizeof(__u32)) {
-		if (bpf_probe_read_kernel(ids, sizeof(ids), (void *)c + bpf_core_field_offset(c->uid)))
+		if (bpf_probe_read_kernel(ids, sizeof(ids),
+					  (void *)c + bpf_core_field_offset(c->uid)))
 			return;
 	} else {
 		ids[0] = BPF_CORE_READ(c, uid.val);

@@ -69,8 +69,8 @@ struct event_hdr {
 	__u32 exe_len; /* EV_EXE: the same for the file executed, resolved */
 	char comm[TASK_COMM_LEN];
 	char comm_before[TASK_COMM_LEN]; /* with want_detail; else empty */
-	__u32 who_len; /* EV_WHO: sizeof(struct who), after the exe */
-	__u32 anc_len; /* EV_ANCESTORS: ANCESTRY_LEN(n), after that */
+	__u32 who_len;			 /* EV_WHO: sizeof(struct who), after the exe */
+	__u32 anc_len;			 /* EV_ANCESTORS: ANCESTRY_LEN(n), after that */
 };
 
 /*
@@ -116,12 +116,12 @@ struct counters {
 #define ANCESTRY_MAX 8	/* ancestors sent with EV_ANCESTORS */
 
 /* who.flags */
-#define WHO_SETUID    (1U << 0) /* the exec changed the effective uid (the file's setuid bit) */
-#define WHO_SETGID    (1U << 1) /* the exec changed the effective gid (the file's setgid bit) */
-#define WHO_PTS	      (1U << 3) /* the tty is a pseudo-terminal's slave: /dev/pts/<index> */
-#define WHO_GUESSED   (1U << 4) /* the creds before the exec were not seen: real ids stand in */
-#define WHO_PRIV      (1U << 5) /* euid, egid and the privilege fields were read */
-#define WHO_LOGIN     (1U << 6) /* loginuid, sessionid and the tty were read */
+#define WHO_SETUID  (1U << 0) /* the exec changed the effective uid (the file's setuid bit) */
+#define WHO_SETGID  (1U << 1) /* the exec changed the effective gid (the file's setgid bit) */
+#define WHO_PTS	    (1U << 3) /* the tty is a pseudo-terminal's slave: /dev/pts/<index> */
+#define WHO_GUESSED (1U << 4) /* the creds before the exec were not seen: real ids stand in */
+#define WHO_PRIV    (1U << 5) /* euid, egid and the privilege fields were read */
+#define WHO_LOGIN   (1U << 6) /* loginuid, sessionid and the tty were read */
 
 /*
  * EV_WHO: who ran the exec, fixed size, unaligned in data (copy it out).
@@ -134,7 +134,7 @@ struct who {
 	__u32 euid; /* after the exec */
 	__u32 egid;
 	__u32 tty_index;
-	__u32 flags;	       /* WHO_* */
+	__u32 flags;		/* WHO_* */
 	char tty[TTY_NAME_MAX]; /* the controlling tty's kernel name; empty: none */
 };
 

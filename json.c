@@ -261,8 +261,7 @@ static char *put_who(char *d, struct json_ctx *c, const struct record *r)
 		user = NULL;
 	d = put_key_u32_maybe(d, ",\"login_uid\":", w->loginuid, logged);
 	d = put_key_maybe(d, ",\"login_user\":", user, user ? strlen(user) : 0, user);
-	d = put_key_u32_maybe(d, ",\"session_id\":", w->sessionid,
-			      login && w->sessionid != NO_UID);
+	d = put_key_u32_maybe(d, ",\"session_id\":", w->sessionid, login && w->sessionid != NO_UID);
 	d = put_key_maybe(d, ",\"tty\":", tty, n, n);
 	d = put_key_u32_maybe(d, ",\"euid\":", w->euid, priv);
 	d = put_key_u32_maybe(d, ",\"egid\":", w->egid, priv);

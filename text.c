@@ -179,7 +179,8 @@ size_t text_tree_line(char *buf, struct fmt *f, const struct record *r, const st
 
 		/* not read (the ring was full): ? */
 		if (r->h.flags & EV_WHO && r->who.flags & WHO_PRIV)
-			n += escape(buf + n, priv, who_priv_text(priv, &r->who, f->user_name), false);
+			n += escape(buf + n, priv, who_priv_text(priv, &r->who, f->user_name),
+				    false);
 		else
 			buf[n++] = '?';
 		buf[n++] = ' ';

@@ -14,7 +14,8 @@
 
 #define TREE_INDENT_MAX 32
 #define LOGIN_WIDTH	8 /* --login: the LOGIN column */
-#define TTY_WIDTH	8 /* and the TTY column */ /* --tree: levels shown by indentation, two spaces each */
+#define TTY_WIDTH                                                                                  \
+	8 /* and the TTY column */ /* --tree: levels shown by indentation, two spaces each */
 
 /* Room for the longest line: every byte escaped, plus quotes, spaces, columns and indentation. */
 #define LINE_MAX_LEN                                                                               \
@@ -33,7 +34,7 @@ struct fmt {
 	bool login;			     /* LOGIN and TTY columns */
 	bool priv;			     /* a PRIV column after RET */
 	const char *(*user_name)(__u32 uid); /* the name of a uid, or NULL */
-	__u64 start_ns;	      /* CLOCK_BOOTTIME at start, for -t */
+	__u64 start_ns;			     /* CLOCK_BOOTTIME at start, for -t */
 	__s64 wall_offset_ns; /* CLOCK_REALTIME - CLOCK_BOOTTIME, for -T; kept current by the caller */
 	/* -T: the last second formatted, to skip localtime for lines within it */
 	__s64 wall_secs;

@@ -8,7 +8,7 @@
 #include <linux/types.h>
 #include "execsnoop.h"
 
-#define CAP_NAME_MAX 32	 /* room for a capability's name: "cap_checkpoint_restore", "cap_63" */
+#define CAP_NAME_MAX  32 /* room for a capability's name: "cap_checkpoint_restore", "cap_63" */
 #define TTY_SHOWN_MAX 48 /* room for a tty's name as shown: "pts/4294967295" or the kernel's */
 
 /* The name of capability bit (0 to 63) as capabilities(7) spells it, lowercase; "cap_N" when unnamed. */

@@ -18,7 +18,7 @@
 #include "text.h"
 
 struct fuzz_opts {
-	uint8_t mode;	  /* bits 0-1: enum time_mode; bit 2: print_uid; bit 3: quote; 4: login; 5: priv */
+	uint8_t mode; /* bits 0-1: enum time_mode; bit 2: print_uid; bit 3: quote; 4: login; 5: priv */
 	uint8_t max_args; /* --max-args, 0: no limit */
 	uint8_t needle_off;
 	uint8_t needle_len; /* words_contain is given these bytes of the input */
@@ -258,8 +258,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (record_decode(&r, data, size))
 		return 0;
 	if (r.h.fname_len < 1 || r.h.fname_len > FNAME_MAX || r.h.args_len > ARGS_MAX ||
-	    EVENT_HDR_LEN + r.h.fname_len + r.h.args_len + r.h.cwd_len + r.h.exe_len +
-			    r.h.who_len + r.h.anc_len >
+	    EVENT_HDR_LEN + r.h.fname_len + r.h.args_len + r.h.cwd_len + r.h.exe_len + r.h.who_len +
+			    r.h.anc_len >
 		    size)
 		abort(); /* record_decode let a record through that does not fit */
 	if ((r.h.flags & EV_ANCESTORS && (r.anc.n > ANCESTRY_MAX || r.anc.cut > 1)) ||

@@ -177,8 +177,8 @@ static void make_who(void)
 	ev.h.flags |= EV_WHO | EV_ANCESTORS;
 	ev.h.who_len = sizeof(who);
 	ev.h.anc_len = ANCESTRY_LEN(2);
-	assert_int_equal(record_decode(&rec, &ev, EVENT_HDR_LEN + off + ev.h.who_len + ev.h.anc_len),
-			 0);
+	assert_int_equal(
+		record_decode(&rec, &ev, EVENT_HDR_LEN + off + ev.h.who_len + ev.h.anc_len), 0);
 	record_words(&rec, &w);
 }
 

@@ -54,7 +54,10 @@ static void test_tty(void **state)
 
 static const char *names(__u32 uid)
 {
-	return uid == 0 ? "root" : uid == 7 ? "a-very-long-name-of-more-than-64-bytes-..................................." : NULL;
+	return uid == 0 ? "root"
+	       : uid == 7
+		       ? "a-very-long-name-of-more-than-64-bytes-..................................."
+		       : NULL;
 }
 
 static void test_priv_text(void **state)
