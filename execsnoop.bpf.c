@@ -582,8 +582,9 @@ static __always_inline void read_exe(struct event *e, struct task_struct *task,
 
 /* The furthest the sections after the exe can start: the last one still fits in data. */
 #define SECTION_OFF_MAX (FNAME_MAX + ARGS_MAX + 2 * CWD_MAX + sizeof(struct who))
-_Static_assert(SECTION_OFF_MAX + sizeof(struct ancestry) <= sizeof(((struct event *)0)->data),
-	       "the WHO and ANCESTORS sections fit in a record after the longest path, arguments, cwd and exe");
+_Static_assert(
+	SECTION_OFF_MAX + sizeof(struct ancestry) <= sizeof(((struct event *)0)->data),
+	"the WHO and ANCESTORS sections fit in a record after the longest path, arguments, cwd and exe");
 
 /* Where the next section goes in e->data; beyond SECTION_OFF_MAX: it cannot fit. */
 static __always_inline __u64 section_off(struct event *e)
