@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#include <ctype.h>
 #include <stdint.h>
 #include <string.h>
 #include "escape.h"
@@ -210,8 +211,12 @@ static size_t unit_len(const char *p)
 {
 	unsigned char c = *p;
 
-	if (c == '\\')
-		return p[1] == 'x' && p[2] && p[3] ? 4 : p[1] ? 2 : 1;
+	/* a backslash of the bytes themselves can precede any byte: a unit never ends inside a character */
+	if (c == '\\') {
+		if (p[1] == 'x' && isxdigit((unsigned char)p[2]) && isxdigit((unsigned char)p[3]))
+			return 4;
+		return p[1] > 0 && (unsigned char)p[1] < 0x80 ? 2 : 1;
+	}
 	if (c < 0xc0)
 		return 1;
 	return c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;

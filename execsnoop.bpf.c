@@ -35,6 +35,11 @@ const volatile bool want_cgroup = false;    /* the cgroup id (-j, --container) *
 const volatile bool filter_subtree = false; /* -p or a command: only the tasks marked in subtree */
 /* --tree, --summary: records name their nearest reported ancestor */
 const volatile bool want_ancestor = false;
+const volatile bool want_login = false;	   /* loginuid, session and tty (-j, --login) */
+const volatile bool want_priv = false;	   /* euid, egid, privilege gained (-j, --privilege) */
+const volatile bool filter_priv = false;   /* --privileged: only execs that gained privilege */
+const volatile bool want_ancestry = false; /* the nearest ancestors from the task tree (-j) */
+const volatile bool want_sections = false; /* any of the three above: one check where it is 0 */
 
 /*
  * What this kernel has, probed by user space before the load. Without one,
@@ -103,6 +108,23 @@ struct {
 	__type(key, __u64);
 	__type(value, __s32);
 } caller_argc SEC(".maps");
+
+/*
+ * With want_priv, the effective ids before an exec whose new ones are not
+ * the real ones, from sched_prepare_exec to sched_process_exec; keyed by
+ * linux_binprm.
+ */
+struct creds_before {
+	__u32 euid;
+	__u32 egid;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 256);
+	__type(key, __u64);
+	__type(value, struct creds_before);
+} creds_before SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
@@ -346,6 +368,11 @@ static __always_inline void fill_header(struct event *e, struct task_struct *tas
 	e->h.comm_before[0] = '\0';
 	e->h.anc_pid = 0;
 	e->h.anc_start_ns = 0;
+	/* the sections' lengths stay 0 in a slot never used with them */
+	if (want_sections) {
+		e->h.who_len = 0;
+		e->h.anc_len = 0;
+	}
 	bpf_get_current_comm(e->h.comm, sizeof(e->h.comm));
 }
 
@@ -388,6 +415,8 @@ static __always_inline void emit(void *ctx, struct event *e)
 	__u64 used = 0;
 	struct ring_use *ru = bpf_map_lookup_elem(&ring_use, &cpu);
 
+	if (want_sections)
+		size += e->h.who_len + e->h.anc_len;
 	if (size > sizeof(*e))
 		size = sizeof(*e);
 	if (ru)
@@ -400,10 +429,14 @@ static __always_inline void emit(void *ctx, struct event *e)
 	}
 	/* the path alone: the exec still gets its line */
 	e->h.flags |= EV_ARGS_LOST;
-	e->h.flags &= ~(EV_CWD | EV_CWD_CUT | EV_EXE | EV_EXE_CUT);
+	e->h.flags &= ~(EV_CWD | EV_CWD_CUT | EV_EXE | EV_EXE_CUT | EV_WHO | EV_ANCESTORS);
 	e->h.args_len = 0;
 	e->h.cwd_len = 0;
 	e->h.exe_len = 0;
+	if (want_sections) {
+		e->h.who_len = 0;
+		e->h.anc_len = 0;
+	}
 	size = EVENT_HDR_LEN + e->h.fname_len;
 	if (size > sizeof(*e))
 		size = sizeof(*e);
@@ -545,6 +578,263 @@ static __always_inline void read_exe(struct event *e, struct task_struct *task,
 	e->h.exe_len = walk_path(e, fs, BPF_CORE_READ(f, f_path.dentry),
 				 BPF_CORE_READ(f, f_path.mnt), &cut, loop);
 	e->h.flags |= EV_EXE | (cut ? EV_EXE_CUT : 0);
+}
+
+/* The furthest the sections after the exe can start: the last one still fits in data. */
+#define SECTION_OFF_MAX (FNAME_MAX + ARGS_MAX + 2 * CWD_MAX + sizeof(struct who))
+_Static_assert(
+	SECTION_OFF_MAX + sizeof(struct ancestry) <= sizeof(((struct event *)0)->data),
+	"the WHO and ANCESTORS sections fit in a record after the longest path, arguments, cwd and exe");
+
+/* Where the next section goes in e->data; beyond SECTION_OFF_MAX: it cannot fit. */
+static __always_inline __u64 section_off(struct event *e)
+{
+	__u64 off =
+		(__u64)e->h.fname_len + e->h.args_len + e->h.cwd_len + e->h.exe_len + e->h.who_len;
+
+	/* the caller's bound check is on the register it then uses */
+	barrier_var(off);
+	return off;
+}
+
+/* The audit login uid and session, and the controlling tty's name. */
+static __always_inline void read_login(struct who *w, struct task_struct *task)
+{
+	struct tty_struct *tty;
+	char drv[4] = {};
+
+	w->loginuid = NO_UID;
+	w->sessionid = NO_UID;
+	if (has_task_storage) {
+		/* the current task, read by loads */
+		struct task_struct *t = bpf_get_current_task_btf();
+
+		if (bpf_core_field_exists(t->loginuid)) {
+			w->loginuid = t->loginuid.val;
+			w->sessionid = t->sessionid;
+		}
+		tty = t->signal->tty;
+	} else {
+		/* a kernel without CONFIG_AUDIT has neither: both unset */
+		if (bpf_core_field_exists(task->loginuid)) {
+			w->loginuid = BPF_CORE_READ(task, loginuid.val);
+			w->sessionid = BPF_CORE_READ(task, sessionid);
+		}
+		tty = BPF_CORE_READ(task, signal, tty);
+	}
+	if (tty) {
+		bpf_core_read_str(w->tty, sizeof(w->tty), &tty->name);
+		w->tty_index = BPF_CORE_READ(tty, index);
+		/* the Unix 98 pty slaves' driver: /dev/pts/<index> */
+		bpf_probe_read_kernel_str(drv, sizeof(drv), BPF_CORE_READ(tty, driver, name));
+		if (drv[0] == 'p' && drv[1] == 't' && drv[2] == 's' && !drv[3])
+			w->flags |= WHO_PTS;
+	}
+	w->flags |= WHO_LOGIN;
+}
+
+/* A capability set: one 64-bit word (two 32-bit ones before 6.3, the same bytes in little endian). */
+static __always_inline __u64 cap_set(const kernel_cap_t *set)
+{
+	__u64 v = 0;
+
+	bpf_core_read(&v, sizeof(v), set);
+	return v;
+}
+
+/*
+ * Before the new creds are committed: an exec whose new effective ids are
+ * not the real ones may have changed them; keeps the effective ids it had
+ * for sched_process_exec (Linux 6.10 and later).
+ */
+static __always_inline void keep_creds(struct linux_binprm *bprm)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	const struct cred *c = BPF_CORE_READ(bprm, cred);
+	struct creds_before b = {};
+	__u32 ids[6] = {}; /* uid, gid, suid, sgid, euid, egid */
+	__u64 key = (__u64)bprm;
+
+	if (!c)
+		return;
+	/* on every exec: one read when the six lie side by side, as they do */
+	if (bpf_core_field_offset(c->egid) == bpf_core_field_offset(c->uid) + 5 * sizeof(__u32)) {
+		if (bpf_probe_read_kernel(ids, sizeof(ids),
+					  (void *)c + bpf_core_field_offset(c->uid)))
+			return;
+	} else {
+		ids[0] = BPF_CORE_READ(c, uid.val);
+		ids[1] = BPF_CORE_READ(c, gid.val);
+		ids[4] = BPF_CORE_READ(c, euid.val);
+		ids[5] = BPF_CORE_READ(c, egid.val);
+	}
+	if (ids[4] == ids[0] && ids[5] == ids[1])
+		return;
+	c = BPF_CORE_READ(task, cred);
+	b.euid = BPF_CORE_READ(c, euid.val);
+	b.egid = BPF_CORE_READ(c, egid.val);
+	bpf_map_update_elem(&creds_before, &key, &b, BPF_ANY);
+}
+
+/*
+ * The effective ids after the exec (the task's, for a failed exec: bprm
+ * NULL), and what the exec raised: the effective uid or gid it changed,
+ * the capabilities the file granted. Returns true when it raised something.
+ */
+static __always_inline bool read_priv(struct who *w, struct task_struct *task,
+				      struct linux_binprm *bprm)
+{
+	const struct cred *c;
+	__u32 uid, gid, euid, egid, was_euid, was_egid;
+	struct creds_before *b;
+	__u64 key = (__u64)bprm, caps = 0;
+
+	if (has_task_storage) {
+		/* the current task's creds, read by loads */
+		c = bpf_get_current_task_btf()->cred;
+		uid = c->uid.val;
+		gid = c->gid.val;
+		euid = c->euid.val;
+		egid = c->egid.val;
+		/* one 64-bit word since 6.3 */
+		if (bpf_core_field_exists(c->cap_permitted.val))
+			caps = c->cap_permitted.val & ~c->cap_ambient.val;
+		else
+			caps = cap_set(&c->cap_permitted) & ~cap_set(&c->cap_ambient);
+	} else {
+		c = BPF_CORE_READ(task, cred);
+		uid = BPF_CORE_READ(c, uid.val);
+		gid = BPF_CORE_READ(c, gid.val);
+		euid = BPF_CORE_READ(c, euid.val);
+		egid = BPF_CORE_READ(c, egid.val);
+	}
+	w->euid = euid;
+	w->egid = egid;
+	w->flags |= WHO_PRIV;
+	if (!bprm)
+		return false;
+	was_euid = euid;
+	was_egid = egid;
+	if (euid != uid || egid != gid) {
+		b = bpf_map_lookup_elem(&creds_before, &key);
+		if (b) {
+			was_euid = b->euid;
+			was_egid = b->egid;
+			bpf_map_delete_elem(&creds_before, &key);
+		} else {
+			/* exec keeps the real ids: what the process had, unless it ran set-id already */
+			was_euid = uid;
+			was_egid = gid;
+			w->flags |= WHO_GUESSED;
+		}
+	}
+	if (euid != was_euid)
+		w->flags |= WHO_SETUID;
+	if (egid != was_egid)
+		w->flags |= WHO_SETGID;
+	/*
+	 * Without uid 0, the new permitted set is the file's capabilities, or
+	 * the ambient set when the file has none.
+	 */
+	if (uid && euid)
+		w->caps = has_task_storage ? caps
+					   : cap_set(&c->cap_permitted) & ~cap_set(&c->cap_ambient);
+	return w->flags & (WHO_SETUID | WHO_SETGID) || w->caps;
+}
+
+/* Appends the WHO section: w with the login fields, when asked for. */
+static __always_inline void put_who(struct event *e, struct task_struct *task, struct who *w)
+{
+	__u64 off;
+
+	if (want_login)
+		read_login(w, task);
+	off = section_off(e);
+	if (off > SECTION_OFF_MAX)
+		return;
+	if (!bpf_probe_read_kernel(e->data + off, sizeof(*w), w)) {
+		e->h.who_len = sizeof(*w);
+		e->h.flags |= EV_WHO;
+	}
+}
+
+/* The process of task's parent: a process's parent is its first thread's. */
+static __always_inline struct task_struct *parent_process(struct task_struct *t)
+{
+	if (has_task_storage)
+		return t->group_leader->real_parent->group_leader;
+	return BPF_CORE_READ(t, group_leader, real_parent, group_leader);
+}
+
+/*
+ * Appends the nearest ANCESTRY_MAX ancestors from the task tree, the parent
+ * first, up to init (or kthreadd); cut when there are more.
+ */
+static __always_inline void put_ancestry(struct event *e)
+{
+	struct task_struct *t, *p;
+	struct ancestor a = {};
+	__u32 head[2] = {};
+	__u64 off = section_off(e);
+	__u32 n = 0;
+
+	if (off > SECTION_OFF_MAX)
+		return;
+	if (has_task_storage)
+		t = bpf_get_current_task_btf();
+	else
+		t = (void *)bpf_get_current_task();
+	for (int i = 0; i < ANCESTRY_MAX; i++) {
+		p = parent_process(t);
+		/* the idle task is the parent of init and kthreadd */
+		if (!p)
+			break;
+		if (has_task_storage) {
+			/* loads, no helper: the comm in two words */
+			a.pid = p->tgid;
+			a.start_ns = p->start_boottime;
+			((__u64 *)a.comm)[0] = *(__u64 *)&p->comm[0];
+			((__u64 *)a.comm)[1] = *(__u64 *)&p->comm[8];
+		} else {
+			a.pid = BPF_CORE_READ(p, tgid);
+			a.start_ns = BPF_CORE_READ(p, start_boottime);
+			bpf_core_read(a.comm, sizeof(a.comm), &p->comm);
+		}
+		if (!a.pid)
+			break;
+		if (bpf_probe_read_kernel(e->data + off + ANCESTRY_LEN(i), sizeof(a), &a))
+			break;
+		n++;
+		t = p;
+	}
+	if (n == ANCESTRY_MAX) {
+		p = parent_process(t);
+		head[1] = p && (has_task_storage ? p->tgid : BPF_CORE_READ(p, tgid)) != 0;
+	}
+	head[0] = n;
+	if (bpf_probe_read_kernel(e->data + off, sizeof(head), head))
+		return;
+	e->h.anc_len = ANCESTRY_LEN(n);
+	e->h.flags |= EV_ANCESTORS;
+}
+
+/*
+ * Appends the sections asked for: who ran it (with bprm, after a successful
+ * exec) and the ancestors. Returns true when the exec raised privilege.
+ */
+static __always_inline bool put_sections(struct event *e, struct task_struct *task,
+					 struct linux_binprm *bprm)
+{
+	struct who who = {};
+	bool raised = false;
+
+	if (want_priv)
+		raised = read_priv(&who, task, bprm);
+	if (want_login || want_priv)
+		put_who(e, task, &who);
+	if (want_ancestry)
+		put_ancestry(e);
+	return raised;
 }
 
 /* Marks the current process as one whose exit is to be reported. */
@@ -800,6 +1090,8 @@ int sched_prepare_exec(__u64 *ctx)
 
 	if (want_detail && has_task_storage)
 		keep_comm();
+	if (want_priv)
+		keep_creds(bprm);
 	if (!interp_ran(bprm))
 		return 0;
 	argc = count_caller_args(BPF_CORE_READ(bprm, argc));
@@ -929,6 +1221,11 @@ static __always_inline int process_exec(__u64 *ctx, bool loop)
 		read_cwd(e, task, loop);
 	if (want_cwd)
 		read_exe(e, task, bprm, loop);
+	/* --privileged: only an exec that raised privilege */
+	if (want_sections && !put_sections(e, task, bprm) && filter_priv) {
+		slot_put(slot);
+		return 0;
+	}
 	emit(ctx, e);
 	if (trace_exits || want_ancestor)
 		remember(e->h.ts);
@@ -1067,8 +1364,8 @@ static __always_inline int exit_exec(void *ctx, long ret, bool loop)
 	struct stash *s;
 	struct event *e;
 
-	/* a successful exec was reported at sched_process_exec */
-	if (ret == 0) {
+	/* a successful exec was reported at sched_process_exec; a failed one raised nothing */
+	if (ret == 0 || filter_priv) {
 		bpf_map_delete_elem(&execs, &key);
 		return 0;
 	}
@@ -1098,6 +1395,8 @@ static __always_inline int exit_exec(void *ctx, long ret, bool loop)
 	}
 	if (want_cwd)
 		read_cwd(e, task, loop);
+	if (want_sections)
+		put_sections(e, task, NULL);
 	emit(ctx, e);
 	slot_put(slot);
 out:

@@ -597,6 +597,11 @@ static int configure(struct execsnoop_bpf *skel, const struct options *o,
 	skel->rodata->want_cgroup = shown & FIELD_CGROUP;
 	skel->rodata->filter_subtree = o->pid || o->command;
 	skel->rodata->want_ancestor = shown & FIELD_ANCESTOR;
+	skel->rodata->want_login = shown & FIELD_LOGIN;
+	skel->rodata->want_priv = shown & FIELD_PRIV;
+	skel->rodata->filter_priv = o->privileged;
+	skel->rodata->want_ancestry = shown & FIELD_ANCESTRY;
+	skel->rodata->want_sections = shown & (FIELD_LOGIN | FIELD_PRIV | FIELD_ANCESTRY);
 	skel->rodata->filter_cgroup = cgroup;
 	skel->rodata->targ_uid = o->uid;
 	skel->rodata->targ_ppid = o->ppid;

@@ -30,6 +30,8 @@
 #define EV_CWD_CUT     (1U << 12) /* it was deeper or longer than what is captured */
 #define EV_EXE	       (1U << 13) /* data holds the executable's resolved path after the cwd */
 #define EV_EXE_CUT     (1U << 14) /* it was deeper or longer than what is captured */
+#define EV_WHO	       (1U << 15) /* data holds a struct who after the exe */
+#define EV_ANCESTORS   (1U << 16) /* data holds a struct ancestry after that */
 #define EV_EXIT                                                                                    \
 	(1U << 10) /* not an exec: the end of a process seen exec'ing (ret: its wait status) */
 
@@ -67,6 +69,8 @@ struct event_hdr {
 	__u32 exe_len; /* EV_EXE: the same for the file executed, resolved */
 	char comm[TASK_COMM_LEN];
 	char comm_before[TASK_COMM_LEN]; /* with want_detail; else empty */
+	__u32 who_len;			 /* EV_WHO: sizeof(struct who), after the exe */
+	__u32 anc_len;			 /* EV_ANCESTORS: ANCESTRY_LEN(n), after that */
 };
 
 /*
@@ -107,6 +111,52 @@ struct counters {
 	__u64 args_lost_ring;  /* sent with the path only: the ring was nearly full */
 	__u64 args_lost_stash; /* failed, and not stashed at entry: the stash was full */
 };
+
+#define TTY_NAME_MAX 32 /* bytes of a tty's name kept */
+#define ANCESTRY_MAX 8	/* ancestors sent with EV_ANCESTORS */
+
+/* who.flags */
+#define WHO_SETUID  (1U << 0) /* the exec changed the effective uid (the file's setuid bit) */
+#define WHO_SETGID  (1U << 1) /* the exec changed the effective gid (the file's setgid bit) */
+#define WHO_PTS	    (1U << 3) /* the tty is a pseudo-terminal's slave: /dev/pts/<index> */
+#define WHO_GUESSED (1U << 4) /* the creds before the exec were not seen: real ids stand in */
+#define WHO_PRIV    (1U << 5) /* euid, egid and the privilege fields were read */
+#define WHO_LOGIN   (1U << 6) /* loginuid, sessionid and the tty were read */
+
+/*
+ * EV_WHO: who ran the exec, fixed size, unaligned in data (copy it out).
+ * loginuid and sessionid are (u32)-1 when unset, as the audit subsystem has them.
+ */
+struct who {
+	__u64 caps; /* capabilities the file granted (permitted), without uid 0 */
+	__u32 loginuid;
+	__u32 sessionid;
+	__u32 euid; /* after the exec */
+	__u32 egid;
+	__u32 tty_index;
+	__u32 flags;		/* WHO_* */
+	char tty[TTY_NAME_MAX]; /* the controlling tty's kernel name; empty: none */
+};
+
+/* One ancestor: its process, as an identity (pid, start) and comm. */
+struct ancestor {
+	__u64 start_ns;
+	__u32 pid;
+	__u32 pad;
+	char comm[TASK_COMM_LEN];
+};
+
+/*
+ * EV_ANCESTORS: the nearest ancestors from the task tree at the exec, the
+ * parent first: n entries follow the 8 bytes of n and cut (unaligned in data).
+ */
+struct ancestry {
+	__u32 n;
+	__u32 cut; /* 1: more ancestors lie beyond the last one */
+	struct ancestor a[ANCESTRY_MAX];
+};
+
+#define ANCESTRY_LEN(n) (8 + (n) * sizeof(struct ancestor))
 
 /* Bytes a raw sample of n bytes takes in a perf ring: header, size word, padding. */
 #define PERF_SAMPLE_BYTES(n) (8 + (((n) + 4 + 7) & ~7ULL))

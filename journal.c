@@ -103,7 +103,81 @@ size_t journal_need(const struct record *r)
 {
 	/* the text line, the arguments twice (ARGS, ARG) with a name each, the paths, the rest */
 	return text_need(r) + 2 * (r->h.fname_len + r->h.args_len) + 4 * CWD_MAX +
-	       32 * JOURNAL_ARG_FIELDS + 4096;
+	       32 * JOURNAL_ARG_FIELDS + 4096 + WHO_SHOWN_MAX;
+}
+
+static const char *yes_no(bool b)
+{
+	return b ? "true" : "false";
+}
+
+/* The JSON fields of the login identity, the effective ids and the privilege raised. */
+static char *put_who(char *d, struct journal_state *s, const struct record *r)
+{
+	const struct who *w = &r->who;
+	bool login = r->h.flags & EV_WHO && w->flags & WHO_LOGIN;
+	bool priv = r->h.flags & EV_WHO && w->flags & WHO_PRIV;
+	bool logged = login && w->loginuid != NO_UID;
+	const char *user = logged && s->j.user_name ? s->j.user_name(w->loginuid) : NULL;
+	char tty[TTY_SHOWN_MAX], buf[CAP_NAME_MAX];
+	size_t n = login ? who_tty(tty, w) : 0;
+
+	if (user && strlen(user) > WHO_USER_MAX)
+		user = NULL;
+	if (logged)
+		d = put_u64(d, "EXECSNOOP_LOGIN_UID", w->loginuid);
+	d = put_maybe(d, "EXECSNOOP_LOGIN_USER", user, user ? strlen(user) : 0, user);
+	if (login && w->sessionid != NO_UID)
+		d = put_u64(d, "EXECSNOOP_SESSION_ID", w->sessionid);
+	d = put_maybe(d, "EXECSNOOP_TTY", tty, n, n);
+	if (!priv)
+		return d;
+	d = put_u64(d, "EXECSNOOP_EUID", w->euid);
+	d = put_u64(d, "EXECSNOOP_EGID", w->egid);
+	if (!who_raised(w))
+		return d;
+	d = put_str(d, "EXECSNOOP_PRIVILEGE_SETUID", yes_no(w->flags & WHO_SETUID));
+	d = put_str(d, "EXECSNOOP_PRIVILEGE_SETGID", yes_no(w->flags & WHO_SETGID));
+	/* one value a capability, as EXECSNOOP_CUT has one a reason */
+	for (unsigned int bit = 0; bit < 64; bit++) {
+		if (w->caps >> bit & 1)
+			d = put_str(d, "EXECSNOOP_PRIVILEGE_CAPS", cap_name(bit, buf));
+	}
+	return put_str(d, "EXECSNOOP_PRIVILEGE_EXACT", yes_no(!(w->flags & WHO_GUESSED)));
+}
+
+/*
+ * The ancestors, the parent first, as two values that keep their order (a
+ * journal keeps repeated fields as a set): their identities separated by
+ * spaces, and their comms each followed by a NUL byte, as EXECSNOOP_ARGS.
+ */
+static char *put_ancestry(char *d, const struct record *r)
+{
+	const struct ancestry *a = &r->anc;
+	char ids[ANCESTRY_MAX * 48], comms[ANCESTRY_MAX * (TASK_COMM_LEN + 1)];
+	size_t n = 0, k = 0, len;
+
+	if (!(r->h.flags & EV_ANCESTORS))
+		return d;
+	for (__u32 i = 0; i < a->n && i < ANCESTRY_MAX; i++) {
+		const struct ancestor *p = &a->a[i];
+
+		n += sprintf(ids + n, "%s%u@%llu", i ? " " : "", p->pid,
+			     (unsigned long long)p->start_ns);
+		len = str_len(p->comm, sizeof(p->comm));
+		memcpy(comms + k, p->comm, len);
+		k += len;
+		comms[k++] = '\0';
+	}
+	d = journal_field(d, "EXECSNOOP_ANCESTORS", ids, n);
+	/* the binary-safe form, as EXECSNOOP_ARGS: NUL bytes in a value */
+	d = stpcpy(d, "EXECSNOOP_ANCESTORS_COMM\n");
+	for (int i = 0; i < 8; i++)
+		*d++ = (__u64)k >> (8 * i) & 0xff;
+	memcpy(d, comms, k);
+	d += k;
+	*d++ = '\n';
+	return put_str(d, "EXECSNOOP_ANCESTORS_CUT", yes_no(a->cut));
 }
 
 static size_t journal_exec(char *buf, void *state, const struct record *r, const struct words *w)
@@ -166,7 +240,8 @@ static size_t journal_exec(char *buf, void *state, const struct record *r, const
 	}
 	if (a.more)
 		d = put_str(d, "EXECSNOOP_CUT", "max-args");
-	return d - buf;
+	d = put_who(d, s, r);
+	return put_ancestry(d, r) - buf;
 }
 
 static size_t journal_end(char *buf, void *state, const struct record *r)
@@ -255,7 +330,8 @@ static unsigned int journal_fields(const struct options *o)
 {
 	(void)o;
 	/* every JSON field, and the text line's columns */
-	return FIELD_COMM_BEFORE | FIELD_CWD | FIELD_IDS | FIELD_CGROUP;
+	return FIELD_COMM_BEFORE | FIELD_CWD | FIELD_IDS | FIELD_CGROUP | FIELD_LOGIN | FIELD_PRIV |
+	       FIELD_ANCESTRY;
 }
 
 static void *journal_open(const struct options *o, const struct print_env *env)

@@ -30,7 +30,8 @@
 
 /* Room for the longest entry: the text line, the bytes twice, the names and numbers. */
 #define JOURNAL_MAX_LEN                                                                            \
-	(LINE_MAX_LEN + 2 * (FNAME_MAX + ARGS_MAX) + 4 * CWD_MAX + 32 * JOURNAL_ARG_FIELDS + 4096)
+	(LINE_MAX_LEN + 2 * (FNAME_MAX + ARGS_MAX) + 4 * CWD_MAX + 32 * JOURNAL_ARG_FIELDS +       \
+	 4096 + WHO_SHOWN_MAX)
 
 /* Writes a field: NAME=bytes and a newline, or the binary-safe form. Returns its end. */
 char *journal_field(char *d, const char *name, const char *s, size_t n);

@@ -239,6 +239,69 @@ size_t json_exit(char *buf, struct json_ctx *c, const struct record *r)
 	return d - buf;
 }
 
+/* ,"key":v, or ,"key":null when there is none */
+static char *put_key_u32_maybe(char *d, const char *key, __u32 v, bool has)
+{
+	return has ? put_key_u64(d, key, v) : stpcpy(stpcpy(d, key), "null");
+}
+
+/* The login identity, the effective ids and the privilege raised (docs/json.md). */
+static char *put_who(char *d, struct json_ctx *c, const struct record *r)
+{
+	const struct who *w = &r->who;
+	bool login = r->h.flags & EV_WHO && w->flags & WHO_LOGIN;
+	bool priv = r->h.flags & EV_WHO && w->flags & WHO_PRIV;
+	bool logged = login && w->loginuid != NO_UID;
+	const char *user = logged && c->user_name ? c->user_name(w->loginuid) : NULL;
+	char tty[TTY_SHOWN_MAX], buf[CAP_NAME_MAX];
+	size_t n = login ? who_tty(tty, w) : 0;
+	bool first = true;
+
+	if (user && strlen(user) > WHO_USER_MAX)
+		user = NULL;
+	d = put_key_u32_maybe(d, ",\"login_uid\":", w->loginuid, logged);
+	d = put_key_maybe(d, ",\"login_user\":", user, user ? strlen(user) : 0, user);
+	d = put_key_u32_maybe(d, ",\"session_id\":", w->sessionid, login && w->sessionid != NO_UID);
+	d = put_key_maybe(d, ",\"tty\":", tty, n, n);
+	d = put_key_u32_maybe(d, ",\"euid\":", w->euid, priv);
+	d = put_key_u32_maybe(d, ",\"egid\":", w->egid, priv);
+	if (!priv || !who_raised(w))
+		return stpcpy(d, ",\"privilege\":null");
+	d += sprintf(d, ",\"privilege\":{\"setuid\":%s,\"setgid\":%s,\"caps\":[",
+		     w->flags & WHO_SETUID ? "true" : "false",
+		     w->flags & WHO_SETGID ? "true" : "false");
+	for (unsigned int bit = 0; bit < 64; bit++) {
+		if (!(w->caps >> bit & 1))
+			continue;
+		*d++ = first ? '"' : ',';
+		if (!first)
+			*d++ = '"';
+		d = stpcpy(d, cap_name(bit, buf));
+		*d++ = '"';
+		first = false;
+	}
+	return stpcpy(d, w->flags & WHO_GUESSED ? "],\"exact\":false}" : "],\"exact\":true}");
+}
+
+/* The nearest ancestors from the task tree, the parent first, and whether there are more. */
+static char *put_ancestry(char *d, const struct record *r)
+{
+	const struct ancestry *a = &r->anc;
+
+	if (!(r->h.flags & EV_ANCESTORS))
+		return stpcpy(d, ",\"ancestors\":null,\"ancestors_cut\":null");
+	d = stpcpy(d, ",\"ancestors\":[");
+	for (__u32 i = 0; i < a->n && i < ANCESTRY_MAX; i++) {
+		const struct ancestor *p = &a->a[i];
+
+		d += sprintf(d, "%s{\"pid\":%u,\"id\":\"%u@%llu\",\"comm\":", i ? "," : "", p->pid,
+			     p->pid, (unsigned long long)p->start_ns);
+		d += json_bytes(d, p->comm, str_len(p->comm, sizeof(p->comm)));
+		*d++ = '}';
+	}
+	return stpcpy(d, a->cut ? "],\"ancestors_cut\":true" : "],\"ancestors_cut\":false");
+}
+
 size_t json_exec(char *buf, struct json_ctx *c, const struct record *r, const struct words *w)
 {
 	const struct event_hdr *h = &r->h;
@@ -287,6 +350,8 @@ size_t json_exec(char *buf, struct json_ctx *c, const struct record *r, const st
 	d = put_key_u64(d, ",\"ns_pid\":", h->ns_pid);
 	d = put_key_u64(d, ",\"mntns\":", h->mntns);
 	d = put_cut(d, r, a.more);
+	d = put_who(d, c, r);
+	d = put_ancestry(d, r);
 	d = stpcpy(d, "}\n");
 	return d - buf;
 }
@@ -389,7 +454,8 @@ size_t json_summary(char *buf, struct json_ctx *c, const struct summary *s,
 size_t json_need(const struct record *r)
 {
 	/* every byte as \u00XX, the names and numbers */
-	return 6 * (r->h.fname_len + r->h.args_len + r->h.cwd_len + r->h.exe_len) + 1024;
+	return 6 * (r->h.fname_len + r->h.args_len + r->h.cwd_len + r->h.exe_len) + 1024 +
+	       WHO_SHOWN_MAX;
 }
 
 static bool json_chosen(const struct options *o)
@@ -400,7 +466,8 @@ static bool json_chosen(const struct options *o)
 static unsigned int json_fields(const struct options *o)
 {
 	(void)o;
-	return FIELD_COMM_BEFORE | FIELD_CWD | FIELD_IDS | FIELD_CGROUP;
+	return FIELD_COMM_BEFORE | FIELD_CWD | FIELD_IDS | FIELD_CGROUP | FIELD_LOGIN | FIELD_PRIV |
+	       FIELD_ANCESTRY;
 }
 
 static void *json_open(const struct options *o, const struct print_env *env)

@@ -8,11 +8,13 @@
 #include "escape.h"
 #include "record.h"
 #include "summary.h"
+#include "who.h"
 
 #define JSON_VERSION 1
 
 /* Room for the longest exec object: every byte as \u00XX, names and numbers. */
-#define JSON_MAX_LEN (6 * (FNAME_MAX + 64 + ARGS_MAX + 2 * CWD_MAX) + 8 * TASK_COMM_LEN + 1024)
+#define JSON_MAX_LEN                                                                               \
+	(6 * (FNAME_MAX + 64 + ARGS_MAX + 2 * CWD_MAX) + 8 * TASK_COMM_LEN + 1024 + WHO_SHOWN_MAX)
 
 #define JSON_END_MAX_LEN 1024 /* room for the object of an end */
 

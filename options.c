@@ -27,6 +27,9 @@ enum {
 	OPT_KEEP_ROOT,
 	OPT_JOURNAL,
 	OPT_METRICS,
+	OPT_LOGIN,
+	OPT_PRIVILEGE,
+	OPT_PRIVILEGED,
 };
 
 static const char usage[] =
@@ -72,6 +75,11 @@ static const char usage[] =
 	"      --run-as=USER    once tracing, run as USER (name or uid) instead of root,\n"
 	"                       and run COMMAND as USER; without it, execsnoop becomes\n"
 	"                       COMMAND's user. No capability is kept in any case\n"
+	"      --login          LOGIN and TTY columns: the audit login user (the one behind\n"
+	"                       su and sudo) and the controlling terminal\n"
+	"      --privilege      a PRIV column before ARGS: what the exec raised (setuid=,\n"
+	"                       setgid=, caps= of file capabilities), or -\n"
+	"      --privileged     only execs that raised privilege (implies --privilege)\n"
 	"  -v, --verbose        print libbpf's debug messages\n"
 	"  -h, --help           show this help\n"
 	"  -V, --version        show the version\n"
@@ -113,6 +121,9 @@ static const struct option longopts[] = {
 	{ "priority", required_argument, NULL, OPT_PRIORITY },
 	{ "ring-size", required_argument, NULL, OPT_RING_SIZE },
 	{ "run-as", required_argument, NULL, OPT_RUN_AS },
+	{ "login", no_argument, NULL, OPT_LOGIN },
+	{ "privilege", no_argument, NULL, OPT_PRIVILEGE },
+	{ "privileged", no_argument, NULL, OPT_PRIVILEGED },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -332,6 +343,15 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, user_l
 					  shown_value(sv, optarg));
 				return PARSE_ERROR;
 			}
+			break;
+		case OPT_LOGIN:
+			o->login = true;
+			break;
+		case OPT_PRIVILEGE:
+			o->privilege = true;
+			break;
+		case OPT_PRIVILEGED:
+			o->privileged = o->privilege = true;
 			break;
 		case 'v':
 			o->verbose = true;

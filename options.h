@@ -49,6 +49,9 @@ struct options {
 	const char *cgroup;
 	__u32 run_uid; /* --run-as: the user to switch to once tracing; NO_UID: stay */
 	__u32 run_gid;
+	bool login;	 /* --login: LOGIN and TTY columns */
+	bool privilege;	 /* --privilege: a PRIV column */
+	bool privileged; /* --privileged: only execs that raised privilege */
 };
 
 enum parse_result {

@@ -36,6 +36,9 @@ unsigned int print_fields(const struct options *o)
 	/* the metrics count execs by their spawner's name */
 	if (o->metrics)
 		f |= FIELD_COMM_BEFORE;
+	/* the filter reads what the column shows */
+	if (o->privileged)
+		f |= FIELD_PRIV;
 	return f;
 }
 

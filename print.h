@@ -37,6 +37,9 @@ enum print_field {
 	FIELD_IDS = 1 << 2,	    /* start times: the identity of a process and its parent */
 	FIELD_CGROUP = 1 << 3,	    /* the cgroup id */
 	FIELD_ANCESTOR = 1 << 4,    /* the nearest ancestor seen exec'ing */
+	FIELD_LOGIN = 1 << 5,	    /* the login uid, session and tty */
+	FIELD_PRIV = 1 << 6,	    /* the effective ids, and the privilege raised */
+	FIELD_ANCESTRY = 1 << 7,    /* the nearest ancestors from the task tree */
 };
 
 /* What the formats may look up outside the record; set by the caller. */

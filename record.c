@@ -15,6 +15,25 @@
 #define KERNEL_ERRNO_FIRST 512
 #define KERNEL_ERRNO_LAST  530
 
+/* Copies out the WHO and ANCESTORS sections, aligned; -EINVAL when their lengths disagree. */
+static int decode_sections(struct record *r)
+{
+	const char *p = r->data + r->h.fname_len + r->h.args_len + r->h.cwd_len + r->h.exe_len;
+
+	memset(&r->who, 0, sizeof(r->who));
+	memset(&r->anc, 0, sizeof(r->anc));
+	if (r->h.flags & EV_WHO)
+		memcpy(&r->who, p, sizeof(r->who));
+	p += r->h.who_len;
+	if (r->h.flags & EV_ANCESTORS) {
+		memcpy(&r->anc, p, r->h.anc_len);
+		if (r->anc.n > ANCESTRY_MAX || r->h.anc_len != ANCESTRY_LEN(r->anc.n) ||
+		    r->anc.cut > 1)
+			return -EINVAL;
+	}
+	return 0;
+}
+
 int record_decode(struct record *r, const void *raw, size_t size)
 {
 	if (size < EVENT_HDR_LEN)
@@ -24,10 +43,17 @@ int record_decode(struct record *r, const void *raw, size_t size)
 	if (r->h.fname_len < 1 || r->h.fname_len > FNAME_MAX || r->h.args_len > ARGS_MAX ||
 	    r->h.cwd_len > CWD_MAX || r->h.exe_len > CWD_MAX)
 		return -EINVAL;
-	if (EVENT_HDR_LEN + r->h.fname_len + r->h.args_len + r->h.cwd_len + r->h.exe_len > size)
+	/* the sections after the exe: each there exactly when flagged, whole */
+	if (r->h.who_len != (r->h.flags & EV_WHO ? sizeof(struct who) : 0) ||
+	    r->h.anc_len > (r->h.flags & EV_ANCESTORS ? sizeof(struct ancestry) : 0) ||
+	    (r->h.flags & EV_ANCESTORS && r->h.anc_len < ANCESTRY_LEN(0)))
+		return -EINVAL;
+	if (EVENT_HDR_LEN + r->h.fname_len + r->h.args_len + r->h.cwd_len + r->h.exe_len +
+		    r->h.who_len + r->h.anc_len >
+	    size)
 		return -EINVAL;
 	r->data = (const char *)raw + EVENT_HDR_LEN;
-	return 0;
+	return decode_sections(r);
 }
 
 /* Offset just past the first k strings of a NUL-separated area. */

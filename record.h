@@ -12,7 +12,9 @@
 /* A checked record: its fixed part copied out aligned, its bytes where they lie. */
 struct record {
 	struct event_hdr h;
-	const char *data; /* h.fname_len + h.args_len bytes: the path, then the arguments */
+	const char *data;    /* h.fname_len + h.args_len bytes: the path, then the arguments */
+	struct who who;	     /* EV_WHO: copied out aligned; else zero */
+	struct ancestry anc; /* EV_ANCESTORS: copied out aligned; else zero */
 };
 
 /* An exec as words: the path, then argv[1..]. */

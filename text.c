@@ -7,6 +7,7 @@
 #include "print.h"
 #include "text.h"
 #include "tree.h"
+#include "who.h"
 
 static size_t format_time(char *buf, struct fmt *f, __u64 ts)
 {
@@ -45,8 +46,10 @@ size_t text_header(char *buf, const struct fmt *f)
 		n += sprintf(buf + n, "%-6s ", "UID");
 	if (f->container)
 		n += sprintf(buf + n, "%-*s ", CONTAINER_WIDTH, "CONTAINER");
-	n += sprintf(buf + n, "%-16s %-6s %-6s %3s %s%s\n", "PCOMM", "PID", "PPID", "RET",
-		     f->cwd ? "CWD " : "", "ARGS");
+	if (f->login)
+		n += sprintf(buf + n, "%-*s %-*s ", LOGIN_WIDTH, "LOGIN", TTY_WIDTH, "TTY");
+	n += sprintf(buf + n, "%-16s %-6s %-6s %3s %s%s%s\n", "PCOMM", "PID", "PPID", "RET",
+		     f->priv ? "PRIV " : "", f->cwd ? "CWD " : "", "ARGS");
 	return n;
 }
 
@@ -85,6 +88,32 @@ size_t container_name(const char *path, char *out, size_t len)
 	return n;
 }
 
+/* LOGIN and TTY: the login user's name (or uid) and the controlling tty, - when none. */
+static size_t login_columns(char *buf, struct fmt *f, const struct record *r)
+{
+	const struct who *w = &r->who;
+	bool login = r->h.flags & EV_WHO && w->flags & WHO_LOGIN;
+	const char *user = NULL;
+	char name[TTY_SHOWN_MAX];
+	size_t n = 0, len;
+
+	if (login && w->loginuid != NO_UID) {
+		user = f->user_name ? f->user_name(w->loginuid) : NULL;
+		if (!user) {
+			snprintf(name, sizeof(name), "%u", w->loginuid);
+			user = name;
+		}
+		n += escape_column(buf + n, user, strlen(user), LOGIN_WIDTH);
+	} else {
+		n += escape_column(buf + n, "-", 1, LOGIN_WIDTH);
+	}
+	buf[n++] = ' ';
+	len = login ? who_tty(name, w) : 0;
+	n += escape_column(buf + n, len ? name : "-", len ? len : 1, TTY_WIDTH);
+	buf[n++] = ' ';
+	return n;
+}
+
 /* Columns up to RET, as for an exec. */
 static size_t columns(char *buf, struct fmt *f, const struct record *r)
 {
@@ -104,6 +133,8 @@ static size_t columns(char *buf, struct fmt *f, const struct record *r)
 			n += escape_column(buf + n, name, len, CONTAINER_WIDTH);
 		buf[n++] = ' ';
 	}
+	if (f->login)
+		n += login_columns(buf + n, f, r);
 	n += escape_column(buf + n, r->h.comm, comm_len, 16);
 	return n + sprintf(buf + n, " %-6u %-6u ", r->h.pid, r->h.ppid);
 }
@@ -143,6 +174,17 @@ size_t text_tree_line(char *buf, struct fmt *f, const struct record *r, const st
 		n += sprintf(buf + n, "%3s ", ret);
 	else
 		n += sprintf(buf + n, "%3d ", r->h.ret);
+	if (f->priv) {
+		char priv[PRIV_TEXT_MAX];
+
+		/* not read (the ring was full): ? */
+		if (r->h.flags & EV_WHO && r->who.flags & WHO_PRIV)
+			n += escape(buf + n, priv, who_priv_text(priv, &r->who, f->user_name),
+				    false);
+		else
+			buf[n++] = '?';
+		buf[n++] = ' ';
+	}
 	for (unsigned int i = 0; i < depth && i < TREE_INDENT_MAX; i++) {
 		buf[n++] = ' ';
 		buf[n++] = ' ';
@@ -299,7 +341,8 @@ size_t text_summary(char *buf, const struct summary *s, const struct summary_vie
 size_t text_need(const struct record *r)
 {
 	/* every byte escaped, a quote pair and a space per word, the columns, the indentation */
-	return 8 * (r->h.fname_len + r->h.args_len + r->h.cwd_len) + 384;
+	return 8 * (r->h.fname_len + r->h.args_len + r->h.cwd_len) + 384 + 4 * PRIV_TEXT_MAX +
+	       8 * (LOGIN_WIDTH + TTY_WIDTH);
 }
 
 /* The text formats' state: the columns, and with --tree the depth of each process. */
@@ -321,7 +364,8 @@ static bool tree_chosen(const struct options *o)
 
 static unsigned int text_fields(const struct options *o)
 {
-	return (o->cwd ? FIELD_CWD : 0) | (o->container ? FIELD_CGROUP : 0);
+	return (o->cwd ? FIELD_CWD : 0) | (o->container ? FIELD_CGROUP : 0) |
+	       (o->login ? FIELD_LOGIN : 0) | (o->privilege ? FIELD_PRIV : 0);
 }
 
 static unsigned int tree_fields(const struct options *o)
@@ -339,6 +383,9 @@ void text_fmt_init(struct fmt *f, const struct options *o, const struct print_en
 	f->cwd = o->cwd;
 	f->max_args = o->max_args;
 	f->cgroup_path = env->cgroup_path;
+	f->login = o->login;
+	f->priv = o->privilege;
+	f->user_name = env->user_name;
 }
 
 static void *text_open(const struct options *o, const struct print_env *env)

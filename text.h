@@ -9,11 +9,17 @@
 #include "escape.h"
 #include "record.h"
 #include "summary.h"
+#include "who.h"
 
-#define TREE_INDENT_MAX 32 /* --tree: levels shown by indentation, two spaces each */
+#define TREE_INDENT_MAX 32
+#define LOGIN_WIDTH	8 /* --login: the LOGIN column */
+#define TTY_WIDTH                                                                                  \
+	8 /* and the TTY column */ /* --tree: levels shown by indentation, two spaces each */
 
 /* Room for the longest line: every byte escaped, plus quotes, spaces, columns and indentation. */
-#define LINE_MAX_LEN (2 * ESCAPED_MAX(FNAME_MAX + 64 + ARGS_MAX) + 128 + 2 * TREE_INDENT_MAX)
+#define LINE_MAX_LEN                                                                               \
+	(2 * ESCAPED_MAX(FNAME_MAX + 64 + ARGS_MAX) + 128 + 2 * TREE_INDENT_MAX +                  \
+	 4 * PRIV_TEXT_MAX + 8 * (LOGIN_WIDTH + TTY_WIDTH))
 
 /* The time column. */
 enum time_mode {
@@ -31,7 +37,10 @@ struct fmt {
 	unsigned int max_args; /* 0: no limit */
 	/* the path of a cgroup v2 id, or NULL */
 	const char *(*cgroup_path)(__u64 id);
-	__u64 start_ns;	      /* CLOCK_BOOTTIME at start, for -t */
+	bool login;			     /* LOGIN and TTY columns */
+	bool priv;			     /* a PRIV column after RET */
+	const char *(*user_name)(__u32 uid); /* the name of a uid, or NULL */
+	__u64 start_ns;			     /* CLOCK_BOOTTIME at start, for -t */
 	__s64 wall_offset_ns; /* CLOCK_REALTIME - CLOCK_BOOTTIME, for -T; kept current by the caller */
 	/* -T: the last second formatted, to skip localtime for lines within it */
 	__s64 wall_secs;

@@ -10,7 +10,7 @@ _execsnoop_options='-t --timestamp -T --time -x --fails -u --uid= -U --print-uid
 	-j --json --journal -e --exits -n --name= -l --line= -P --ppid= -c --cgroup= --container --cwd
 	-p --pid= --tree -s --summary --interval= --metrics= --quiet --keep-root
 	--max-args= --priority= --ring-size=
-	--run-as= -v --verbose -h --help -V --version'
+	--run-as= --login --privilege --privileged -v --verbose -h --help -V --version'
 
 # Options whose value is the next word when it is not joined with "=".
 _execsnoop_takes_value() {

@@ -29,6 +29,7 @@ perl:prove
 util-linux:setpriv
 procps:pgrep
 bsdutils:script
+libcap2-bin:setcap
 python3-jsonschema:/usr/lib/python3/dist-packages/jsonschema
 mandoc:mandoc
 man-db:man

@@ -18,7 +18,7 @@
 #include "text.h"
 
 struct fuzz_opts {
-	uint8_t mode;	  /* bits 0-1: enum time_mode; bit 2: print_uid; bit 3: quote */
+	uint8_t mode; /* bits 0-1: enum time_mode; bit 2: print_uid; bit 3: quote; 4: login; 5: priv */
 	uint8_t max_args; /* --max-args, 0: no limit */
 	uint8_t needle_off;
 	uint8_t needle_len; /* words_contain is given these bytes of the input */
@@ -258,8 +258,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (record_decode(&r, data, size))
 		return 0;
 	if (r.h.fname_len < 1 || r.h.fname_len > FNAME_MAX || r.h.args_len > ARGS_MAX ||
-	    EVENT_HDR_LEN + r.h.fname_len + r.h.args_len + r.h.cwd_len + r.h.exe_len > size)
+	    EVENT_HDR_LEN + r.h.fname_len + r.h.args_len + r.h.cwd_len + r.h.exe_len + r.h.who_len +
+			    r.h.anc_len >
+		    size)
 		abort(); /* record_decode let a record through that does not fit */
+	if ((r.h.flags & EV_ANCESTORS && (r.anc.n > ANCESTRY_MAX || r.anc.cut > 1)) ||
+	    (!(r.h.flags & EV_WHO) && r.who.flags) || (!(r.h.flags & EV_ANCESTORS) && r.anc.n))
+		abort(); /* a section decoded that is not whole, or not there */
 
 	record_words(&r, &w);
 	if (w.path_len > sizeof(w.pathbuf) ||
@@ -277,6 +282,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f.print_uid = o.mode & 4;
 	f.quote = o.mode & 8;
 	f.max_args = o.max_args;
+	f.login = o.mode & 16;
+	f.priv = o.mode & 32;
+	/* the names shown in LOGIN and PRIV need escaping too */
+	f.user_name = no_name;
 	f.start_ns = 1000000000ULL;
 	f.wall_offset_ns = WALL_OFFSET_NS;
 	/* at the end of an allocation, so that ASan sees a line that is too long */
@@ -300,8 +309,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* the journal's entry of an exec stays within the room the output stage reserves for it */
 	if (!(r.h.flags & EV_EXIT)) {
 		static char *entry;
-		struct options jo = { .max_args = o.max_args, .time = f.time };
-		struct print_env env = {};
+		struct options jo = { .max_args = o.max_args,
+				      .time = f.time,
+				      .login = f.login,
+				      .privilege = f.priv };
+		struct print_env env = { .user_name = no_name };
 		void *js = journal_format.open(&jo, &env);
 
 		if (!entry)

@@ -154,6 +154,79 @@ static void test_exec_entry(void **state)
 	journal_format.close(s);
 }
 
+/* A record of /bin/prog with WHO and ANCESTORS sections: a setuid exec on pts/3, two ancestors. */
+static void make_who(void)
+{
+	struct who who = { .caps = 1ULL << 13,
+			   .loginuid = 1000,
+			   .sessionid = 4,
+			   .euid = 0,
+			   .egid = 5,
+			   .tty_index = 3,
+			   .flags = WHO_LOGIN | WHO_PRIV | WHO_PTS | WHO_SETUID };
+	struct ancestry anc = { .n = 2, .cut = 1 };
+	size_t off;
+
+	strcpy(who.tty, "pts3");
+	anc.a[0] = (struct ancestor){ .start_ns = 70, .pid = 7, .comm = "sh" };
+	anc.a[1] = (struct ancestor){ .start_ns = 60, .pid = 6, .comm = "s\nh" };
+	make("/bin/prog", "", 0, 0);
+	off = ev.h.fname_len + ev.h.args_len;
+	memcpy(ev.data + off, &who, sizeof(who));
+	memcpy(ev.data + off + sizeof(who), &anc, ANCESTRY_LEN(2));
+	ev.h.flags |= EV_WHO | EV_ANCESTORS;
+	ev.h.who_len = sizeof(who);
+	ev.h.anc_len = ANCESTRY_LEN(2);
+	assert_int_equal(
+		record_decode(&rec, &ev, EVENT_HDR_LEN + off + ev.h.who_len + ev.h.anc_len), 0);
+	record_words(&rec, &w);
+}
+
+static const char *a_name(__u32 uid)
+{
+	return uid == 1000 ? "alice" : NULL;
+}
+
+/* Every JSON field of the login identity, the privilege and the ancestors, as fields. */
+static void test_who_entry(void **state)
+{
+	struct print_env env = { .user_name = a_name };
+	struct options o = {};
+	void *s = journal_format.open(&o, &env);
+	size_t n, k;
+
+	(void)state;
+	make_who();
+	n = journal_format.exec(out, s, &rec, &w);
+	assert_true(n <= journal_format.need(&rec));
+	k = parse(out, n);
+	assert_field(k, "EXECSNOOP_LOGIN_UID", "1000", 4);
+	assert_field(k, "EXECSNOOP_LOGIN_USER", "alice", 5);
+	assert_field(k, "EXECSNOOP_SESSION_ID", "4", 1);
+	assert_field(k, "EXECSNOOP_TTY", "pts/3", 5);
+	assert_field(k, "EXECSNOOP_EUID", "0", 1);
+	assert_field(k, "EXECSNOOP_EGID", "5", 1);
+	assert_field(k, "EXECSNOOP_PRIVILEGE_SETUID", "true", 4);
+	assert_field(k, "EXECSNOOP_PRIVILEGE_SETGID", "false", 5);
+	assert_field(k, "EXECSNOOP_PRIVILEGE_CAPS", "cap_net_raw", 11);
+	assert_int_equal(find(k, "EXECSNOOP_PRIVILEGE_CAPS", 1), -1);
+	assert_field(k, "EXECSNOOP_PRIVILEGE_EXACT", "true", 4);
+	/* in order, in one value each: a journal keeps repeated fields as a set */
+	assert_field(k, "EXECSNOOP_ANCESTORS", "7@70 6@60", 9);
+	assert_field(k, "EXECSNOOP_ANCESTORS_COMM", "sh\0s\nh\0", 7);
+	assert_field(k, "EXECSNOOP_ANCESTORS_CUT", "true", 4);
+	/* nothing raised: no privilege fields, as null in JSON */
+	rec.who.flags &= ~WHO_SETUID;
+	rec.who.caps = 0;
+	rec.who.loginuid = NO_UID;
+	k = parse(out, journal_format.exec(out, s, &rec, &w));
+	assert_int_equal(find(k, "EXECSNOOP_PRIVILEGE_SETUID", 0), -1);
+	assert_int_equal(find(k, "EXECSNOOP_LOGIN_UID", 0), -1);
+	assert_int_equal(find(k, "EXECSNOOP_LOGIN_USER", 0), -1);
+	assert_field(k, "EXECSNOOP_EUID", "0", 1);
+	journal_format.close(s);
+}
+
 /* More arguments than fields an entry may have: all in EXECSNOOP_ARGS, the first ones apart. */
 static void test_many_args(void **state)
 {
@@ -184,6 +257,7 @@ int main(void)
 		cmocka_unit_test(test_field_forms),
 		cmocka_unit_test(test_exec_entry),
 		cmocka_unit_test(test_many_args),
+		cmocka_unit_test(test_who_entry),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

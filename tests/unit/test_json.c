@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* JSON Lines: lossless bytes, the exec and exit objects. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -100,7 +101,10 @@ static void test_exec_object(void **state)
 	assert_non_null(strstr(out, "\"path\":\"/bin/ls\""));
 	assert_non_null(strstr(out, "\"args\":[\"-l\",{\"hex\":\"ff\"}]"));
 	assert_non_null(strstr(out, "\"ret\":0,\"killed\":false,\"errno\":null"));
-	assert_non_null(strstr(out, "\"cut\":null}\n"));
+	/* without the WHO and ANCESTORS sections (lost to a full ring): null, at the end */
+	assert_non_null(strstr(
+		out,
+		"\"cut\":null,\"login_uid\":null,\"login_user\":null,\"session_id\":null,\"tty\":null,\"euid\":null,\"egid\":null,\"privilege\":null,\"ancestors\":null,\"ancestors_cut\":null}\n"));
 }
 
 /* What makes an id unique across hosts and boots: after parent_id, or null when unknown. */
@@ -202,6 +206,53 @@ static void test_exit_object(void **state)
 	assert_non_null(strstr(out, "\"code\":null,\"signal\":\"SIGSEGV\",\"core\":true"));
 }
 
+/* The login identity, the privilege and the ancestors, right before the object's end; checks of their lengths. */
+static void test_who_and_ancestors(void **state)
+{
+	struct json_ctx c = { .user_name = user_of };
+	struct who who = { .caps = 1ULL << 13 | 1ULL << 12,
+			   .loginuid = 0,
+			   .sessionid = NO_UID,
+			   .euid = 1000,
+			   .egid = 42,
+			   .flags = WHO_LOGIN | WHO_PRIV | WHO_SETGID | WHO_GUESSED };
+	struct ancestry anc = { .n = 1 };
+	size_t off, size;
+
+	(void)state;
+	strcpy(who.tty, "ttyS0");
+	anc.a[0] = (struct ancestor){ .start_ns = 9, .pid = 1, .comm = "in\xfft" };
+	make("/bin/ls", "", 0, 0);
+	ev.h.flags = EV_WHO | EV_ANCESTORS;
+	off = ev.h.fname_len + ev.h.args_len;
+	memcpy(ev.data + off, &who, sizeof(who));
+	memcpy(ev.data + off + sizeof(who), &anc, ANCESTRY_LEN(1));
+	ev.h.who_len = sizeof(who);
+	ev.h.anc_len = ANCESTRY_LEN(1);
+	size = EVENT_HDR_LEN + off + ev.h.who_len + ev.h.anc_len;
+	assert_int_equal(record_decode(&rec, &ev, size), 0);
+	record_words(&rec, &w);
+	out[json_exec(out, &c, &rec, &w)] = '\0';
+	assert_non_null(strstr(
+		out,
+		"\"cut\":null,\"login_uid\":0,\"login_user\":\"root\",\"session_id\":null,\"tty\":\"ttyS0\",\"euid\":1000,\"egid\":42,\"privilege\":{\"setuid\":false,\"setgid\":true,\"caps\":[\"cap_net_admin\",\"cap_net_raw\"],\"exact\":false},\"ancestors\":[{\"pid\":1,\"id\":\"1@9\",\"comm\":{\"hex\":\"696eff74\"}}],\"ancestors_cut\":false}\n"));
+	/* a record shorter than its sections, sections of the wrong length, too many ancestors */
+	assert_int_equal(record_decode(&rec, &ev, size - 1), -EINVAL);
+	ev.h.who_len--;
+	assert_int_equal(record_decode(&rec, &ev, size), -EINVAL);
+	ev.h.who_len++;
+	ev.h.flags &= ~EV_WHO;
+	assert_int_equal(record_decode(&rec, &ev, size), -EINVAL);
+	ev.h.flags |= EV_WHO;
+	anc.n = 2;
+	memcpy(ev.data + off + sizeof(who), &anc, 8);
+	assert_int_equal(record_decode(&rec, &ev, size), -EINVAL);
+	anc.n = ANCESTRY_MAX + 1;
+	memcpy(ev.data + off + sizeof(who), &anc, 8);
+	ev.h.anc_len = ANCESTRY_LEN(ANCESTRY_MAX + 1);
+	assert_int_equal(record_decode(&rec, &ev, size + 32), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +265,7 @@ int main(void)
 		cmocka_unit_test(test_exec_numbers),
 		cmocka_unit_test(test_time_fraction),
 		cmocka_unit_test(test_exit_object),
+		cmocka_unit_test(test_who_and_ancestors),
 	};
 
 	return cmocka_run_group_tests_name("json", tests, NULL, NULL);

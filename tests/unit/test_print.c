@@ -35,8 +35,9 @@ static void test_fields(void **state)
 	parse(NULL, NULL);
 	assert_int_equal(print_fields(&o), 0);
 	parse("-j", NULL);
-	assert_int_equal(print_fields(&o),
-			 FIELD_COMM_BEFORE | FIELD_CWD | FIELD_IDS | FIELD_CGROUP);
+	assert_int_equal(print_fields(&o), FIELD_COMM_BEFORE | FIELD_CWD | FIELD_IDS |
+						   FIELD_CGROUP | FIELD_LOGIN | FIELD_PRIV |
+						   FIELD_ANCESTRY);
 	parse("--tree", NULL);
 	assert_int_equal(print_fields(&o), FIELD_IDS | FIELD_ANCESTOR);
 	parse("-s", NULL);
@@ -45,6 +46,13 @@ static void test_fields(void **state)
 	assert_int_equal(print_fields(&o), FIELD_IDS);
 	parse("--cwd", "--container");
 	assert_int_equal(print_fields(&o), FIELD_CWD | FIELD_CGROUP);
+	parse("--login", "--privilege");
+	assert_int_equal(print_fields(&o), FIELD_LOGIN | FIELD_PRIV);
+	/* the filter reads what the column shows */
+	parse("--privileged", NULL);
+	assert_int_equal(print_fields(&o), FIELD_PRIV);
+	parse("-j", "--privileged");
+	assert_true(print_fields(&o) & FIELD_PRIV);
 }
 
 /* One exec of pid 7 running /bin/ls -l; ret as given. */
