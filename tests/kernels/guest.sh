@@ -340,6 +340,30 @@ f_e() {
 	send
 }
 
+f_login() {
+	begin login
+	start --login && {
+		# the audit login uid, which a process may set once while it is unset
+		/bin/sh -c 'echo 1000 >/proc/self/loginuid && exec "$0" kt-login' $NOOP 2>"$D/loginuid.err"
+		fact loginuid_status $?
+		tool_sync
+		stop
+	}
+	send
+}
+
+f_privilege() {
+	begin privilege
+	cp $NOOP /tmp/kt-suid && chmod 4755 /tmp/kt-suid
+	start --privilege && {
+		su nobody -s /bin/sh -c '/tmp/kt-suid kt-priv-suid'
+		plain_exec kt-priv-none
+		tool_sync
+		stop
+	}
+	send
+}
+
 f_cwd() {
 	begin cwd
 	mkdir -p "/tmp/kt cwd/d"

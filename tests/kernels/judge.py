@@ -37,13 +37,14 @@ from json_check import as_bytes, validator  # noqa: E402
 PLAIN = ["plain", "x", "t", "T", "U", "u", "q", "n", "l", "P", "c", "j", "max-args"]
 # the compat entries, traced by plain tracing too
 COMPAT = ["int80", "i386"]
-REST = ["e", "cwd", "tree", "s", "container", "p", "cmd"]
+REST = ["e", "cwd", "tree", "s", "container", "p", "cmd", "login", "privilege"]
 FEATURES = PLAIN + REST + COMPAT
 TITLES = {
     "plain": "execsnoop", "x": "-x", "t": "-t", "T": "-T", "U": "-U", "u": "-u UID", "q": "-q",
     "n": "-n NAME", "l": "-l LINE", "P": "-P PPID", "c": "-c CGROUP", "j": "-j",
     "max-args": "--max-args", "e": "-e", "cwd": "--cwd", "tree": "--tree", "s": "-s",
-    "container": "--container", "p": "-p PID", "cmd": "-- COMMAND", "int80": "int $0x80 exec", "i386": "i386 program",
+    "container": "--container", "p": "-p PID", "cmd": "-- COMMAND", "login": "--login",
+    "privilege": "--privilege", "int80": "int $0x80 exec", "i386": "i386 program",
 }
 # COMM PID PPID RET ARGS after the prefix columns; RET is a number or a word (end)
 LINE = re.compile(r"^(\S+) +(-?\d+) +(-?\d+) +(-?\d+|[a-z]+) (.*)$")
@@ -228,6 +229,26 @@ def c_e(run):
 def c_cwd(run):
     expect(" CWD ARGS" in header(run, "PCOMM "), "no CWD column in the header")
     check_line(run.one(f'"/tmp/kt cwd/d" {NOOP} kt-cwd'), "noop")
+
+
+def c_login(run):
+    header(run, "LOGIN    TTY ")
+    expect(run.fact("loginuid_status") == "0", "the guest could not set its login uid: "
+           + run.files.get("loginuid.err", b"").decode(errors="replace"))
+    rows = run.lines(r"1000 +- +")
+    found = [r for r in rows if r[4] == f"{NOOP} kt-login"]
+    expect(len(found) == 1, "no line with LOGIN 1000 and no TTY: " + repr(run.tagged()))
+    check_line(found[0], "noop")
+
+
+def c_privilege(run):
+    header(run, "PCOMM ")
+    suid = [line for line in run.out.splitlines()
+            if line.startswith("kt-suid ") and line.endswith(" /tmp/kt-suid kt-priv-suid")]
+    expect(len(suid) == 1 and " 0 setuid=root /tmp/kt-suid" in suid[0],
+           "the setuid exec is not marked setuid=root: " + repr(suid))
+    plain = [line for line in run.out.splitlines() if line.endswith(f" {NOOP} kt-priv-none two words 3")]
+    expect(len(plain) == 1 and " 0 - " in plain[0], "a plain exec is not marked -: " + repr(plain))
 
 
 def c_tree(run):
