@@ -253,9 +253,8 @@ static char *put_who(char *d, struct json_ctx *c, const struct record *r)
 	bool priv = r->h.flags & EV_WHO && w->flags & WHO_PRIV;
 	bool logged = login && w->loginuid != NO_UID;
 	const char *user = logged && c->user_name ? c->user_name(w->loginuid) : NULL;
-	char tty[TTY_SHOWN_MAX], buf[CAP_NAME_MAX];
+	char tty[TTY_SHOWN_MAX];
 	size_t n = login ? who_tty(tty, w) : 0;
-	bool first = true;
 
 	if (user && strlen(user) > WHO_USER_MAX)
 		user = NULL;
@@ -270,16 +269,7 @@ static char *put_who(char *d, struct json_ctx *c, const struct record *r)
 	d += sprintf(d, ",\"privilege\":{\"setuid\":%s,\"setgid\":%s,\"caps\":[",
 		     w->flags & WHO_SETUID ? "true" : "false",
 		     w->flags & WHO_SETGID ? "true" : "false");
-	for (unsigned int bit = 0; bit < 64; bit++) {
-		if (!(w->caps >> bit & 1))
-			continue;
-		*d++ = first ? '"' : ',';
-		if (!first)
-			*d++ = '"';
-		d = stpcpy(d, cap_name(bit, buf));
-		*d++ = '"';
-		first = false;
-	}
+	d = cap_list(d, w->caps, true);
 	return stpcpy(d, w->flags & WHO_GUESSED ? "],\"exact\":false}" : "],\"exact\":true}");
 }
 

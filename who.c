@@ -72,8 +72,7 @@ size_t who_tty(char *out, const struct who *w)
 size_t who_priv_text(char *out, const struct who *w, const char *(*user_name)(__u32 uid))
 {
 	const char *name = w->flags & WHO_SETUID && user_name ? user_name(w->euid) : NULL;
-	char buf[CAP_NAME_MAX], *d = out;
-	bool first = true;
+	char *d = out;
 
 	if (!who_raised(w))
 		return stpcpy(out, "-") - out;
@@ -86,16 +85,27 @@ size_t who_priv_text(char *out, const struct who *w, const char *(*user_name)(__
 	}
 	if (w->flags & WHO_SETGID)
 		d += sprintf(d, "%ssetgid=%u", d > out ? "+" : "", w->egid);
-	if (w->caps) {
-		d = stpcpy(d, d > out ? "+caps=" : "caps=");
-		for (unsigned int bit = 0; bit < 64; bit++) {
-			if (!(w->caps >> bit & 1))
-				continue;
-			if (!first)
-				*d++ = ',';
-			d = stpcpy(d, cap_name(bit, buf));
-			first = false;
-		}
-	}
+	if (w->caps)
+		d = cap_list(stpcpy(d, d > out ? "+caps=" : "caps="), w->caps, false);
 	return d - out;
+}
+
+char *cap_list(char *d, __u64 caps, bool quoted)
+{
+	char buf[CAP_NAME_MAX];
+	bool first = true;
+
+	for (unsigned int bit = 0; bit < 64; bit++) {
+		if (!(caps >> bit & 1))
+			continue;
+		if (!first)
+			*d++ = ',';
+		if (quoted)
+			*d++ = '"';
+		d = stpcpy(d, cap_name(bit, buf));
+		if (quoted)
+			*d++ = '"';
+		first = false;
+	}
+	return d;
 }

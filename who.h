@@ -14,6 +14,9 @@
 /* The name of capability bit (0 to 63) as capabilities(7) spells it, lowercase; "cap_N" when unnamed. */
 const char *cap_name(unsigned int bit, char buf[CAP_NAME_MAX]);
 
+/* Writes the names of the capabilities in caps, lowest first, joined by ','; each in double quotes with quoted. Returns the end. */
+char *cap_list(char *d, __u64 caps, bool quoted);
+
 /*
  * The controlling tty as ps names it: "pts/N" for a pseudo-terminal,
  * else the kernel's name ("tty1", "ttyS0"). Returns its length, 0 when
