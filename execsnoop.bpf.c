@@ -39,7 +39,10 @@ const volatile bool want_login = false;	   /* loginuid, session and tty (-j, --l
 const volatile bool want_priv = false;	   /* euid, egid, privilege gained (-j, --privilege) */
 const volatile bool filter_priv = false;   /* --privileged: only execs that gained privilege */
 const volatile bool want_ancestry = false; /* the nearest ancestors from the task tree (-j) */
-const volatile bool want_sections = false; /* any of the three above: one check where it is 0 */
+const volatile bool want_file = false;	   /* the executed file's identity (--hash) */
+const volatile bool want_interp = false;   /* the interpreter's path (-j) */
+const volatile bool want_env = false;	   /* the new image's environment area (--env) */
+const volatile bool want_sections = false; /* any of the above: one check where it is 0 */
 
 /*
  * What this kernel has, probed by user space before the load. Without one,
@@ -372,6 +375,9 @@ static __always_inline void fill_header(struct event *e, struct task_struct *tas
 	if (want_sections) {
 		e->h.who_len = 0;
 		e->h.anc_len = 0;
+		e->h.file_len = 0;
+		e->h.interp_len = 0;
+		e->h.env_len = 0;
 	}
 	bpf_get_current_comm(e->h.comm, sizeof(e->h.comm));
 }
@@ -416,7 +422,8 @@ static __always_inline void emit(void *ctx, struct event *e)
 	struct ring_use *ru = bpf_map_lookup_elem(&ring_use, &cpu);
 
 	if (want_sections)
-		size += e->h.who_len + e->h.anc_len;
+		size += e->h.who_len + e->h.anc_len + e->h.file_len + e->h.interp_len +
+			e->h.env_len;
 	if (size > sizeof(*e))
 		size = sizeof(*e);
 	if (ru)
@@ -429,13 +436,17 @@ static __always_inline void emit(void *ctx, struct event *e)
 	}
 	/* the path alone: the exec still gets its line */
 	e->h.flags |= EV_ARGS_LOST;
-	e->h.flags &= ~(EV_CWD | EV_CWD_CUT | EV_EXE | EV_EXE_CUT | EV_WHO | EV_ANCESTORS);
+	e->h.flags &= ~(EV_CWD | EV_CWD_CUT | EV_EXE | EV_EXE_CUT | EV_WHO | EV_ANCESTORS | EV_FILE |
+			EV_INTERP_PATH | EV_ENV | EV_ENV_CUT);
 	e->h.args_len = 0;
 	e->h.cwd_len = 0;
 	e->h.exe_len = 0;
 	if (want_sections) {
 		e->h.who_len = 0;
 		e->h.anc_len = 0;
+		e->h.file_len = 0;
+		e->h.interp_len = 0;
+		e->h.env_len = 0;
 	}
 	size = EVENT_HDR_LEN + e->h.fname_len;
 	if (size > sizeof(*e))
@@ -580,17 +591,20 @@ static __always_inline void read_exe(struct event *e, struct task_struct *task,
 	e->h.flags |= EV_EXE | (cut ? EV_EXE_CUT : 0);
 }
 
-/* The furthest the sections after the exe can start: the last one still fits in data. */
-#define SECTION_OFF_MAX (FNAME_MAX + ARGS_MAX + 2 * CWD_MAX + sizeof(struct who))
-_Static_assert(
-	SECTION_OFF_MAX + sizeof(struct ancestry) <= sizeof(((struct event *)0)->data),
-	"the WHO and ANCESTORS sections fit in a record after the longest path, arguments, cwd and exe");
+/*
+ * The furthest a section after the exe can start: any but the last, the
+ * environment, is smaller than it, and the last still fits in data.
+ */
+#define SECTION_OFF_MAX                                                                            \
+	(FNAME_MAX + ARGS_MAX + 2 * CWD_MAX + SECTIONS_MAX - ENV_MAX)
+_Static_assert(SECTION_OFF_MAX + ENV_MAX <= sizeof(((struct event *)0)->data),
+	       "the sections fit in a record after the longest path, arguments, cwd and exe");
 
 /* Where the next section goes in e->data; beyond SECTION_OFF_MAX: it cannot fit. */
 static __always_inline __u64 section_off(struct event *e)
 {
-	__u64 off =
-		(__u64)e->h.fname_len + e->h.args_len + e->h.cwd_len + e->h.exe_len + e->h.who_len;
+	__u64 off = (__u64)e->h.fname_len + e->h.args_len + e->h.cwd_len + e->h.exe_len +
+		    e->h.who_len + e->h.anc_len + e->h.file_len + e->h.interp_len;
 
 	/* the caller's bound check is on the register it then uses */
 	barrier_var(off);
@@ -818,9 +832,105 @@ static __always_inline void put_ancestry(struct event *e)
 	e->h.flags |= EV_ANCESTORS;
 }
 
+/* Older kernels' names for an inode's change time (before 6.6, and 6.6 to 6.10). */
+struct inode___ctime_old {
+	struct timespec64 i_ctime;
+} __attribute__((preserve_access_index));
+
+struct inode___ctime_mid {
+	struct timespec64 __i_ctime;
+} __attribute__((preserve_access_index));
+
+#define TMPFS_MAGIC	0x01021994
+#define HUGETLBFS_MAGIC 0x958458f6
+
+/* Appends the FILE section: the identity of the file executed (with bprm, after success). */
+static __always_inline void put_file(struct event *e, struct linux_binprm *bprm)
+{
+	struct file *f = BPF_CORE_READ(bprm, file);
+	struct inode *in = BPF_CORE_READ(f, f_inode);
+	struct file_id id = {};
+	__u64 off = section_off(e);
+	unsigned long magic;
+	char name[8] = {};
+
+	if (!in || off > SECTION_OFF_MAX)
+		return;
+	id.ino = BPF_CORE_READ(in, i_ino);
+	id.size = BPF_CORE_READ(in, i_size);
+	id.nlink = BPF_CORE_READ(in, __i_nlink);
+	id.dev = BPF_CORE_READ(in, i_sb, s_dev);
+	if (bpf_core_field_exists(in->i_ctime_sec)) {
+		id.ctime_sec = BPF_CORE_READ(in, i_ctime_sec);
+		id.ctime_nsec = BPF_CORE_READ(in, i_ctime_nsec);
+	} else if (bpf_core_field_exists(((struct inode___ctime_mid *)in)->__i_ctime)) {
+		id.ctime_sec = BPF_CORE_READ((struct inode___ctime_mid *)in, __i_ctime.tv_sec);
+		id.ctime_nsec = BPF_CORE_READ((struct inode___ctime_mid *)in, __i_ctime.tv_nsec);
+	} else {
+		id.ctime_sec = BPF_CORE_READ((struct inode___ctime_old *)in, i_ctime.tv_sec);
+		id.ctime_nsec = BPF_CORE_READ((struct inode___ctime_old *)in, i_ctime.tv_nsec);
+	}
+	/* memfd_create's files: unlinked, on shmem or hugetlbfs, named "memfd:..." */
+	magic = BPF_CORE_READ(in, i_sb, s_magic);
+	if (!id.nlink && (magic == TMPFS_MAGIC || magic == HUGETLBFS_MAGIC)) {
+		bpf_probe_read_kernel_str(name, sizeof(name),
+					  BPF_CORE_READ(f, f_path.dentry, d_name.name));
+		/* "memfd:" as one word, its bytes in memory order */
+		if ((*(__u64 *)name & 0xffffffffffffULL) == 0x3a64666d656dULL)
+			id.flags |= FILE_MEMFD;
+	}
+	if (!bpf_probe_read_kernel(e->data + off, sizeof(id), &id)) {
+		e->h.file_len = sizeof(id);
+		e->h.flags |= EV_FILE;
+	}
+}
+
+/* Appends the interpreter's path, after a #! script or binfmt_misc (EV_INTERP). */
+static __always_inline void put_interp(struct event *e, struct linux_binprm *bprm)
+{
+	__u64 off = section_off(e);
+	long n;
+
+	if (off > SECTION_OFF_MAX)
+		return;
+	n = bpf_probe_read_kernel_str(e->data + off, INTERP_MAX, BPF_CORE_READ(bprm, interp));
+	if (n <= 0)
+		return;
+	e->h.interp_len = n;
+	e->h.flags |= EV_INTERP_PATH;
+}
+
+/*
+ * Appends the new image's environment area, as the kernel copied it onto
+ * the stack: resident, NUL-separated strings; cut at ENV_MAX bytes.
+ */
+static __always_inline void put_env(struct event *e, struct task_struct *task)
+{
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+	__u64 start = BPF_CORE_READ(mm, env_start), end = BPF_CORE_READ(mm, env_end);
+	__u64 off = section_off(e), n;
+	bool cut = false;
+
+	if (off > SECTION_OFF_MAX || end < start)
+		return;
+	n = end - start;
+	if (n > ENV_MAX) {
+		n = ENV_MAX;
+		cut = true;
+	}
+	barrier_var(n);
+	if (n > ENV_MAX)
+		return;
+	if (n && bpf_probe_read_user(e->data + off, n, (void *)start))
+		return;
+	e->h.env_len = n;
+	e->h.flags |= EV_ENV | (cut ? EV_ENV_CUT : 0);
+}
+
 /*
  * Appends the sections asked for: who ran it (with bprm, after a successful
- * exec) and the ancestors. Returns true when the exec raised privilege.
+ * exec), the ancestors, and after a successful exec the file executed, its
+ * interpreter and its environment. Returns true when the exec raised privilege.
  */
 static __always_inline bool put_sections(struct event *e, struct task_struct *task,
 					 struct linux_binprm *bprm)
@@ -834,6 +944,14 @@ static __always_inline bool put_sections(struct event *e, struct task_struct *ta
 		put_who(e, task, &who);
 	if (want_ancestry)
 		put_ancestry(e);
+	if (!bprm)
+		return raised;
+	if (want_file)
+		put_file(e, bprm);
+	if (want_interp && e->h.flags & EV_INTERP)
+		put_interp(e, bprm);
+	if (want_env)
+		put_env(e, task);
 	return raised;
 }
 

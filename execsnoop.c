@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sched.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/time.h>
@@ -36,6 +37,7 @@
 #include "privs.h"
 #include "record.h"
 #include "reorder.h"
+#include "hold.h"
 #include "stream.h"
 #include "users.h"
 
@@ -64,6 +66,8 @@ struct trace {
 	struct print pr;
 	const struct counters *counters; /* the programs' loss counts, mapped */
 	struct launch cmd;		 /* the command run under trace, with -- */
+	struct hold *hold;		 /* --hash: records waiting for their file's digest */
+	struct words w;			 /* --hash: a record's resolved path, for the digest */
 	__u64 heads[HEADS_MAX];
 };
 
@@ -222,6 +226,31 @@ static __u64 head(struct trace *t, unsigned int i)
 	return r ? r->h.ts : REORDER_EMPTY;
 }
 
+/* The resolved path of the file r executed, for a digest when its process is gone; or NULL. */
+static const char *exe_path(struct trace *t, const struct record *r)
+{
+	if (!(r->h.flags & EV_FILE))
+		return NULL;
+	record_words(r, &t->w);
+	return t->w.has_exe && !t->w.exe_cut ? t->w.exe : NULL;
+}
+
+/* --hash: prints the records kept that may go out now; false when the output has no room. */
+static bool release(struct trace *t)
+{
+	const struct record *r;
+
+	if (!t->hold)
+		return true;
+	hold_clear(t->hold);
+	while ((r = hold_next(t->hold, now_ns(CLOCK_MONOTONIC)))) {
+		if (!print_record(&t->pr, r, &exiting))
+			return false;
+		hold_pop(t->hold);
+	}
+	return true;
+}
+
 /*
  * Prints what the rings hold, in time order, holding back the newest lines
  * for the window unless draining; adds the records taken to *took, and sets
@@ -231,6 +260,7 @@ static __u64 head(struct trace *t, unsigned int i)
 static bool pump(struct trace *t, bool drain, unsigned long *took, bool *held)
 {
 	unsigned int n = stream_count(t->stream);
+	struct record with_hash;
 	const struct record *r;
 	__u64 now;
 	int i;
@@ -243,10 +273,27 @@ static bool pump(struct trace *t, bool drain, unsigned long *took, bool *held)
 		t->heads[k] = head(t, k);
 	now = now_ns(CLOCK_BOOTTIME);
 	print_clock(&t->pr, wall_offset(now));
+	if (!release(t))
+		return false;
 	while ((i = reorder_next(&t->ro, t->heads, n, now, drain)) >= 0) {
 		r = stream_peek(t->stream, i);
-		if (!print_record(&t->pr, r, &exiting))
+		if (t->hold) {
+			switch (hold_take(t->hold, r, exe_path(t, r), &with_hash,
+					  now_ns(CLOCK_MONOTONIC))) {
+			case HOLD_PRINT:
+				if (!print_record(&t->pr, &with_hash, &exiting))
+					return false;
+				break;
+			case HOLD_KEPT:
+				break;
+			case HOLD_FULL:
+				/* it stays in its ring until the oldest kept record goes out */
+				*held = true;
+				return true;
+			}
+		} else if (!print_record(&t->pr, r, &exiting)) {
 			return false;
+		}
 		reorder_taken(&t->ro, r->h.ts);
 		stream_take(t->stream, i);
 		(*took)++;
@@ -255,7 +302,7 @@ static bool pump(struct trace *t, bool drain, unsigned long *took, bool *held)
 	*held = false;
 	for (unsigned int k = 0; k < n; k++)
 		*held |= t->heads[k] != REORDER_EMPTY;
-	return true;
+	return release(t);
 }
 
 /*
@@ -398,6 +445,14 @@ static int poll_events(struct trace *t, bool tty)
 		ev.data.fd = STDOUT_FILENO;
 		epoll_ctl(efd, EPOLL_CTL_ADD, STDOUT_FILENO, &ev);
 	}
+	/* a digest is known: a kept record may go out */
+	if (t->hold) {
+		ev.data.fd = hold_fd(t->hold);
+		if (epoll_ctl(efd, EPOLL_CTL_ADD, ev.data.fd, &ev)) {
+			err = -errno;
+			goto out;
+		}
+	}
 	/* a pidfd is readable once its process has exited */
 	if (o->command) {
 		ev.events = EPOLLIN;
@@ -465,6 +520,10 @@ static int poll_events(struct trace *t, bool tty)
 			report(t, "so far", false);
 			last_report = now;
 		}
+		/* a kept record goes out without its digest when it has waited too long */
+		n = hold_wait_ms(t->hold, now_ns(CLOCK_MONOTONIC));
+		if (n >= 0 && (until_timed < 0 || n < until_timed))
+			until_timed = n;
 		wait = next_wait(t, tty, took, held, until_timed);
 		/* losses not yet reported are reported within a second */
 		if (memcmp(&seen, t->counters, sizeof(seen)) && (wait < 0 || wait > 1000))
@@ -494,6 +553,14 @@ static unsigned long long drain(struct trace *t)
 		unsigned long took = 0;
 		bool held, done = pump(t, true, &took, &held);
 
+		/* kept records wait for their digests, as long as HOLD_MS */
+		if (done && !hold_empty(t->hold)) {
+			struct pollfd p = { .fd = hold_fd(t->hold), .events = POLLIN };
+			int ms = hold_wait_ms(t->hold, now_ns(CLOCK_MONOTONIC));
+
+			poll(&p, 1, ms < 100 ? ms : 100);
+			done = false;
+		}
 		/* the summary comes after every line */
 		if (done && t->o->summary && !summed)
 			done = summed = summarize(t, true);
@@ -601,7 +668,11 @@ static int configure(struct execsnoop_bpf *skel, const struct options *o,
 	skel->rodata->want_priv = shown & FIELD_PRIV;
 	skel->rodata->filter_priv = o->privileged;
 	skel->rodata->want_ancestry = shown & FIELD_ANCESTRY;
-	skel->rodata->want_sections = shown & (FIELD_LOGIN | FIELD_PRIV | FIELD_ANCESTRY);
+	skel->rodata->want_file = shown & FIELD_FILE;
+	skel->rodata->want_interp = shown & FIELD_INTERP;
+	skel->rodata->want_env = shown & FIELD_ENV;
+	skel->rodata->want_sections = shown & (FIELD_LOGIN | FIELD_PRIV | FIELD_ANCESTRY | FIELD_FILE |
+					       FIELD_INTERP | FIELD_ENV);
 	skel->rodata->filter_cgroup = cgroup;
 	skel->rodata->targ_uid = o->uid;
 	skel->rodata->targ_ppid = o->ppid;
@@ -904,5 +975,6 @@ cleanup:
 		close(cg);
 	if (jfd >= 0)
 		close(jfd);
+	options_free(&o);
 	return status;
 }

@@ -14,6 +14,8 @@
 #define CWD_DEPTH_MAX	  256	      /* its components and mount points walked */
 #define NAME_MAX_	  255	      /* one component */
 #define ANCESTORS_MAX	  8	      /* ancestors looked at for the nearest one seen exec'ing */
+#define ENV_MAX		  16384	      /* bytes of the new image's environment captured (--env) */
+#define INTERP_MAX	  256	      /* an interpreter's path (#! and binfmt_misc take less) */
 
 /* event.flags */
 #define EV_TRUNCATED   (1U << 0) /* arguments were cut at ARGS_MAX */
@@ -32,6 +34,10 @@
 #define EV_EXE_CUT     (1U << 14) /* it was deeper or longer than what is captured */
 #define EV_WHO	       (1U << 15) /* data holds a struct who after the exe */
 #define EV_ANCESTORS   (1U << 16) /* data holds a struct ancestry after that */
+#define EV_FILE	       (1U << 17) /* data holds a struct file_id after that */
+#define EV_INTERP_PATH (1U << 18) /* data holds the interpreter's path after that (EV_INTERP) */
+#define EV_ENV	       (1U << 19) /* data holds the new image's environment area after that */
+#define EV_ENV_CUT     (1U << 20) /* it was longer than ENV_MAX: cut */
 #define EV_EXIT                                                                                    \
 	(1U << 10) /* not an exec: the end of a process seen exec'ing (ret: its wait status) */
 
@@ -71,45 +77,10 @@ struct event_hdr {
 	char comm_before[TASK_COMM_LEN]; /* with want_detail; else empty */
 	__u32 who_len;			 /* EV_WHO: sizeof(struct who), after the exe */
 	__u32 anc_len;			 /* EV_ANCESTORS: ANCESTRY_LEN(n), after that */
-};
-
-/*
- * One exec. data holds the path (fname_len bytes including its NUL), then
- * args_len bytes of NUL-separated arguments: argv[1..] of what the caller
- * passed, unless EV_HAS_ARGV0 says the new image's full argv was sent.
- */
-struct event {
-	struct event_hdr h;
-	char data[FNAME_MAX + ARGS_MAX + STR_CHUNK + CWD_MAX];
-};
-
-#define EVENT_HDR_LEN sizeof(struct event_hdr)
-
-/* A record buffer; busy while a program builds a record in it. */
-struct scratch_slot {
-	__u64 busy;
-	struct event e;
-};
-
-/*
- * How full each CPU's ring is: the programs add what they wrote, the reader
- * publishes what it consumed (its data_tail), and arms the doorbell before
- * it sleeps. One cache line each side.
- */
-struct ring_use {
-	__u64 written;
-	__u64 pad1[7];
-	__u64 consumed;
-	__u64 armed; /* the reader sleeps: the next record rings the doorbell, and clears it */
-	__u64 pad2[6];
-};
-
-/* Execs that lost something on the way, by cause; kept by the programs. */
-struct counters {
-	__u64 lost_ring;       /* not even the path fitted in the ring */
-	__u64 lost_busy;       /* every record buffer was in use */
-	__u64 args_lost_ring;  /* sent with the path only: the ring was nearly full */
-	__u64 args_lost_stash; /* failed, and not stashed at entry: the stash was full */
+	__u32 file_len;			 /* EV_FILE: sizeof(struct file_id), after that */
+	__u32 interp_len;		 /* EV_INTERP_PATH: the path, with its NUL, after that */
+	__u32 env_len;			 /* EV_ENV: NUL-separated "NAME=value" strings, last */
+	__u32 pad;
 };
 
 #define TTY_NAME_MAX 32 /* bytes of a tty's name kept */
@@ -158,7 +129,70 @@ struct ancestry {
 
 #define ANCESTRY_LEN(n) (8 + (n) * sizeof(struct ancestor))
 
+/* file_id.flags */
+#define FILE_MEMFD (1U << 0) /* a memfd: no path names it, its contents can change */
+
+/*
+ * EV_FILE (--hash): the file executed as the kernel had it, so that user
+ * space reads its contents only while it is still that file.
+ */
+struct file_id {
+	__u64 ino;
+	__u64 size;
+	__s64 ctime_sec; /* its last change of contents or inode */
+	__u32 ctime_nsec;
+	__u32 dev;   /* the kernel's dev_t: major << 20 | minor */
+	__u32 nlink; /* links at the exec: 0 when no name was left */
+	__u32 flags; /* FILE_* */
+};
+
+/* The sections after the exe, at their largest: the environment comes last. */
+#define SECTIONS_MAX                                                                               \
+	(sizeof(struct who) + sizeof(struct ancestry) + sizeof(struct file_id) + INTERP_MAX +      \
+	 ENV_MAX)
+
+/*
+ * One exec. data holds the path (fname_len bytes including its NUL), then
+ * args_len bytes of NUL-separated arguments: argv[1..] of what the caller
+ * passed, unless EV_HAS_ARGV0 says the new image's full argv was sent.
+ */
+struct event {
+	struct event_hdr h;
+	char data[FNAME_MAX + ARGS_MAX + STR_CHUNK + CWD_MAX + SECTIONS_MAX];
+};
+
+#define EVENT_HDR_LEN sizeof(struct event_hdr)
+
+/* A record buffer; busy while a program builds a record in it. */
+struct scratch_slot {
+	__u64 busy;
+	struct event e;
+};
+
+/*
+ * How full each CPU's ring is: the programs add what they wrote, the reader
+ * publishes what it consumed (its data_tail), and arms the doorbell before
+ * it sleeps. One cache line each side.
+ */
+struct ring_use {
+	__u64 written;
+	__u64 pad1[7];
+	__u64 consumed;
+	__u64 armed; /* the reader sleeps: the next record rings the doorbell, and clears it */
+	__u64 pad2[6];
+};
+
+/* Execs that lost something on the way, by cause; kept by the programs. */
+struct counters {
+	__u64 lost_ring;       /* not even the path fitted in the ring */
+	__u64 lost_busy;       /* every record buffer was in use */
+	__u64 args_lost_ring;  /* sent with the path only: the ring was nearly full */
+	__u64 args_lost_stash; /* failed, and not stashed at entry: the stash was full */
+};
+
 /* Bytes a raw sample of n bytes takes in a perf ring: header, size word, padding. */
 #define PERF_SAMPLE_BYTES(n) (8 + (((n) + 4 + 7) & ~7ULL))
+_Static_assert(PERF_SAMPLE_BYTES(sizeof(struct event)) <= 65535,
+	       "the largest record fits in one perf sample, whose size is 16 bits");
 
 #endif /* EXECSNOOP_H */

@@ -103,7 +103,8 @@ size_t journal_need(const struct record *r)
 {
 	/* the text line, the arguments twice (ARGS, ARG) with a name each, the paths, the rest */
 	return text_need(r) + 2 * (r->h.fname_len + r->h.args_len) + 4 * CWD_MAX +
-	       32 * JOURNAL_ARG_FIELDS + 4096 + WHO_SHOWN_MAX;
+	       32 * JOURNAL_ARG_FIELDS + 4096 + WHO_SHOWN_MAX + 2 * (r->interp_len + r->env_len) +
+	       32 * JOURNAL_ENV_FIELDS;
 }
 
 static const char *yes_no(bool b)
@@ -200,6 +201,7 @@ static size_t journal_exec(char *buf, void *state, const struct record *r, const
 				  str_len(h->comm, sizeof(h->comm)));
 	d = put_maybe(d, "EXECSNOOP_PATH", w->path, w->path_len, w->has_path);
 	d = put_maybe(d, "EXECSNOOP_PATH_RESOLVED", w->exe, w->exe_len, w->has_exe);
+	d = put_maybe(d, "EXECSNOOP_INTERPRETER", r->interp, r->interp_len, r->interp);
 	d = put_maybe(d, "EXECSNOOP_CWD", w->cwd, w->cwd_len, w->has_cwd);
 	/* each argument on its own, for filters, then all of them in order, each ended by a NUL */
 	args_start(&a, w, s->j.max_args);
@@ -241,7 +243,38 @@ static size_t journal_exec(char *buf, void *state, const struct record *r, const
 	if (a.more)
 		d = put_str(d, "EXECSNOOP_CUT", "max-args");
 	d = put_who(d, s, r);
-	return put_ancestry(d, r) - buf;
+	d = put_ancestry(d, r);
+	d = put_env(d, s, r);
+	return put_hash(d, r) - buf;
+}
+
+/* With --env: each chosen variable as it is, NAME=value, in the environment's order. */
+static char *put_env(char *d, const struct journal_state *s, const struct record *r)
+{
+	struct env_walk ew;
+	struct env_var v;
+	unsigned int n = 0;
+
+	if (!s->j.env || !r->env)
+		return d;
+	env_walk_start(&ew, s->j.env, r->env, r->env_len, r->h.flags & EV_ENV_CUT);
+	while (env_walk_next(&ew, &v) && n++ < JOURNAL_ENV_FIELDS)
+		d = journal_field(d, "EXECSNOOP_ENV", v.name,
+				  v.value ? (size_t)(v.value + v.value_len - v.name) : v.name_len);
+	return d;
+}
+
+/* With --hash: the digest of the file executed, or why there is none. */
+static char *put_hash(char *d, const struct record *r)
+{
+	char hex[SHA256_HEX_LEN + 1];
+
+	if (!r->hash.asked)
+		return d;
+	if (r->hash.missing)
+		return put_str(d, "EXECSNOOP_SHA256_ERROR", r->hash.missing);
+	record_sha256_hex(hex, &r->hash);
+	return put_str(d, "EXECSNOOP_SHA256", hex);
 }
 
 static size_t journal_end(char *buf, void *state, const struct record *r)
@@ -331,7 +364,7 @@ static unsigned int journal_fields(const struct options *o)
 	(void)o;
 	/* every JSON field, and the text line's columns */
 	return FIELD_COMM_BEFORE | FIELD_CWD | FIELD_IDS | FIELD_CGROUP | FIELD_LOGIN | FIELD_PRIV |
-	       FIELD_ANCESTRY;
+	       FIELD_ANCESTRY | FIELD_INTERP;
 }
 
 static void *journal_open(const struct options *o, const struct print_env *env)
@@ -342,6 +375,7 @@ static void *journal_open(const struct options *o, const struct print_env *env)
 		return NULL;
 	text_fmt_init(&s->f, o, env);
 	s->j.max_args = o->max_args;
+	s->j.env = o->env.n ? &o->env : NULL;
 	s->j.user_name = env->user_name;
 	s->j.cgroup_path = env->cgroup_path;
 	return s;

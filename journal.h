@@ -28,10 +28,13 @@
  */
 #define JOURNAL_ARG_FIELDS 512
 
+/* Environment variables given as EXECSNOOP_ENV fields, NAME=value each, at most. */
+#define JOURNAL_ENV_FIELDS 256
+
 /* Room for the longest entry: the text line, the bytes twice, the names and numbers. */
 #define JOURNAL_MAX_LEN                                                                            \
 	(LINE_MAX_LEN + 2 * (FNAME_MAX + ARGS_MAX) + 4 * CWD_MAX + 32 * JOURNAL_ARG_FIELDS +       \
-	 4096 + WHO_SHOWN_MAX)
+	 4096 + WHO_SHOWN_MAX + 2 * (INTERP_MAX + ENV_MAX) + 32 * JOURNAL_ENV_FIELDS)
 
 /* Writes a field: NAME=bytes and a newline, or the binary-safe form. Returns its end. */
 char *journal_field(char *d, const char *name, const char *s, size_t n);

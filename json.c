@@ -150,7 +150,7 @@ static char *put_key_maybe(char *d, const char *key, const char *s, size_t n, bo
 }
 
 /* What is missing from the record, and why; "cut":null when nothing is. */
-static char *put_cut(char *d, const struct record *r, bool max_args)
+static char *put_cut(char *d, const struct record *r, bool max_args, bool env_name)
 {
 	bool first = true;
 
@@ -162,9 +162,15 @@ static char *put_cut(char *d, const struct record *r, bool max_args)
 		*d++ = '"';
 		first = false;
 	}
-	if (max_args)
+	if (max_args) {
 		d = stpcpy(d, first ? ",\"cut\":[\"max-args\"" : ",\"max-args\"");
-	else if (first)
+		first = false;
+	}
+	if (env_name) {
+		d = stpcpy(d, first ? ",\"cut\":[\"env-name\"" : ",\"env-name\"");
+		first = false;
+	}
+	if (first)
 		return stpcpy(d, ",\"cut\":null");
 	return stpcpy(d, "]");
 }
@@ -292,6 +298,83 @@ static char *put_ancestry(char *d, const struct record *r)
 	return stpcpy(d, a->cut ? "],\"ancestors_cut\":true" : "],\"ancestors_cut\":false");
 }
 
+/* A variable's name can be a JSON key: valid UTF-8 (its bytes escaped as a string's). */
+static bool env_key_ok(const struct env_var *v)
+{
+	char tmp[6 * 64];
+
+	/* escaping checks UTF-8 a chunk at a time: a cut never splits a character */
+	for (size_t off = 0, k; off < v->name_len; off += k) {
+		k = v->name_len - off > 64 ? utf8_cut(v->name + off, 64) : v->name_len - off;
+		if (!k || escape_json(tmp, v->name + off, k) == ESCAPE_INVALID)
+			return false;
+	}
+	return true;
+}
+
+/* With --env: a chosen variable's name was not valid UTF-8, so it has no key. */
+static bool env_name_skipped(const struct json_ctx *c, const struct record *r)
+{
+	struct env_walk ew;
+	struct env_var v;
+
+	if (!c->env || !r->env)
+		return false;
+	env_walk_start(&ew, c->env, r->env, r->env_len, r->h.flags & EV_ENV_CUT);
+	while (env_walk_next(&ew, &v)) {
+		if (!env_key_ok(&v))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * With --env: the chosen variables as an object, names to values in the
+ * bytes form, in the order of the environment; null for a variable without
+ * a value, and for an exec whose environment was not read.
+ */
+static char *put_env(char *d, const struct json_ctx *c, const struct record *r)
+{
+	struct env_walk ew;
+	struct env_var v;
+	bool first = true;
+
+	if (!c->env)
+		return d;
+	if (!r->env)
+		return stpcpy(d, ",\"env\":null");
+	d = stpcpy(d, ",\"env\":{");
+	env_walk_start(&ew, c->env, r->env, r->env_len, r->h.flags & EV_ENV_CUT);
+	while (env_walk_next(&ew, &v)) {
+		if (!env_key_ok(&v))
+			continue;
+		if (!first)
+			*d++ = ',';
+		first = false;
+		d += json_bytes(d, v.name, v.name_len);
+		*d++ = ':';
+		if (v.value)
+			d += json_bytes(d, v.value, v.value_len);
+		else
+			d = stpcpy(d, "null");
+	}
+	return stpcpy(d, "}");
+}
+
+/* With --hash: the digest of the file executed, or null and why. */
+static char *put_hash(char *d, const struct record *r)
+{
+	const struct file_hash *h = &r->hash;
+	char hex[SHA256_HEX_LEN + 1];
+
+	if (!h->asked)
+		return d;
+	if (h->missing)
+		return d + sprintf(d, ",\"sha256\":null,\"sha256_error\":\"%s\"", h->missing);
+	record_sha256_hex(hex, h);
+	return d + sprintf(d, ",\"sha256\":\"%s\",\"sha256_error\":null", hex);
+}
+
 size_t json_exec(char *buf, struct json_ctx *c, const struct record *r, const struct words *w)
 {
 	const struct event_hdr *h = &r->h;
@@ -311,6 +394,7 @@ size_t json_exec(char *buf, struct json_ctx *c, const struct record *r, const st
 		d = stpcpy(d, "null");
 	d = put_key_maybe(d, ",\"path\":", w->path, w->path_len, w->has_path);
 	d = put_key_maybe(d, ",\"path_resolved\":", w->exe, w->exe_len, w->has_exe);
+	d = put_key_maybe(d, ",\"interpreter\":", r->interp, r->interp_len, r->interp);
 	d = put_key_maybe(d, ",\"cwd\":", w->cwd, w->cwd_len, w->has_cwd);
 	d = stpcpy(d, ",\"args\":[");
 	args_start(&a, w, c->max_args);
@@ -339,9 +423,11 @@ size_t json_exec(char *buf, struct json_ctx *c, const struct record *r, const st
 	d = put_key_u64(d, ",\"pidns\":", h->pidns);
 	d = put_key_u64(d, ",\"ns_pid\":", h->ns_pid);
 	d = put_key_u64(d, ",\"mntns\":", h->mntns);
-	d = put_cut(d, r, a.more);
+	d = put_cut(d, r, a.more, env_name_skipped(c, r));
 	d = put_who(d, c, r);
 	d = put_ancestry(d, r);
+	d = put_env(d, c, r);
+	d = put_hash(d, r);
 	d = stpcpy(d, "}\n");
 	return d - buf;
 }
@@ -444,8 +530,9 @@ size_t json_summary(char *buf, struct json_ctx *c, const struct summary *s,
 size_t json_need(const struct record *r)
 {
 	/* every byte as \u00XX, the names and numbers */
-	return 6 * (r->h.fname_len + r->h.args_len + r->h.cwd_len + r->h.exe_len) + 1024 +
-	       WHO_SHOWN_MAX;
+	return 6 * (r->h.fname_len + r->h.args_len + r->h.cwd_len + r->h.exe_len + r->interp_len +
+		    r->env_len) +
+	       1024 + WHO_SHOWN_MAX;
 }
 
 static bool json_chosen(const struct options *o)
@@ -457,7 +544,7 @@ static unsigned int json_fields(const struct options *o)
 {
 	(void)o;
 	return FIELD_COMM_BEFORE | FIELD_CWD | FIELD_IDS | FIELD_CGROUP | FIELD_LOGIN | FIELD_PRIV |
-	       FIELD_ANCESTRY;
+	       FIELD_ANCESTRY | FIELD_INTERP;
 }
 
 static void *json_open(const struct options *o, const struct print_env *env)
@@ -467,6 +554,7 @@ static void *json_open(const struct options *o, const struct print_env *env)
 	if (!c)
 		return NULL;
 	c->max_args = o->max_args;
+	c->env = o->env.n ? &o->env : NULL;
 	c->user_name = env->user_name;
 	c->cgroup_path = env->cgroup_path;
 	json_fleet(c, env->boot_id, env->host);

@@ -30,6 +30,8 @@ enum {
 	OPT_LOGIN,
 	OPT_PRIVILEGE,
 	OPT_PRIVILEGED,
+	OPT_ENV,
+	OPT_HASH,
 };
 
 static const char usage[] =
@@ -80,6 +82,11 @@ static const char usage[] =
 	"      --privilege      a PRIV column before ARGS: what the exec raised (setuid=,\n"
 	"                       setgid=, caps= of file capabilities), or -\n"
 	"      --privileged     only execs that raised privilege (implies --privilege)\n"
+	"      --env=LIST       NAME=value words before the path for these environment\n"
+	"                       variables: names or glob patterns, comma-separated, e.g.\n"
+	"                       'LD_*,PATH' ('*': all; values can hold secrets)\n"
+	"      --hash           a SHA256 column: the digest of the file each exec ran, or\n"
+	"                       why there is none (changed, deleted, memfd, unreadable)\n"
 	"  -v, --verbose        print libbpf's debug messages\n"
 	"  -h, --help           show this help\n"
 	"  -V, --version        show the version\n"
@@ -124,6 +131,8 @@ static const struct option longopts[] = {
 	{ "login", no_argument, NULL, OPT_LOGIN },
 	{ "privilege", no_argument, NULL, OPT_PRIVILEGE },
 	{ "privileged", no_argument, NULL, OPT_PRIVILEGED },
+	{ "env", required_argument, NULL, OPT_ENV },
+	{ "hash", no_argument, NULL, OPT_HASH },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -203,15 +212,16 @@ static int find_user(const char *s, user_lookup_fn lookup, __u32 *uid, __u32 *gi
 	return lookup(s, uid, gid);
 }
 
-enum parse_result parse_options(int argc, char **argv, struct options *o, user_lookup_fn lookup,
-				FILE *out, FILE *err)
+static enum parse_result parse(int argc, char **argv, struct options *o, user_lookup_fn lookup,
+			       FILE *out, FILE *err)
 {
 	char sv[SHOWN_SIZE], opt[2] = "", name[64];
 	const char *eq;
 	bool relative = false, wall = false, dashes = false;
+	const char *why;
 	unsigned long v;
 	__u32 gid;
-	int c, at;
+	int c, at, err_no;
 
 	memset(o, 0, sizeof(*o));
 	o->uid = NO_UID;
@@ -350,6 +360,21 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, user_l
 		case OPT_PRIVILEGE:
 			o->privilege = true;
 			break;
+		case OPT_ENV:
+			err_no = env_select_add(&o->env, optarg, &why);
+			if (err_no == -ENOMEM) {
+				errmsg_to(err, "--env: out of memory");
+				return PARSE_ERROR;
+			}
+			if (err_no) {
+				errmsg_to(err, "invalid --env '%s': %s", shown_value(sv, optarg),
+					  why);
+				return PARSE_ERROR;
+			}
+			break;
+		case OPT_HASH:
+			o->hash = true;
+			break;
 		case OPT_PRIVILEGED:
 			o->privileged = o->privilege = true;
 			break;
@@ -445,4 +470,19 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, user_l
 		return PARSE_ERROR;
 	}
 	return PARSE_OK;
+}
+
+enum parse_result parse_options(int argc, char **argv, struct options *o, user_lookup_fn lookup,
+				FILE *out, FILE *err)
+{
+	enum parse_result r = parse(argc, argv, o, lookup, out, err);
+
+	if (r != PARSE_OK)
+		options_free(o);
+	return r;
+}
+
+void options_free(struct options *o)
+{
+	env_select_free(&o->env);
 }

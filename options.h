@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <linux/types.h>
+#include "envsel.h"
 #include "escape.h"
 #include "stream.h"
 #include "text.h"
@@ -52,6 +53,8 @@ struct options {
 	bool login;	 /* --login: LOGIN and TTY columns */
 	bool privilege;	 /* --privilege: a PRIV column */
 	bool privileged; /* --privileged: only execs that raised privilege */
+	bool hash;	 /* --hash: the SHA-256 of the file each exec ran */
+	struct env_select env; /* --env: the environment variables shown */
 };
 
 enum parse_result {
@@ -72,5 +75,8 @@ typedef int (*user_lookup_fn)(const char *name, __u32 *uid, __u32 *gid);
  */
 enum parse_result parse_options(int argc, char **argv, struct options *o, user_lookup_fn lookup,
 				FILE *out, FILE *err);
+
+/* Frees what parsing allocated (the --env patterns); after PARSE_OK, once done. */
+void options_free(struct options *o);
 
 #endif /* OPTIONS_H */

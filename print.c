@@ -39,6 +39,11 @@ unsigned int print_fields(const struct options *o)
 	/* the filter reads what the column shows */
 	if (o->privileged)
 		f |= FIELD_PRIV;
+	/* a digest is of the file the kernel saw: found by its process, else its resolved path */
+	if (o->hash)
+		f |= FIELD_FILE | FIELD_CWD;
+	if (o->env.n)
+		f |= FIELD_ENV;
 	return f;
 }
 

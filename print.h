@@ -40,6 +40,9 @@ enum print_field {
 	FIELD_LOGIN = 1 << 5,	    /* the login uid, session and tty */
 	FIELD_PRIV = 1 << 6,	    /* the effective ids, and the privilege raised */
 	FIELD_ANCESTRY = 1 << 7,    /* the nearest ancestors from the task tree */
+	FIELD_FILE = 1 << 8,	    /* the identity of the file executed (--hash) */
+	FIELD_INTERP = 1 << 9,	    /* the interpreter's path */
+	FIELD_ENV = 1 << 10,	    /* the environment area (--env) */
 };
 
 /* What the formats may look up outside the record; set by the caller. */

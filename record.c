@@ -15,13 +15,17 @@
 #define KERNEL_ERRNO_FIRST 512
 #define KERNEL_ERRNO_LAST  530
 
-/* Copies out the WHO and ANCESTORS sections, aligned; -EINVAL when their lengths disagree. */
+/* Decodes the sections after the exe, copied out aligned; -EINVAL when their lengths disagree. */
 static int decode_sections(struct record *r)
 {
 	const char *p = r->data + r->h.fname_len + r->h.args_len + r->h.cwd_len + r->h.exe_len;
 
 	memset(&r->who, 0, sizeof(r->who));
 	memset(&r->anc, 0, sizeof(r->anc));
+	memset(&r->file, 0, sizeof(r->file));
+	r->interp = r->env = NULL;
+	r->interp_len = r->env_len = 0;
+	memset(&r->hash, 0, sizeof(r->hash));
 	if (r->h.flags & EV_WHO)
 		memcpy(&r->who, p, sizeof(r->who));
 	p += r->h.who_len;
@@ -31,7 +35,26 @@ static int decode_sections(struct record *r)
 		    r->anc.cut > 1)
 			return -EINVAL;
 	}
+	p += r->h.anc_len;
+	if (r->h.flags & EV_FILE)
+		memcpy(&r->file, p, sizeof(r->file));
+	p += r->h.file_len;
+	if (r->h.flags & EV_INTERP_PATH) {
+		r->interp = p;
+		r->interp_len = str_len(p, r->h.interp_len);
+	}
+	p += r->h.interp_len;
+	if (r->h.flags & EV_ENV) {
+		r->env = p;
+		r->env_len = r->h.env_len;
+	}
 	return 0;
+}
+
+/* A section's length: flagged and within max (at least min), or 0 without its flag. */
+static bool section_ok(__u32 len, bool flagged, size_t min, size_t max)
+{
+	return flagged ? len >= min && len <= max : !len;
 }
 
 int record_decode(struct record *r, const void *raw, size_t size)
@@ -44,12 +67,18 @@ int record_decode(struct record *r, const void *raw, size_t size)
 	    r->h.cwd_len > CWD_MAX || r->h.exe_len > CWD_MAX)
 		return -EINVAL;
 	/* the sections after the exe: each there exactly when flagged, whole */
-	if (r->h.who_len != (r->h.flags & EV_WHO ? sizeof(struct who) : 0) ||
-	    r->h.anc_len > (r->h.flags & EV_ANCESTORS ? sizeof(struct ancestry) : 0) ||
-	    (r->h.flags & EV_ANCESTORS && r->h.anc_len < ANCESTRY_LEN(0)))
+	if (!section_ok(r->h.who_len, r->h.flags & EV_WHO, sizeof(struct who),
+			sizeof(struct who)) ||
+	    !section_ok(r->h.anc_len, r->h.flags & EV_ANCESTORS, ANCESTRY_LEN(0),
+			sizeof(struct ancestry)) ||
+	    !section_ok(r->h.file_len, r->h.flags & EV_FILE, sizeof(struct file_id),
+			sizeof(struct file_id)) ||
+	    !section_ok(r->h.interp_len, r->h.flags & EV_INTERP_PATH, 1, INTERP_MAX) ||
+	    !section_ok(r->h.env_len, r->h.flags & EV_ENV, 0, ENV_MAX) ||
+	    (r->h.flags & EV_ENV_CUT && !(r->h.flags & EV_ENV)))
 		return -EINVAL;
 	if (EVENT_HDR_LEN + r->h.fname_len + r->h.args_len + r->h.cwd_len + r->h.exe_len +
-		    r->h.who_len + r->h.anc_len >
+		    r->h.who_len + r->h.anc_len + r->h.file_len + r->h.interp_len + r->h.env_len >
 	    size)
 		return -EINVAL;
 	r->data = (const char *)raw + EVENT_HDR_LEN;
@@ -234,4 +263,16 @@ const struct cut_reason cut_reasons[CUT_REASONS] = {
 	{ EV_ARGS_LOST, "ring-full" },	       { EV_NO_STASH, "no-entry" },
 	{ EV_FNAME_FAULT, "unreadable-path" }, { EV_FNAME_CUT, "path-limit" },
 	{ EV_CWD_CUT, "cwd-limit" },	       { EV_EXE_CUT, "path-resolved-limit" },
+	{ EV_ENV_CUT, "env-limit" },
 };
+
+void record_sha256_hex(char *out, const struct file_hash *h)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < sizeof(h->sha256); i++) {
+		out[2 * i] = digits[h->sha256[i] >> 4];
+		out[2 * i + 1] = digits[h->sha256[i] & 0xf];
+	}
+	out[SHA256_HEX_LEN] = '\0';
+}

@@ -9,12 +9,25 @@
 #include <linux/types.h>
 #include "execsnoop.h"
 
+/* --hash: the digest of the file an exec ran, or why there is none; set before printing. */
+struct file_hash {
+	bool asked;	     /* --hash, for an exec that has a file (a successful one) */
+	const char *missing; /* NULL: sha256 holds it; else why not: "changed", "deleted"... */
+	unsigned char sha256[32];
+};
+
 /* A checked record: its fixed part copied out aligned, its bytes where they lie. */
 struct record {
 	struct event_hdr h;
 	const char *data;    /* h.fname_len + h.args_len bytes: the path, then the arguments */
 	struct who who;	     /* EV_WHO: copied out aligned; else zero */
 	struct ancestry anc; /* EV_ANCESTORS: copied out aligned; else zero */
+	struct file_id file; /* EV_FILE: copied out aligned; else zero */
+	const char *interp;  /* EV_INTERP_PATH: interp_len bytes, no NUL; else NULL */
+	size_t interp_len;
+	const char *env; /* EV_ENV: env_len bytes of NUL-separated strings; else NULL */
+	size_t env_len;
+	struct file_hash hash; /* not from the kernel: the output stage's, zero after decoding */
 };
 
 /* An exec as words: the path, then argv[1..]. */
@@ -76,7 +89,7 @@ struct cut_reason {
 	const char *why;
 };
 
-#define CUT_REASONS 8
+#define CUT_REASONS 9
 extern const struct cut_reason cut_reasons[CUT_REASONS];
 
 /* The arguments shown, one by one: at most max (--max-args; 0: all). */
@@ -107,6 +120,11 @@ static inline bool args_next(struct arg_walk *a, const char **s, size_t *n)
 	a->shown++;
 	return true;
 }
+
+#define SHA256_HEX_LEN 64
+
+/* The digest in lowercase hex, NUL-terminated in out (SHA256_HEX_LEN + 1 bytes). */
+void record_sha256_hex(char *out, const struct file_hash *h);
 
 /* True when the path and arguments, joined by spaces, contain needle. */
 bool words_contain(const struct words *w, const char *needle);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 #include <stdlib.h>
+#include "envsel.h"
 #include "print.h"
 #include "text.h"
 #include "tree.h"
@@ -48,8 +49,8 @@ size_t text_header(char *buf, const struct fmt *f)
 		n += sprintf(buf + n, "%-*s ", CONTAINER_WIDTH, "CONTAINER");
 	if (f->login)
 		n += sprintf(buf + n, "%-*s %-*s ", LOGIN_WIDTH, "LOGIN", TTY_WIDTH, "TTY");
-	n += sprintf(buf + n, "%-16s %-6s %-6s %3s %s%s%s\n", "PCOMM", "PID", "PPID", "RET",
-		     f->priv ? "PRIV " : "", f->cwd ? "CWD " : "", "ARGS");
+	n += sprintf(buf + n, "%-16s %-6s %-6s %3s %s%s%s%s\n", "PCOMM", "PID", "PPID", "RET",
+		     f->priv ? "PRIV " : "", f->hash ? "SHA256 " : "", f->cwd ? "CWD " : "", "ARGS");
 	return n;
 }
 
@@ -161,6 +162,41 @@ size_t text_line(char *buf, struct fmt *f, const struct record *r, const struct 
 	return text_tree_line(buf, f, r, w, 0);
 }
 
+/* SHA256: the digest in hex, or why there is none; - for an exec without a file. */
+static size_t hash_column(char *buf, const struct record *r)
+{
+	const struct file_hash *h = &r->hash;
+
+	if (!h->asked)
+		return sprintf(buf, "- ");
+	if (h->missing)
+		return sprintf(buf, "%s ", h->missing);
+	record_sha256_hex(buf, h);
+	buf[SHA256_HEX_LEN] = ' ';
+	return SHA256_HEX_LEN + 1;
+}
+
+/* The chosen variables as NAME=value words, escaped as arguments; ... after them when cut. */
+static size_t env_words(char *buf, struct fmt *f, const struct record *r)
+{
+	struct env_walk ew;
+	struct env_var v;
+	size_t n = 0;
+
+	env_walk_start(&ew, f->env, r->env, r->env_len, r->h.flags & EV_ENV_CUT);
+	while (env_walk_next(&ew, &v)) {
+		/* the string as it is: NAME=value, or a NAME without a value */
+		n += put_word(buf + n, v.name, v.value ? v.value + v.value_len - v.name : v.name_len,
+			      f->quote);
+		buf[n++] = ' ';
+	}
+	if (r->h.flags & EV_ENV_CUT) {
+		memcpy(buf + n, "... ", 4);
+		n += 4;
+	}
+	return n;
+}
+
 size_t text_tree_line(char *buf, struct fmt *f, const struct record *r, const struct words *w,
 		      unsigned int depth)
 {
@@ -185,6 +221,8 @@ size_t text_tree_line(char *buf, struct fmt *f, const struct record *r, const st
 			buf[n++] = '?';
 		buf[n++] = ' ';
 	}
+	if (f->hash)
+		n += hash_column(buf + n, r);
 	for (unsigned int i = 0; i < depth && i < TREE_INDENT_MAX; i++) {
 		buf[n++] = ' ';
 		buf[n++] = ' ';
@@ -201,6 +239,8 @@ size_t text_tree_line(char *buf, struct fmt *f, const struct record *r, const st
 		if (w->cwd_cut)
 			buf[n++] = ' ';
 	}
+	if (f->env && r->env)
+		n += env_words(buf + n, f, r);
 	if (w->has_path)
 		n += put_word(buf + n, w->path, w->path_len, f->quote);
 	args_start(&a, w, f->max_args);
@@ -341,8 +381,8 @@ size_t text_summary(char *buf, const struct summary *s, const struct summary_vie
 size_t text_need(const struct record *r)
 {
 	/* every byte escaped, a quote pair and a space per word, the columns, the indentation */
-	return 8 * (r->h.fname_len + r->h.args_len + r->h.cwd_len) + 384 + 4 * PRIV_TEXT_MAX +
-	       8 * (LOGIN_WIDTH + TTY_WIDTH);
+	return 8 * (r->h.fname_len + r->h.args_len + r->h.cwd_len + r->env_len) + 384 +
+	       4 * PRIV_TEXT_MAX + 8 * (LOGIN_WIDTH + TTY_WIDTH) + SHA256_COLUMN_MAX;
 }
 
 /* The text formats' state: the columns, and with --tree the depth of each process. */
@@ -385,6 +425,8 @@ void text_fmt_init(struct fmt *f, const struct options *o, const struct print_en
 	f->cgroup_path = env->cgroup_path;
 	f->login = o->login;
 	f->priv = o->privilege;
+	f->hash = o->hash;
+	f->env = o->env.n ? &o->env : NULL;
 	f->user_name = env->user_name;
 }
 

@@ -19,7 +19,11 @@
 /* Room for the longest line: every byte escaped, plus quotes, spaces, columns and indentation. */
 #define LINE_MAX_LEN                                                                               \
 	(2 * ESCAPED_MAX(FNAME_MAX + 64 + ARGS_MAX) + 128 + 2 * TREE_INDENT_MAX +                  \
-	 4 * PRIV_TEXT_MAX + 8 * (LOGIN_WIDTH + TTY_WIDTH))
+	 4 * PRIV_TEXT_MAX + 8 * (LOGIN_WIDTH + TTY_WIDTH) + 2 * ESCAPED_MAX(ENV_MAX) +          \
+	 SHA256_COLUMN_MAX)
+
+/* --hash: the SHA256 column, 64 hex digits or why there are none */
+#define SHA256_COLUMN_MAX 80
 
 /* The time column. */
 enum time_mode {
@@ -39,6 +43,8 @@ struct fmt {
 	const char *(*cgroup_path)(__u64 id);
 	bool login;			     /* LOGIN and TTY columns */
 	bool priv;			     /* a PRIV column after RET */
+	bool hash;			     /* a SHA256 column after that */
+	const struct env_select *env;	     /* NAME=value words before the path (--env) */
 	const char *(*user_name)(__u32 uid); /* the name of a uid, or NULL */
 	__u64 start_ns;			     /* CLOCK_BOOTTIME at start, for -t */
 	__s64 wall_offset_ns; /* CLOCK_REALTIME - CLOCK_BOOTTIME, for -T; kept current by the caller */
