@@ -32,6 +32,8 @@ else
 LIBBPF_LIBS ?= $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf)
 LINK_STATIC :=
 endif
+# the digests of executed files (--hash): nettle's SHA-256, hashed on a thread of its own
+DIGEST_LIBS := -lnettle -lpthread
 
 WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
@@ -57,7 +59,7 @@ endif
 APP := execsnoop
 # pure units: no libbpf, no file descriptors; unit-tested and fuzzed
 PURE := record escape errors text json journal metrics reorder procset options subtree tree summary who
-UNITS := $(PURE) print stream output journald users cgroups preflight privs launch proc
+UNITS := $(PURE) print stream output journald users cgroups preflight privs launch proc digest
 USER_OBJS := $(OBJDIR)/execsnoop.o $(patsubst %,$(OBJDIR)/%.o,$(UNITS))
 PURE_OBJS := $(patsubst %,$(OUTPUT)/%.o,$(PURE))
 # also linked into the unit tests: the output stage, its buffer, and the user names looked up
@@ -112,18 +114,24 @@ $(OUTPUT)/build-mode: FORCE | $(OUTPUT)
 
 $(APP): $(USER_OBJS) $(OUTPUT)/build-mode
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(APP_FLAGS) $(LDFLAGS) $(LINK_STATIC) $(USER_OBJS) $(LIBBPF_LIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(APP_FLAGS) $(LDFLAGS) $(LINK_STATIC) $(USER_OBJS) $(LIBBPF_LIBS) \
+		$(DIGEST_LIBS) -o $@
 
 # Unit tests link the pure parts and TESTED; no BPF is loaded. They run
 # twice: as built, and built again from source under ASan and UBSan.
 
 $(OUTPUT)/tests/test_%: tests/unit/test_%.c $(TEST_OBJS) $(wildcard *.h) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(XCFLAGS) $(filter %.c %.o,$^) -lcmocka -o $@
+	$(Q)$(CC) $(CFLAGS) $(XCFLAGS) $(filter %.c %.o,$^) -lcmocka $(TEST_LIBS) -o $@
 
 $(OUTPUT)/san/test_%: tests/unit/test_%.c $(patsubst %,%.c,$(PURE) $(TESTED)) $(wildcard *.h) | $(OUTPUT)/san
 	$(call msg,CC-SAN,$@)
-	$(Q)$(CC) $(XCFLAGS) $(SAN_FLAGS) $(filter %.c,$^) -lcmocka -o $@
+	$(Q)$(CC) $(XCFLAGS) $(SAN_FLAGS) $(filter %.c,$^) -lcmocka $(TEST_LIBS) -o $@
+
+# a unit that opens files and runs a thread, tested on its own
+$(OUTPUT)/tests/test_digest: $(OUTPUT)/digest.o
+$(OUTPUT)/san/test_digest: digest.c
+$(OUTPUT)/tests/test_digest $(OUTPUT)/san/test_digest: TEST_LIBS := $(DIGEST_LIBS)
 
 $(OUTPUT)/tests/execer: tests/helpers/execer.c | $(OUTPUT)/tests
 	$(call msg,CC,$@)
@@ -173,7 +181,7 @@ $(OUTPUT)/fuzz/execsnoop-capture: $(USER_OBJS) tests/fuzz/capture.c | $(OUTPUT)/
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(APP_FLAGS) $(XCFLAGS) $(LDFLAGS) $(LINK_STATIC) \
 		-Wl,--wrap=record_decode,--wrap=stream_take $(USER_OBJS) tests/fuzz/capture.c \
-		$(LIBBPF_LIBS) -o $@
+		$(LIBBPF_LIBS) $(DIGEST_LIBS) -o $@
 
 capture: $(OUTPUT)/fuzz/execsnoop-capture $(FUZZ_BINS) $(TEST_BINS)
 	$(Q)tests/fuzz/capture.sh

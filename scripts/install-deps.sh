@@ -20,6 +20,7 @@ pkg-config:pkg-config
 libbpf-dev:/usr/include/bpf/libbpf.h
 libelf-dev:/usr/include/libelf.h
 zlib1g-dev:/usr/include/zlib.h
+nettle-dev:/usr/include/nettle/sha2.h
 bpftool:bpftool
 "
 tests="
