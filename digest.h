@@ -11,23 +11,8 @@
 #define DIGEST_H
 
 #include <linux/types.h>
+#include "execsnoop.h"
 
-#ifndef FILE_ID_DEFINED
-#define FILE_ID_DEFINED
-#define FILE_MEMFD (1U << 0) /* the executed file is a memfd */
-#define FILE_READ  (1U << 1) /* the kernel read the fields below */
-
-/* The executed file as the kernel saw it at the exec; fixed width, shared with BPF. */
-struct file_id {
-	__u64 ino;
-	__u64 size;
-	__s64 ctime_sec;
-	__u32 ctime_nsec;
-	__u32 dev;   /* the kernel's dev_t encoding: major << 20 | minor */
-	__u32 nlink; /* links at the exec: 0 when it was deleted before it ran */
-	__u32 flags; /* FILE_* */
-};
-#endif
 
 #define DIGEST_SIZE 32 /* bytes of a SHA-256 */
 

@@ -849,7 +849,7 @@ static __always_inline void put_file(struct event *e, struct linux_binprm *bprm)
 {
 	struct file *f = BPF_CORE_READ(bprm, file);
 	struct inode *in = BPF_CORE_READ(f, f_inode);
-	struct file_id id = {};
+	struct file_id id = { .flags = FILE_READ };
 	__u64 off = section_off(e);
 	unsigned long magic;
 	char name[8] = {};
@@ -862,7 +862,8 @@ static __always_inline void put_file(struct event *e, struct linux_binprm *bprm)
 	id.dev = BPF_CORE_READ(in, i_sb, s_dev);
 	if (bpf_core_field_exists(in->i_ctime_sec)) {
 		id.ctime_sec = BPF_CORE_READ(in, i_ctime_sec);
-		id.ctime_nsec = BPF_CORE_READ(in, i_ctime_nsec);
+		/* its top bits can hold flags (multigrain timestamps, 6.13): ns are below 2^30 */
+		id.ctime_nsec = BPF_CORE_READ(in, i_ctime_nsec) & ((1U << 30) - 1);
 	} else if (bpf_core_field_exists(((struct inode___ctime_mid *)in)->__i_ctime)) {
 		id.ctime_sec = BPF_CORE_READ((struct inode___ctime_mid *)in, __i_ctime.tv_sec);
 		id.ctime_nsec = BPF_CORE_READ((struct inode___ctime_mid *)in, __i_ctime.tv_nsec);

@@ -49,6 +49,7 @@
  */
 #define REORDER_WINDOW_MS 5
 #define HOLD_RETRY_MS	  1    /* how soon a held record is looked at again */
+#define DIGESTS_CACHED	  512  /* --hash: files whose digest is kept, each open while computed */
 #define STOP_GRACE_MS	  1000 /* how long output is retried at exit when it is not read */
 #define BOOST_NICE	  -20
 #define NSEC		  1000000000ULL
@@ -774,6 +775,7 @@ int main(int argc, char **argv)
 	struct execsnoop_bpf *skel = NULL;
 	struct kernel_features kf;
 	struct stream_maps maps;
+	struct digests *digests = NULL;
 	int err, cg = -1, jfd = -1, status = 1, ncpu;
 	struct trace t = { .ro.window_ns = REORDER_WINDOW_MS * 1000000ULL };
 	unsigned long long unwritten;
@@ -902,16 +904,25 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	/*
-	 * From here on, nothing needs a privilege. A command is signalled as
-	 * the user it runs as, which takes none.
+	 * From here on, nothing needs a privilege but --hash's reading of
+	 * files. A command is signalled as the user it runs as, which takes none.
 	 */
 	if (o.command)
-		err = drop_privileges(t.cmd.uid, t.cmd.gid, &what);
+		err = drop_privileges(t.cmd.uid, t.cmd.gid, o.hash ? HASH_CAPS : 0, &what);
 	else
-		err = drop_privileges(o.run_uid, o.run_gid, &what);
+		err = drop_privileges(o.run_uid, o.run_gid, o.hash ? HASH_CAPS : 0, &what);
 	if (err) {
 		errmsg_errno(what, err);
 		goto cleanup;
+	}
+	/* after the drop: capabilities are a thread's own, and its worker starts with these */
+	if (o.hash) {
+		digests = digests_open(DIGESTS_CACHED);
+		t.hold = digests ? hold_open(digests) : NULL;
+		if (!t.hold) {
+			errmsg_errno("starting the digest worker", errno);
+			goto cleanup;
+		}
 	}
 
 	/* loop */
@@ -969,6 +980,8 @@ cleanup:
 	if (t.cmd.pid)
 		launch_close(&t.cmd);
 	stream_close(t.stream);
+	hold_close(t.hold);
+	digests_close(digests);
 	execsnoop_bpf__destroy(skel);
 	print_free(&t.pr);
 	if (cg >= 0)

@@ -131,6 +131,7 @@ struct ancestry {
 
 /* file_id.flags */
 #define FILE_MEMFD (1U << 0) /* a memfd: no path names it, its contents can change */
+#define FILE_READ  (1U << 1) /* the fields were read */
 
 /*
  * EV_FILE (--hash): the file executed as the kernel had it, so that user

@@ -181,6 +181,35 @@ static char *put_ancestry(char *d, const struct record *r)
 	return put_str(d, "EXECSNOOP_ANCESTORS_CUT", yes_no(a->cut));
 }
 
+/* With --env: each chosen variable as it is, NAME=value, in the environment's order. */
+static char *put_env(char *d, const struct journal_state *s, const struct record *r)
+{
+	struct env_walk ew;
+	struct env_var v;
+	unsigned int n = 0;
+
+	if (!s->j.env || !r->env)
+		return d;
+	env_walk_start(&ew, s->j.env, r->env, r->env_len, r->h.flags & EV_ENV_CUT);
+	while (env_walk_next(&ew, &v) && n++ < JOURNAL_ENV_FIELDS)
+		d = journal_field(d, "EXECSNOOP_ENV", v.name,
+				  v.value ? (size_t)(v.value + v.value_len - v.name) : v.name_len);
+	return d;
+}
+
+/* With --hash: the digest of the file executed, or why there is none. */
+static char *put_hash(char *d, const struct record *r)
+{
+	char hex[SHA256_HEX_LEN + 1];
+
+	if (!r->hash.asked)
+		return d;
+	if (r->hash.missing)
+		return put_str(d, "EXECSNOOP_SHA256_ERROR", r->hash.missing);
+	record_sha256_hex(hex, &r->hash);
+	return put_str(d, "EXECSNOOP_SHA256", hex);
+}
+
 static size_t journal_exec(char *buf, void *state, const struct record *r, const struct words *w)
 {
 	struct journal_state *s = state;
@@ -246,35 +275,6 @@ static size_t journal_exec(char *buf, void *state, const struct record *r, const
 	d = put_ancestry(d, r);
 	d = put_env(d, s, r);
 	return put_hash(d, r) - buf;
-}
-
-/* With --env: each chosen variable as it is, NAME=value, in the environment's order. */
-static char *put_env(char *d, const struct journal_state *s, const struct record *r)
-{
-	struct env_walk ew;
-	struct env_var v;
-	unsigned int n = 0;
-
-	if (!s->j.env || !r->env)
-		return d;
-	env_walk_start(&ew, s->j.env, r->env, r->env_len, r->h.flags & EV_ENV_CUT);
-	while (env_walk_next(&ew, &v) && n++ < JOURNAL_ENV_FIELDS)
-		d = journal_field(d, "EXECSNOOP_ENV", v.name,
-				  v.value ? (size_t)(v.value + v.value_len - v.name) : v.name_len);
-	return d;
-}
-
-/* With --hash: the digest of the file executed, or why there is none. */
-static char *put_hash(char *d, const struct record *r)
-{
-	char hex[SHA256_HEX_LEN + 1];
-
-	if (!r->hash.asked)
-		return d;
-	if (r->hash.missing)
-		return put_str(d, "EXECSNOOP_SHA256_ERROR", r->hash.missing);
-	record_sha256_hex(hex, &r->hash);
-	return put_str(d, "EXECSNOOP_SHA256", hex);
 }
 
 static size_t journal_end(char *buf, void *state, const struct record *r)

@@ -362,13 +362,15 @@ static char *put_env(char *d, const struct json_ctx *c, const struct record *r)
 }
 
 /* With --hash: the digest of the file executed, or null and why. */
-static char *put_hash(char *d, const struct record *r)
+static char *put_hash(char *d, const struct json_ctx *c, const struct record *r)
 {
 	const struct file_hash *h = &r->hash;
 	char hex[SHA256_HEX_LEN + 1];
 
-	if (!h->asked)
+	if (!c->hash)
 		return d;
+	if (!h->asked)
+		return stpcpy(d, ",\"sha256\":null,\"sha256_error\":null");
 	if (h->missing)
 		return d + sprintf(d, ",\"sha256\":null,\"sha256_error\":\"%s\"", h->missing);
 	record_sha256_hex(hex, h);
@@ -427,7 +429,7 @@ size_t json_exec(char *buf, struct json_ctx *c, const struct record *r, const st
 	d = put_who(d, c, r);
 	d = put_ancestry(d, r);
 	d = put_env(d, c, r);
-	d = put_hash(d, r);
+	d = put_hash(d, c, r);
 	d = stpcpy(d, "}\n");
 	return d - buf;
 }
@@ -555,6 +557,7 @@ static void *json_open(const struct options *o, const struct print_env *env)
 		return NULL;
 	c->max_args = o->max_args;
 	c->env = o->env.n ? &o->env : NULL;
+	c->hash = o->hash;
 	c->user_name = env->user_name;
 	c->cgroup_path = env->cgroup_path;
 	json_fleet(c, env->boot_id, env->host);

@@ -26,6 +26,7 @@ struct json_ctx {
 	/* the path of a cgroup v2 id, or NULL */
 	const char *(*cgroup_path)(__u64 id);
 	const struct env_select *env; /* --env: the variables shown; NULL: no env field */
+	bool hash;		      /* --hash: the sha256 fields */
 	/* ,"boot_id":...,"host":... as written in every exec and exit object */
 	char fleet[128 + 6 * 64];
 	size_t fleet_len;

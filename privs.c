@@ -26,10 +26,10 @@ static int clear_bounding_set(void)
 	return 0;
 }
 
-int drop_privileges(__u32 uid, __u32 gid, const char **what)
+int drop_privileges(__u32 uid, __u32 gid, __u64 keep, const char **what)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct none[2] = {};
+	struct __user_cap_data_struct kept[2] = {};
 	int err;
 
 	*what = "setting no_new_privs";
@@ -47,13 +47,19 @@ int drop_privileges(__u32 uid, __u32 gid, const char **what)
 	/* EINVAL: a kernel without ambient capabilities has none to clear */
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) && errno != EINVAL)
 		return -errno;
+	/* the permitted set survives the switch of user only when asked */
+	*what = "keeping capabilities across the switch of user";
+	if (keep && uid != NO_UID && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0))
+		return -errno;
 	if (uid != NO_UID) {
 		*what = "switching to the --run-as user (needs CAP_SETUID and CAP_SETGID)";
 		if (setgroups(0, NULL) || setresgid(gid, gid, gid) || setresuid(uid, uid, uid))
 			return -errno;
 	}
 	*what = "dropping capabilities";
-	if (syscall(SYS_capset, &hdr, none))
+	kept[0].permitted = kept[0].effective = (__u32)keep;
+	kept[1].permitted = kept[1].effective = keep >> 32;
+	if (syscall(SYS_capset, &hdr, kept))
 		return -errno;
 	return 0;
 }

@@ -186,7 +186,7 @@ static size_t env_words(char *buf, struct fmt *f, const struct record *r)
 	env_walk_start(&ew, f->env, r->env, r->env_len, r->h.flags & EV_ENV_CUT);
 	while (env_walk_next(&ew, &v)) {
 		/* the string as it is: NAME=value, or a NAME without a value */
-		n += put_word(buf + n, v.name, v.value ? v.value + v.value_len - v.name : v.name_len,
+		n += put_word(buf + n, v.name, v.value ? (size_t)(v.value + v.value_len - v.name) : v.name_len,
 			      f->quote);
 		buf[n++] = ' ';
 	}
