@@ -58,7 +58,7 @@ endif
 
 APP := execsnoop
 # pure units: no libbpf, no file descriptors; unit-tested and fuzzed
-PURE := record escape errors text json journal metrics reorder procset options subtree tree summary who envsel
+PURE := record escape errors envsel text json journal metrics reorder procset options subtree tree summary who
 UNITS := $(PURE) print stream output journald users cgroups preflight privs launch proc digest hold
 USER_OBJS := $(OBJDIR)/execsnoop.o $(patsubst %,$(OBJDIR)/%.o,$(UNITS))
 PURE_OBJS := $(patsubst %,$(OUTPUT)/%.o,$(PURE))

@@ -12,7 +12,7 @@ FUZZ_RUNS=${FUZZ_RUNS:-1000000}
 
 setup() {
 	cd "$ROOT"
-	make -s .output/fuzz/fuzz_record .output/fuzz/fuzz_reorder >"$BATS_TEST_TMPDIR/build.log" 2>&1 ||
+	make -s .output/fuzz/fuzz_{record,reorder,envsel} >"$BATS_TEST_TMPDIR/build.log" 2>&1 ||
 		skip "clang cannot build libFuzzer targets here: $(tail -1 "$BATS_TEST_TMPDIR/build.log")"
 }
 
@@ -51,6 +51,10 @@ run_inputs() { # TARGET DIR
 	run_inputs reorder tests/fuzz/regressions/reorder
 }
 
+@test "envsel: the regression inputs pass" {
+	run_inputs envsel tests/fuzz/regressions/envsel
+}
+
 @test "record: the seed corpus is real records, and passes" {
 	local n
 	n=$(find tests/fuzz/corpus/record -type f | wc -l)
@@ -69,4 +73,14 @@ run_inputs() { # TARGET DIR
 	mkdir -p "$BATS_TEST_TMPDIR/new"
 	fuzz reorder -max_total_time="$FUZZ_SECONDS" -runs="$FUZZ_RUNS" -timeout=10 \
 		"$BATS_TEST_TMPDIR/new" tests/fuzz/corpus/reorder
+}
+
+@test "envsel: the seed corpus passes" {
+	fuzz envsel -runs=0 -max_len=40000 tests/fuzz/corpus/envsel
+}
+
+@test "envsel: $FUZZ_SECONDS s of fuzzing from the seed corpus" {
+	mkdir -p "$BATS_TEST_TMPDIR/new"
+	fuzz envsel -max_total_time="$FUZZ_SECONDS" -runs="$FUZZ_RUNS" -max_len=40000 -timeout=10 \
+		"$BATS_TEST_TMPDIR/new" tests/fuzz/corpus/envsel
 }
