@@ -183,6 +183,9 @@ bool env_walk_next(struct env_walk *w, struct env_var *v)
 		v->name_len = eq ? (size_t)(eq - s) : n;
 		if (!v->name_len)
 			continue; /* empty, or no name */
+		/* cut before its '=': the name itself may be a prefix, so it names nothing */
+		if (w->cut && !nul && !eq)
+			break;
 		if (!w->sel->all) {
 			memcpy(w->name, s, v->name_len);
 			w->name[v->name_len] = '\0';

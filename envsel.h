@@ -97,7 +97,8 @@ void env_walk_start(struct env_walk *w, const struct env_select *s, const char *
  * the same name, which getenv would find. Empty strings and strings that
  * start with '=' (no name) are skipped. Values are the exact bytes:
  * escaping them is for the printer. The last string is cut when the area
- * is and it has no terminating NUL.
+ * is and it has no terminating NUL; cut before its '=', it is not returned
+ * (its name may be a prefix of another).
  */
 bool env_walk_next(struct env_walk *w, struct env_var *v);
 

@@ -184,7 +184,7 @@ static char *put_ancestry(char *d, const struct record *r)
 /* With --env: each chosen variable as it is, NAME=value, in the environment's order. */
 static char *put_env(char *d, const struct journal_state *s, const struct record *r)
 {
-	struct env_walk ew;
+	static struct env_walk ew; /* 144 KiB: not on the stack; one thread prints */
 	struct env_var v;
 	unsigned int n = 0;
 

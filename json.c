@@ -315,7 +315,7 @@ static bool env_key_ok(const struct env_var *v)
 /* With --env: a chosen variable's name was not valid UTF-8, so it has no key. */
 static bool env_name_skipped(const struct json_ctx *c, const struct record *r)
 {
-	struct env_walk ew;
+	static struct env_walk ew; /* 144 KiB: not on the stack; one thread prints */
 	struct env_var v;
 
 	if (!c->env || !r->env)
@@ -335,7 +335,7 @@ static bool env_name_skipped(const struct json_ctx *c, const struct record *r)
  */
 static char *put_env(char *d, const struct json_ctx *c, const struct record *r)
 {
-	struct env_walk ew;
+	static struct env_walk ew; /* 144 KiB: not on the stack; one thread prints */
 	struct env_var v;
 	bool first = true;
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <linux/types.h>
 #include "errors.h"
 #include "execsnoop.h"
@@ -477,8 +478,13 @@ enum parse_result parse_options(int argc, char **argv, struct options *o, user_l
 {
 	enum parse_result r = parse(argc, argv, o, lookup, out, err);
 
-	if (r != PARSE_OK)
+	if (r != PARSE_OK) {
 		options_free(o);
+		return r;
+	}
+	/* the key of the --env walk's hash, unknown to whoever picks the names (0 will do) */
+	if (o->env.n && getrandom(&o->env.seed, sizeof(o->env.seed), GRND_NONBLOCK) < 0)
+		o->env.seed = 0;
 	return r;
 }
 

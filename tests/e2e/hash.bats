@@ -61,11 +61,11 @@ EOF
 }
 
 @test "a binary replaced after its exec, while its process runs: the digest of what ran" {
-	cp /bin/sleep "$BIN/sleeper"
+	cp /bin/sh "$BIN/sleeper"
 	local want
 	want=$(sum_of "$BIN/sleeper")
 	tool_start -j --hash
-	"$BIN/sleeper" 3 "$TAG" &
+	"$BIN/sleeper" -c 'sleep 3; :' "$TAG" &
 	local pid=$!
 	# replaced at once, as an update does it: a new file renamed over the path
 	cp "$BIN/b" "$BIN/new"

@@ -13,7 +13,7 @@ SPAWN=${SPAWN:-$E2E_ROOT/.output/tests/spawn}
 CHAIN=${CHAIN:-$E2E_ROOT/.output/tests/chain}
 ENDER=${ENDER:-$E2E_ROOT/.output/tests/ender}
 CHECK_RECORDS=$E2E_ROOT/tests/helpers/check_records.py
-HEADER_RE='(^| )PCOMM +PID +PPID +RET +(PRIV +)?(CWD +)?ARGS$'
+HEADER_RE='(^| )PCOMM +PID +PPID +RET +(PRIV +)?(SHA256 +)?(CWD +)?ARGS$'
 # A text line after the prefix columns: COMM PID PPID RET ARGS; RET is a
 # number, or a word for an exec cut short (killed, intr)
 LINE_RE='^([^ ]+) +(-?[0-9]+) +(-?[0-9]+) +(-?[0-9]+|[a-z]+) (.*)$'

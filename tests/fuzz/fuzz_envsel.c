@@ -121,6 +121,8 @@ static size_t walk(const struct env_select *s, const char *area, size_t len, boo
 			     v->value - area, v->value_len);
 		if (!v->value && v->value_len)
 			fail("no value, but a length", n, v->value_len);
+		if (!v->value && v->cut)
+			fail("a string cut before its '=' was returned", v->name - area, v->name_len);
 		prev = v->value ? v->value + v->value_len : v->name + v->name_len;
 		if (v->cut && (prev != area + end || !(cut || len > ENV_MAX)))
 			fail("a cut string that is not the end of a cut area", prev - area, end);
@@ -158,6 +160,9 @@ static size_t walk_model(const struct env_select *s, const char *area, size_t le
 		v.value = eq ? eq + 1 : NULL;
 		v.value_len = eq ? k - v.name_len - 1 : 0;
 		v.cut = cut && !nul;
+		/* cut before its '=': its name may be a prefix, and ends the walk */
+		if (v.cut && !eq && v.name_len)
+			break;
 		if (!v.name_len || !env_selected(s, p, v.name_len))
 			continue;
 		for (i = 0; i < n && by_key(&model[i], &v); i++)

@@ -268,9 +268,9 @@ static void test_marks_the_cut_last_string(void **state)
 	(void)state;
 	/* a partial value */
 	assert_string_equal(walk("*", AREA("A=1\0PATH=/usr/b"), true), "A=1|PATH=/usr/b!|");
-	/* a partial name: no '=' yet */
-	assert_string_equal(walk("*", AREA("A=1\0LD_PRE"), true), "A=1|LD_PRE!|");
-	assert_string_equal(walk("LD_*", AREA("A=1\0LD_PRE"), true), "LD_PRE!|");
+	/* a partial name, no '=' yet, may be a prefix of another name: not returned */
+	assert_string_equal(walk("*", AREA("A=1\0LD_PRE"), true), "A=1|");
+	assert_string_equal(walk("LD_*", AREA("A=1\0LD_PRE"), true), "");
 	/* cut right after the '=' */
 	assert_string_equal(walk("*", AREA("A=1\0B="), true), "A=1|B=!|");
 	/* the last string ends exactly at len, its NUL included: whole, only later ones are missing */
@@ -298,7 +298,9 @@ static void test_walks_at_most_env_max_bytes(void **state)
 	assert_string_equal(walk("V00000,V02047", area, ENV_MAX + 7, false), "V00000=|V02047=|");
 	/* one across ENV_MAX is cut there */
 	memcpy(area + ENV_MAX - 8, "LONGNAME=1", 11);
-	assert_string_equal(walk("LONG*", area, ENV_MAX + 7, false), "LONGNAME!|");
+	assert_string_equal(walk("LONG*", area, ENV_MAX + 7, false), "");
+	memcpy(area + ENV_MAX - 8, "LONG=1234", 10);
+	assert_string_equal(walk("LONG*", area, ENV_MAX + 7, false), "LONG=123!|");
 }
 
 static double now(void)

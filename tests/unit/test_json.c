@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "envsel.h"
 #include "json.h"
 
 static struct event ev;
@@ -253,6 +254,64 @@ static void test_who_and_ancestors(void **state)
 	assert_int_equal(record_decode(&rec, &ev, size + 32), -EINVAL);
 }
 
+/* The interpreter, the chosen environment and the digest; checks of the sections' lengths. */
+static void test_interp_env_and_hash(void **state)
+{
+	struct env_select sel = {};
+	struct json_ctx c = { .user_name = user_of, .env = &sel, .hash = true };
+	static const char interp[] = "/bin/sh";
+	static const char env[] = "A=1\0SKIP=x\0LD_X=\xff\0\xff=bad\0NOVAL\0LD_Y=cut";
+	struct file_id id = { .flags = FILE_READ };
+	const char *why;
+	size_t off, size;
+
+	(void)state;
+	assert_int_equal(env_select_add(&sel, "A,LD_*,NOVAL,?", &why), 0);
+	make("/tmp/s.sh", "", 0, 0);
+	ev.h.flags = EV_INTERP | EV_FILE | EV_INTERP_PATH | EV_ENV | EV_ENV_CUT;
+	off = ev.h.fname_len + ev.h.args_len;
+	memcpy(ev.data + off, &id, sizeof(id));
+	memcpy(ev.data + off + sizeof(id), interp, sizeof(interp));
+	memcpy(ev.data + off + sizeof(id) + sizeof(interp), env, sizeof(env) - 1);
+	ev.h.file_len = sizeof(id);
+	ev.h.interp_len = sizeof(interp);
+	ev.h.env_len = sizeof(env) - 1;
+	size = EVENT_HDR_LEN + off + sizeof(id) + sizeof(interp) + sizeof(env) - 1;
+	assert_int_equal(record_decode(&rec, &ev, size), 0);
+	record_words(&rec, &w);
+	rec.hash = (struct file_hash){ .asked = true, .sha256 = { 0xba, 0x78 } };
+	out[json_exec(out, &c, &rec, &w)] = '\0';
+	assert_non_null(strstr(out, "\"path\":\"/tmp/s.sh\",\"path_resolved\":null,\"interpreter\":\"/bin/sh\""));
+	/* a name that is not UTF-8 cannot be a key: left out, and told */
+	assert_non_null(strstr(out, "\"cut\":[\"env-limit\",\"env-name\"]"));
+	assert_non_null(strstr(
+		out,
+		"\"env\":{\"A\":\"1\",\"LD_X\":{\"hex\":\"ff\"},\"NOVAL\":null,\"LD_Y\":\"cut\"},\"sha256\":\"ba78000000000000000000000000000000000000000000000000000000000000\",\"sha256_error\":null}\n"));
+	rec.hash.missing = "changed";
+	out[json_exec(out, &c, &rec, &w)] = '\0';
+	assert_non_null(strstr(out, "\"sha256\":null,\"sha256_error\":\"changed\"}\n"));
+	/* a failed exec: nothing ran, nothing read */
+	rec.hash.asked = false;
+	rec.env = NULL;
+	out[json_exec(out, &c, &rec, &w)] = '\0';
+	assert_non_null(strstr(out, "\"env\":null,\"sha256\":null,\"sha256_error\":null}\n"));
+	/* sections of the wrong length, or flagged without their bytes */
+	ev.h.file_len--;
+	assert_int_equal(record_decode(&rec, &ev, size), -EINVAL);
+	ev.h.file_len++;
+	ev.h.interp_len = INTERP_MAX + 1;
+	assert_int_equal(record_decode(&rec, &ev, size), -EINVAL);
+	ev.h.interp_len = sizeof(interp);
+	ev.h.flags &= ~EV_ENV;
+	assert_int_equal(record_decode(&rec, &ev, size), -EINVAL);
+	ev.h.flags |= EV_ENV;
+	ev.h.env_len = ENV_MAX + 1;
+	assert_int_equal(record_decode(&rec, &ev, size + ENV_MAX), -EINVAL);
+	ev.h.env_len = sizeof(env) - 1;
+	assert_int_equal(record_decode(&rec, &ev, size - 1), -EINVAL);
+	env_select_free(&sel);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -266,6 +325,7 @@ int main(void)
 		cmocka_unit_test(test_time_fraction),
 		cmocka_unit_test(test_exit_object),
 		cmocka_unit_test(test_who_and_ancestors),
+		cmocka_unit_test(test_interp_env_and_hash),
 	};
 
 	return cmocka_run_group_tests_name("json", tests, NULL, NULL);

@@ -37,7 +37,7 @@ static void test_fields(void **state)
 	parse("-j", NULL);
 	assert_int_equal(print_fields(&o), FIELD_COMM_BEFORE | FIELD_CWD | FIELD_IDS |
 						   FIELD_CGROUP | FIELD_LOGIN | FIELD_PRIV |
-						   FIELD_ANCESTRY);
+						   FIELD_ANCESTRY | FIELD_INTERP);
 	parse("--tree", NULL);
 	assert_int_equal(print_fields(&o), FIELD_IDS | FIELD_ANCESTOR);
 	parse("-s", NULL);
@@ -53,6 +53,15 @@ static void test_fields(void **state)
 	assert_int_equal(print_fields(&o), FIELD_PRIV);
 	parse("-j", "--privileged");
 	assert_true(print_fields(&o) & FIELD_PRIV);
+	/* a digest is of the file the kernel saw, found by its resolved path too */
+	parse("--hash", NULL);
+	assert_int_equal(print_fields(&o), FIELD_FILE | FIELD_CWD);
+	parse("--env", "LD_*");
+	assert_int_equal(print_fields(&o), FIELD_ENV);
+	options_free(&o);
+	/* the interpreter is read for the structured formats only */
+	parse("--journal", NULL);
+	assert_true(print_fields(&o) & FIELD_INTERP);
 }
 
 /* One exec of pid 7 running /bin/ls -l; ret as given. */
