@@ -364,6 +364,40 @@ f_privilege() {
 	send
 }
 
+f_env() {
+	begin env
+	start -j --env 'KT_*' && {
+		env -i KT_A=1 "KT_B=$(printf 'x\033y\377')" OTHER=2 $NOOP kt-env
+		tool_sync
+		stop
+	}
+	send
+}
+
+f_hash() {
+	begin hash
+	cp $NOOP /tmp/kt-hash
+	fact sha256 "$(sha256sum /tmp/kt-hash | cut -d' ' -f1)"
+	start -j --hash && {
+		/tmp/kt-hash kt-hash
+		tool_sync
+		stop
+	}
+	send
+}
+
+f_interp() {
+	begin interp
+	printf '#!/bin/sh\nexit 0\n' >/tmp/kt-script
+	chmod +x /tmp/kt-script
+	start -j && {
+		/tmp/kt-script kt-interp
+		tool_sync
+		stop
+	}
+	send
+}
+
 f_cwd() {
 	begin cwd
 	mkdir -p "/tmp/kt cwd/d"

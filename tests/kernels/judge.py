@@ -37,14 +37,16 @@ from json_check import as_bytes, validator  # noqa: E402
 PLAIN = ["plain", "x", "t", "T", "U", "u", "q", "n", "l", "P", "c", "j", "max-args"]
 # the compat entries, traced by plain tracing too
 COMPAT = ["int80", "i386"]
-REST = ["e", "cwd", "tree", "s", "container", "p", "cmd", "login", "privilege"]
+REST = ["e", "cwd", "tree", "s", "container", "p", "cmd", "login", "privilege", "env", "hash",
+        "interp"]
 FEATURES = PLAIN + REST + COMPAT
 TITLES = {
     "plain": "execsnoop", "x": "-x", "t": "-t", "T": "-T", "U": "-U", "u": "-u UID", "q": "-q",
     "n": "-n NAME", "l": "-l LINE", "P": "-P PPID", "c": "-c CGROUP", "j": "-j",
     "max-args": "--max-args", "e": "-e", "cwd": "--cwd", "tree": "--tree", "s": "-s",
     "container": "--container", "p": "-p PID", "cmd": "-- COMMAND", "login": "--login",
-    "privilege": "--privilege", "int80": "int $0x80 exec", "i386": "i386 program",
+    "privilege": "--privilege", "env": "--env LIST", "hash": "--hash", "interp": "interpreter (-j)",
+    "int80": "int $0x80 exec", "i386": "i386 program",
 }
 # COMM PID PPID RET ARGS after the prefix columns; RET is a number or a word (end)
 LINE = re.compile(r"^(\S+) +(-?\d+) +(-?\d+) +(-?\d+|[a-z]+) (.*)$")
@@ -188,7 +190,8 @@ def c_c(run):
     run.none("kt-c-no")
 
 
-def c_j(run):
+def objects(run):
+    """Every line of the output as a JSON object that follows the schema."""
     objs = []
     for n, raw in enumerate(run.files.get("out", b"").splitlines(), 1):
         try:
@@ -198,6 +201,36 @@ def c_j(run):
         problem = next(iter(validator().iter_errors(o)), None)
         expect(problem is None, f"line {n} does not follow the schema: {problem and problem.message}")
         objs.append(o)
+    return objs
+
+
+def tagged_exec(run, tag):
+    """The one exec object whose last argument is tag."""
+    mine = [o for o in objects(run) if o["type"] == "exec" and o["args"][-1:] == [tag]]
+    expect(len(mine) == 1, f"{len(mine)} exec objects ending in {tag}, expected 1")
+    return mine[0]
+
+
+def c_env(run):
+    o = tagged_exec(run, "kt-env")
+    env = {k: as_bytes(v) for k, v in (o["env"] or {}).items()}
+    expect(env == {"KT_A": b"1", "KT_B": b"x\x1by\xff"}, f"env {env!r}")
+
+
+def c_hash(run):
+    o = tagged_exec(run, "kt-hash")
+    expect(o["sha256"] == run.fact("sha256") and o["sha256_error"] is None,
+           f"sha256 {o['sha256']} ({o['sha256_error']}), expected {run.fact('sha256')}")
+
+
+def c_interp(run):
+    o = tagged_exec(run, "kt-interp")
+    expect(o["path"] == "/tmp/kt-script" and o["interpreter"] == "/bin/sh",
+           f"path {o['path']}, interpreter {o['interpreter']}")
+
+
+def c_j(run):
+    objs = objects(run)
     mine = [o for o in objs if o.get("pid") == int(run.fact("pid")) and o.get("path") == NOOP]
     expect(len(mine) == 1, f"{len(mine)} objects for pid {run.fact('pid')}, expected 1")
     o = mine[0]
