@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #include <errno.h>
 #include <grp.h>
+#include <string.h>
 #include <unistd.h>
 #include <linux/capability.h>
 #include <sys/prctl.h>
@@ -32,6 +33,12 @@ int drop_privileges(__u32 uid, __u32 gid, __u64 keep, const char **what)
 	struct __user_cap_data_struct kept[2] = {};
 	int err;
 
+	/* only what is held can be kept: the kernel refuses to grant more */
+	*what = "reading the capabilities held";
+	if (keep && syscall(SYS_capget, &hdr, kept))
+		return -errno;
+	keep &= kept[0].permitted | (__u64)kept[1].permitted << 32;
+	memset(kept, 0, sizeof(kept));
 	*what = "setting no_new_privs";
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -errno;

@@ -16,8 +16,8 @@
  * the capability bounding set (when CAP_SETPCAP
  * allows it) and the ambient set, switches to uid and gid with no
  * supplementary groups unless uid is NO_UID, and empties the effective,
- * permitted and inheritable sets but for the capabilities in keep (a mask
- * of CAP_* bits). Returns 0, or a negative errno with *what naming the step
+ * permitted and inheritable sets but for those capabilities in keep (a
+ * mask of CAP_* bits) that it holds. Returns 0, or a negative errno with *what naming the step
  * that failed.
  */
 int drop_privileges(__u32 uid, __u32 gid, __u64 keep, const char **what);

@@ -10,14 +10,17 @@ _execsnoop_options='-t --timestamp -T --time -x --fails -u --uid= -U --print-uid
 	-j --json --journal -e --exits -n --name= -l --line= -P --ppid= -c --cgroup= --container --cwd
 	-p --pid= --tree -s --summary --interval= --metrics= --quiet --keep-root
 	--max-args= --priority= --ring-size=
-	--run-as= --login --privilege --privileged -v --verbose -h --help -V --version'
+	--run-as= --login --privilege --privileged --env= --hash -v --verbose -h --help -V --version'
+
+# Names offered for --env (any name or glob pattern is taken).
+_execsnoop_env_names='LD_PRELOAD LD_LIBRARY_PATH LD_AUDIT PATH HOME USER SHELL PWD SUDO_USER SSH_CONNECTION'
 
 # Options whose value is the next word when it is not joined with "=".
 _execsnoop_takes_value() {
 	case $1 in
 	-u | --uid | -n | --name | -l | --line | -P | --ppid | -c | --cgroup | --max-args | \
 		-p | --pid | --interval | --metrics | \
-		--priority | --ring-size | --run-as) return 0 ;;
+		--priority | --ring-size | --run-as | --env) return 0 ;;
 	esac
 	return 1
 }
@@ -46,7 +49,7 @@ _execsnoop_cgroups() {
 
 # Fills COMPREPLY with the values of option $1 that start with $2.
 _execsnoop_values() {
-	local opt=$1 cur=$2 root
+	local opt=$1 cur=$2 head=''
 	case $opt in
 	-u | --uid | --run-as)
 		mapfile -t COMPREPLY < <(compgen -u -- "$cur")
@@ -66,6 +69,12 @@ _execsnoop_values() {
 		;;
 	--ring-size)
 		mapfile -t COMPREPLY < <(compgen -W '128K 256K 512K 1M 2M 4M 8M 16M 32M 64M 128M 256M 512M 1G' -- "$cur")
+		;;
+	--env)
+		# a few names often asked for, as the last item of a comma-separated list
+		[[ $cur == *,* ]] && head=${cur%,*},
+		mapfile -t COMPREPLY < <(compgen -P "$head" -W "$_execsnoop_env_names" -- "${cur##*,}")
+		compopt -o nospace 2>/dev/null
 		;;
 	*)
 		# free text or a number (-n, -l, --max-args): nothing to offer

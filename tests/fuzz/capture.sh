@@ -10,7 +10,8 @@ cd "$(dirname "$0")/../.."
 
 files=${CAPTURE_TESTS:-"argc-zero args-escaping args-quoting big-args exec-path execveat
 	failed-execs max-args scripts thread-exec unfaulted-args pidns exec-chain order
-	lost-events timestamps output-columns uid-filter"}
+	lost-events timestamps output-columns uid-filter privilege login-identity ancestors env hash
+	interpreter"}
 
 tmp=$(mktemp -d /tmp/execsnoop-capture.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT

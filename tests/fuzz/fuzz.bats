@@ -59,12 +59,12 @@ run_inputs() { # TARGET DIR
 	local n
 	n=$(find tests/fuzz/corpus/record -type f | wc -l)
 	((n >= 20)) || fail "only $n seed records in tests/fuzz/corpus/record: make capture makes them"
-	fuzz record -runs=0 -max_len=40000 tests/fuzz/corpus/record
+	fuzz record -runs=0 -max_len=65536 tests/fuzz/corpus/record
 }
 
 @test "record: $FUZZ_SECONDS s of fuzzing from the seed corpus" {
 	mkdir -p "$BATS_TEST_TMPDIR/new"
-	fuzz record -max_total_time="$FUZZ_SECONDS" -runs="$FUZZ_RUNS" -max_len=40000 -timeout=10 \
+	fuzz record -max_total_time="$FUZZ_SECONDS" -runs="$FUZZ_RUNS" -max_len=65536 -timeout=10 \
 		"$BATS_TEST_TMPDIR/new" tests/fuzz/corpus/record
 	grep -E "^Done [0-9]+ runs" "$BATS_TEST_TMPDIR/record.log" | sed "s/^/# record: /" >&3 || true
 }
@@ -76,11 +76,11 @@ run_inputs() { # TARGET DIR
 }
 
 @test "envsel: the seed corpus passes" {
-	fuzz envsel -runs=0 -max_len=40000 tests/fuzz/corpus/envsel
+	fuzz envsel -runs=0 -max_len=65536 tests/fuzz/corpus/envsel
 }
 
 @test "envsel: $FUZZ_SECONDS s of fuzzing from the seed corpus" {
 	mkdir -p "$BATS_TEST_TMPDIR/new"
-	fuzz envsel -max_total_time="$FUZZ_SECONDS" -runs="$FUZZ_RUNS" -max_len=40000 -timeout=10 \
+	fuzz envsel -max_total_time="$FUZZ_SECONDS" -runs="$FUZZ_RUNS" -max_len=65536 -timeout=10 \
 		"$BATS_TEST_TMPDIR/new" tests/fuzz/corpus/envsel
 }

@@ -12,13 +12,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "envsel.h"
 #include "json.h"
 #include "print.h"
 #include "record.h"
 #include "text.h"
 
 struct fuzz_opts {
-	uint8_t mode; /* bits 0-1: enum time_mode; bit 2: print_uid; bit 3: quote; 4: login; 5: priv */
+	/* bits 0-1: enum time_mode; bit 2: print_uid; bit 3: quote; 4: login; 5: priv; 6: --env; 7: --hash */
+	uint8_t mode;
 	uint8_t max_args; /* --max-args, 0: no limit */
 	uint8_t needle_off;
 	uint8_t needle_len; /* words_contain is given these bytes of the input */
@@ -204,7 +206,9 @@ static size_t json_line(char *buf, struct fmt *f, const struct record *r, const 
 	struct json_ctx c = { .wall_offset_ns = f->wall_offset_ns,
 			      .max_args = f->max_args,
 			      .user_name = no_name,
-			      .cgroup_path = a_cgroup };
+			      .cgroup_path = a_cgroup,
+			      .env = f->env,
+			      .hash = f->hash };
 
 	return r->h.flags & EV_EXIT ? json_exit(buf, &c, r) : json_exec(buf, &c, r, w);
 }
@@ -248,6 +252,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct record r;
 	struct fmt f = {};
 	char needle[256];
+	static struct env_select sel[2];
+	const char *why;
 	size_t n, room;
 
 	if (size < sizeof(o))
@@ -258,10 +264,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (record_decode(&r, data, size))
 		return 0;
 	if (r.h.fname_len < 1 || r.h.fname_len > FNAME_MAX || r.h.args_len > ARGS_MAX ||
+	    r.h.env_len > ENV_MAX || r.h.interp_len > INTERP_MAX ||
 	    EVENT_HDR_LEN + r.h.fname_len + r.h.args_len + r.h.cwd_len + r.h.exe_len + r.h.who_len +
-			    r.h.anc_len >
+			    r.h.anc_len + r.h.file_len + r.h.interp_len + r.h.env_len >
 		    size)
 		abort(); /* record_decode let a record through that does not fit */
+	if ((r.env && (r.env < r.data || r.env + r.env_len > r.data + size - EVENT_HDR_LEN)) ||
+	    (r.interp && (r.interp < r.data || r.interp + r.interp_len > r.data + size - EVENT_HDR_LEN)))
+		abort(); /* a section points outside the record */
 	if ((r.h.flags & EV_ANCESTORS && (r.anc.n > ANCESTRY_MAX || r.anc.cut > 1)) ||
 	    (!(r.h.flags & EV_WHO) && r.who.flags) || (!(r.h.flags & EV_ANCESTORS) && r.anc.n))
 		abort(); /* a section decoded that is not whole, or not there */
@@ -284,6 +294,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f.max_args = o.max_args;
 	f.login = o.mode & 16;
 	f.priv = o.mode & 32;
+	/* every variable, or some by pattern; a digest, or a reason, as the output stage sets them */
+	if (!sel[0].n && (env_select_add(&sel[0], "*", &why) ||
+			  env_select_add(&sel[1], "LD_*,P?TH,[A-C]*", &why)))
+		abort();
+	f.env = o.mode & 64 ? &sel[o.max_args & 1] : NULL;
+	f.hash = o.mode & 128;
+	if (f.hash && !(r.h.flags & EV_EXIT) && !r.h.ret) {
+		r.hash.asked = true;
+		r.hash.missing = o.needle_off & 1 ? "changed" : NULL;
+		memset(r.hash.sha256, o.needle_len, sizeof(r.hash.sha256));
+	}
 	/* the names shown in LOGIN and PRIV need escaping too */
 	f.user_name = no_name;
 	f.start_ns = 1000000000ULL;
@@ -312,9 +333,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct options jo = { .max_args = o.max_args,
 				      .time = f.time,
 				      .login = f.login,
-				      .privilege = f.priv };
+				      .privilege = f.priv,
+				      .hash = f.hash };
 		struct print_env env = { .user_name = no_name };
-		void *js = journal_format.open(&jo, &env);
+		void *js;
+
+		if (f.env)
+			jo.env = *f.env;
+		js = journal_format.open(&jo, &env);
 
 		if (!entry)
 			entry = malloc(JOURNAL_MAX_LEN);

@@ -23,7 +23,7 @@ for bin in "$out"/fuzz_*; do
 		}
 	done
 	echo "fuzz: $t: ${1:-300} s from tests/fuzz/corpus/$t"
-	if "$bin" -max_total_time="${1:-300}" -max_len=40000 -timeout=10 -print_final_stats=1 \
+	if "$bin" -max_total_time="${1:-300}" -max_len=65536 -timeout=10 -print_final_stats=1 \
 		-artifact_prefix="$out/crashes/$t-" "$out/new/$t" "tests/fuzz/corpus/$t" \
 		>"$out/fuzz-$t.log" 2>&1; then
 		grep -E '^(Done|stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb))' \
