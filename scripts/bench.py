@@ -54,7 +54,7 @@ And from every session:
 The table ends with each phase's time and the run's wall time. kernel.pid_max is raised to
 4194304 for the run, so that no pid is reused, and restored at the end; the throttling cgroup is
 removed. Needs root. From the project root:
-python3 scripts/bench.py [--quick] [--rounds N] [--out FILE] [--keep] [--tool PATH]...
+python3 scripts/bench.py [--quick] [--rounds N] [--out FILE] [--keep] [--phases LIST] [--tool PATH]...
 """
 
 import argparse
@@ -1138,6 +1138,8 @@ class Bench:
         for name, phase in (("idle", self.idle), ("latency", self.latency),
                             ("throughput", self.throughput), ("storms", self.storms),
                             ("order", self.order)):
+            if self.args.phases and name not in self.args.phases:
+                continue
             t0 = time.monotonic()
             phase()
             self.phase_s[name] = round(time.monotonic() - t0, 1)
@@ -1390,6 +1392,9 @@ def read_pty(master, pattern, seen, done):
                 seen.setdefault(tag, now)
 
 
+PHASES = ("idle", "latency", "throughput", "storms", "order")
+
+
 def main():
     p = argparse.ArgumentParser(description="Benchmark execsnoop side by side with "
                                 "libbpf-tools' execsnoop and bpftrace's execsnoop.bt.")
@@ -1401,7 +1406,11 @@ def main():
     p.add_argument("--rounds", type=int, help="throughput rounds and small and big storm "
                    "rounds (default 3, quick 2)")
     p.add_argument("--keep", action="store_true", help="keep the tracers' output files")
+    p.add_argument("--phases", type=lambda v: v.split(","), metavar="LIST",
+                   help="run only these phases, comma-separated: " + ",".join(PHASES))
     args = p.parse_args()
+    if args.phases and not set(args.phases) <= set(PHASES):
+        p.error("--phases takes some of: " + ",".join(PHASES))
     if args.rounds is not None and args.rounds < 1:
         p.error("--rounds must be at least 1")
 
