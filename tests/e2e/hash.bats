@@ -34,6 +34,8 @@ sum_of() {
 }
 
 @test "the digest of the file that ran, the same for each exec of it" {
+	# a file whose times were read: Linux 6.13 marks it in the ctime's nanoseconds
+	stat "$BIN/a" "$BIN/b" >/dev/null
 	tool_start -j --hash
 	"$BIN/a" "$TAG" first
 	"$BIN/a" "$TAG" second
