@@ -80,7 +80,11 @@ for need in $needs; do
 	*) command -v "$what" >/dev/null 2>&1 && continue
 	   [ -x "/usr/sbin/$what" ] && continue ;;
 	esac
-	missing="$missing $pkg"
+	# a package named by two of its files is installed once
+	case " $missing " in
+	*" $pkg "*) ;;
+	*) missing="$missing $pkg" ;;
+	esac
 done
 
 [ -z "$missing" ] && exit 0
