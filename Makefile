@@ -128,10 +128,13 @@ $(OUTPUT)/san/test_%: tests/unit/test_%.c $(patsubst %,%.c,$(PURE) $(TESTED)) $(
 	$(call msg,CC-SAN,$@)
 	$(Q)$(CC) $(XCFLAGS) $(SAN_FLAGS) $(filter %.c,$^) -lcmocka $(TEST_LIBS) -o $@
 
-# a unit that opens files and runs a thread, tested on its own
+# units that open files and run a thread, tested on their own
 $(OUTPUT)/tests/test_digest: $(OUTPUT)/digest.o
 $(OUTPUT)/san/test_digest: digest.c
 $(OUTPUT)/tests/test_digest $(OUTPUT)/san/test_digest: TEST_LIBS := $(DIGEST_LIBS)
+$(OUTPUT)/tests/test_hold: $(OUTPUT)/digest.o $(OUTPUT)/hold.o
+$(OUTPUT)/san/test_hold: digest.c hold.c
+$(OUTPUT)/tests/test_hold $(OUTPUT)/san/test_hold: TEST_LIBS := $(DIGEST_LIBS)
 
 $(OUTPUT)/tests/execer: tests/helpers/execer.c | $(OUTPUT)/tests
 	$(call msg,CC,$@)
