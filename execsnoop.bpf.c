@@ -436,8 +436,8 @@ static __always_inline void emit(void *ctx, struct event *e)
 	}
 	/* the path alone: the exec still gets its line */
 	e->h.flags |= EV_ARGS_LOST;
-	e->h.flags &= ~(EV_CWD | EV_CWD_CUT | EV_EXE | EV_EXE_CUT | EV_WHO | EV_ANCESTORS | EV_FILE |
-			EV_INTERP_PATH | EV_ENV | EV_ENV_CUT);
+	e->h.flags &= ~(EV_CWD | EV_CWD_CUT | EV_EXE | EV_EXE_CUT | EV_WHO | EV_ANCESTORS |
+			EV_FILE | EV_INTERP_PATH | EV_ENV | EV_ENV_CUT);
 	e->h.args_len = 0;
 	e->h.cwd_len = 0;
 	e->h.exe_len = 0;
@@ -595,8 +595,7 @@ static __always_inline void read_exe(struct event *e, struct task_struct *task,
  * The furthest a section after the exe can start: any but the last, the
  * environment, is smaller than it, and the last still fits in data.
  */
-#define SECTION_OFF_MAX                                                                            \
-	(FNAME_MAX + ARGS_MAX + 2 * CWD_MAX + SECTIONS_MAX - ENV_MAX)
+#define SECTION_OFF_MAX (FNAME_MAX + ARGS_MAX + 2 * CWD_MAX + SECTIONS_MAX - ENV_MAX)
 _Static_assert(SECTION_OFF_MAX + ENV_MAX <= sizeof(((struct event *)0)->data),
 	       "the sections fit in a record after the longest path, arguments, cwd and exe");
 
