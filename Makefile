@@ -88,6 +88,7 @@ all: $(APP)
 $(OUTPUT) $(OUTPUT)/tests $(OUTPUT)/san $(OUTPUT)/sanitize $(OUTPUT)/fuzz:
 	$(Q)mkdir -p $@
 
+# its headers (execsnoop.h, bpf/*.h) are prerequisites through the .d file
 $(OUTPUT)/execsnoop.bpf.o: execsnoop.bpf.c vmlinux.h | $(OUTPUT)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -MF $(OUTPUT)/execsnoop.bpf.d -MT $@ -c $< -o $@.tmp
@@ -234,7 +235,7 @@ vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux.h.tmp
 	mv vmlinux.h.tmp vmlinux.h
 
-SOURCES := execsnoop.c execsnoop.bpf.c execsnoop.h $(patsubst %,%.c,$(UNITS)) $(patsubst %,%.h,$(UNITS)) \
+SOURCES := execsnoop.c execsnoop.bpf.c bpf/*.h execsnoop.h $(patsubst %,%.c,$(UNITS)) $(patsubst %,%.h,$(UNITS)) \
 	tests/unit/*.c tests/helpers/*.c tests/fuzz/*.c scripts/bench/*.c
 
 format:
