@@ -88,6 +88,7 @@ all: $(APP)
 $(OUTPUT) $(OUTPUT)/tests $(OUTPUT)/san $(OUTPUT)/sanitize $(OUTPUT)/fuzz:
 	$(Q)mkdir -p $@
 
+# its headers (execsnoop.h, bpf/*.h) are prerequisites through the .d file
 $(OUTPUT)/execsnoop.bpf.o: execsnoop.bpf.c vmlinux.h | $(OUTPUT)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -MF $(OUTPUT)/execsnoop.bpf.d -MT $@ -c $< -o $@.tmp
@@ -120,11 +121,11 @@ $(APP): $(USER_OBJS) $(OUTPUT)/build-mode
 # Unit tests link the pure parts and TESTED; no BPF is loaded. They run
 # twice: as built, and built again from source under ASan and UBSan.
 
-$(OUTPUT)/tests/test_%: tests/unit/test_%.c $(TEST_OBJS) $(wildcard *.h) | $(OUTPUT)/tests
+$(OUTPUT)/tests/test_%: tests/unit/test_%.c $(TEST_OBJS) $(wildcard *.h tests/unit/*.h) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(XCFLAGS) $(filter %.c %.o,$^) -lcmocka $(TEST_LIBS) -o $@
 
-$(OUTPUT)/san/test_%: tests/unit/test_%.c $(patsubst %,%.c,$(PURE) $(TESTED)) $(wildcard *.h) | $(OUTPUT)/san
+$(OUTPUT)/san/test_%: tests/unit/test_%.c $(patsubst %,%.c,$(PURE) $(TESTED)) $(wildcard *.h tests/unit/*.h) | $(OUTPUT)/san
 	$(call msg,CC-SAN,$@)
 	$(Q)$(CC) $(XCFLAGS) $(SAN_FLAGS) $(filter %.c,$^) -lcmocka $(TEST_LIBS) -o $@
 
@@ -237,8 +238,8 @@ vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux.h.tmp
 	mv vmlinux.h.tmp vmlinux.h
 
-SOURCES := execsnoop.c execsnoop.bpf.c execsnoop.h $(patsubst %,%.c,$(UNITS)) $(patsubst %,%.h,$(UNITS)) \
-	tests/unit/*.c tests/helpers/*.c tests/fuzz/*.c scripts/bench/*.c
+SOURCES := execsnoop.c execsnoop.bpf.c bpf/*.h execsnoop.h $(patsubst %,%.c,$(UNITS)) $(patsubst %,%.h,$(UNITS)) \
+	tests/unit/*.c tests/unit/*.h tests/helpers/*.c tests/fuzz/*.c scripts/bench/*.c
 
 format:
 	clang-format -i $(SOURCES)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "print.h"
+#include "records.h"
 
 static struct event ev;
 static struct record rec;
@@ -77,23 +78,17 @@ static void assert_field(size_t k, const char *name, const char *v, size_t n)
 
 static const struct record *make(const char *path, const char *args, size_t alen, int ret)
 {
-	size_t plen = strlen(path) + 1;
+	struct event_hdr h = { .ts = 5000000123ULL,
+			       .pid = 42,
+			       .tid = 42,
+			       .ppid = 1,
+			       .start_ns = 7,
+			       .parent_start_ns = 3,
+			       .ret = ret,
+			       .comm = "prog",
+			       .comm_before = "sh" };
 
-	memset(&ev, 0, sizeof(ev));
-	ev.h.ts = 5000000123ULL;
-	ev.h.pid = 42;
-	ev.h.tid = 42;
-	ev.h.ppid = 1;
-	ev.h.start_ns = 7;
-	ev.h.parent_start_ns = 3;
-	ev.h.ret = ret;
-	strcpy(ev.h.comm, "prog");
-	strcpy(ev.h.comm_before, "sh");
-	memcpy(ev.data, path, plen);
-	memcpy(ev.data + plen, args, alen);
-	ev.h.fname_len = plen;
-	ev.h.args_len = alen;
-	assert_int_equal(record_decode(&rec, &ev, EVENT_HDR_LEN + plen + alen), 0);
+	assert_non_null(build_record(&rec, &ev, &h, path, args, alen));
 	record_words(&rec, &w);
 	return &rec;
 }

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include "envsel.h"
 #include "json.h"
+#include "records.h"
 
 static struct event ev;
 static struct record rec;
@@ -61,23 +62,17 @@ static const char *user_of(__u32 uid)
 
 static const struct record *make(const char *path, const char *args, size_t alen, __u32 flags)
 {
-	size_t plen = strlen(path) + 1;
+	struct event_hdr h = { .ts = 5000000123ULL,
+			       .pid = 42,
+			       .tid = 43,
+			       .ppid = 1,
+			       .start_ns = 7,
+			       .parent_start_ns = 3,
+			       .uid = 1000,
+			       .flags = flags,
+			       .comm = "prog" };
 
-	memset(&ev, 0, sizeof(ev));
-	ev.h.ts = 5000000123ULL;
-	ev.h.pid = 42;
-	ev.h.tid = 43;
-	ev.h.ppid = 1;
-	ev.h.start_ns = 7;
-	ev.h.parent_start_ns = 3;
-	ev.h.uid = 1000;
-	ev.h.flags = flags;
-	strcpy(ev.h.comm, "prog");
-	memcpy(ev.data, path, plen);
-	memcpy(ev.data + plen, args, alen);
-	ev.h.fname_len = plen;
-	ev.h.args_len = alen;
-	assert_int_equal(record_decode(&rec, &ev, EVENT_HDR_LEN + plen + alen), 0);
+	assert_non_null(build_record(&rec, &ev, &h, path, args, alen));
 	record_words(&rec, &w);
 	return &rec;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "metrics.h"
+#include "records.h"
 
 static struct event ev;
 static struct record rec;
@@ -17,14 +18,10 @@ static struct metrics m;
 
 static const struct record *exec_by(const char *comm_before, int ret, __u32 flags)
 {
-	memset(&ev, 0, sizeof(ev));
-	ev.h.ret = ret;
-	ev.h.flags = flags;
-	strcpy(ev.h.comm, "child");
-	memcpy(ev.h.comm_before, comm_before, strnlen(comm_before, sizeof(ev.h.comm_before)));
-	memcpy(ev.data, "/bin/x", 7);
-	ev.h.fname_len = 7;
-	assert_int_equal(record_decode(&rec, &ev, EVENT_HDR_LEN + 7), 0);
+	struct event_hdr h = { .ret = ret, .flags = flags, .comm = "child" };
+
+	memcpy(h.comm_before, comm_before, strnlen(comm_before, sizeof(h.comm_before)));
+	assert_non_null(build_record(&rec, &ev, &h, "/bin/x", "", 0));
 	return &rec;
 }
 

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include <sys/mman.h>
 #include "print.h"
+#include "records.h"
 #include "users.h"
 
 static struct options o;
@@ -67,17 +68,11 @@ static void test_fields(void **state)
 /* One exec of pid 7 running /bin/ls -l; ret as given. */
 static const struct record *exec_of(int ret)
 {
-	memset(&ev, 0, sizeof(ev));
-	ev.h.pid = 7;
-	ev.h.ppid = 1;
-	ev.h.ret = ret;
-	ev.h.fd = -100;
-	ev.h.start_ns = 70;
-	strcpy(ev.h.comm, "ls");
-	memcpy(ev.data, "/bin/ls\0-l", 11);
-	ev.h.fname_len = 8;
-	ev.h.args_len = 3;
-	assert_int_equal(record_decode(&rec, &ev, EVENT_HDR_LEN + 11), 0);
+	struct event_hdr h = {
+		.pid = 7, .ppid = 1, .ret = ret, .fd = -100, .start_ns = 70, .comm = "ls"
+	};
+
+	assert_non_null(build_record(&rec, &ev, &h, "/bin/ls", "-l", 3));
 	return &rec;
 }
 

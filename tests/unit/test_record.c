@@ -11,31 +11,21 @@
 #include <time.h>
 #include <cmocka.h>
 #include "text.h"
+#include "records.h"
 
 static struct event ev;
 static struct record rec;
 static char line[LINE_MAX_LEN];
 
 /* Builds a record: path, then args_len bytes of NUL-separated arguments. */
-static const struct record *decode(void);
-
 static const struct record *make_event(const char *path, const char *args, size_t args_len,
 				       unsigned int flags)
 {
-	size_t plen = strlen(path) + 1;
+	struct event_hdr h = {
+		.pid = 1234, .ppid = 1, .uid = 1000, .fd = -100, .flags = flags, .comm = "prog"
+	};
 
-	memset(&ev, 0, sizeof(ev));
-	ev.h.pid = 1234;
-	ev.h.ppid = 1;
-	ev.h.uid = 1000;
-	ev.h.fd = -100;
-	ev.h.flags = flags;
-	strcpy(ev.h.comm, "prog");
-	memcpy(ev.data, path, plen);
-	memcpy(ev.data + plen, args, args_len);
-	ev.h.fname_len = plen;
-	ev.h.args_len = args_len;
-	return decode();
+	return build_record(&rec, &ev, &h, path, args, args_len);
 }
 
 /* Decodes ev as it stands, as the reader would. */

@@ -11,6 +11,7 @@
 #include "json.h"
 #include "summary.h"
 #include "text.h"
+#include "records.h"
 
 #define SEC 1000000000ULL
 
@@ -27,23 +28,17 @@ static __u64 anc_start;
 static void add(struct summary *s, __u32 pid, __u32 ppid, __u64 pstart, const char *comm,
 		const char *path, const char *args, size_t args_len, int ret)
 {
-	size_t plen = strlen(path) + 1;
+	struct event_hdr h = { .pid = pid,
+			       .start_ns = pid * 10ULL,
+			       .ppid = ppid,
+			       .parent_start_ns = pstart,
+			       .ret = ret,
+			       .fd = -100,
+			       .anc_pid = anc_pid,
+			       .anc_start_ns = anc_start };
 
-	memset(&ev.h, 0, sizeof(ev.h));
-	ev.h.pid = pid;
-	ev.h.start_ns = pid * 10ULL;
-	ev.h.ppid = ppid;
-	ev.h.parent_start_ns = pstart;
-	ev.h.ret = ret;
-	ev.h.fd = -100;
-	ev.h.anc_pid = anc_pid;
-	ev.h.anc_start_ns = anc_start;
-	strncpy(ev.h.comm, comm, sizeof(ev.h.comm) - 1);
-	memcpy(ev.data, path, plen);
-	memcpy(ev.data + plen, args, args_len);
-	ev.h.fname_len = plen;
-	ev.h.args_len = args_len;
-	assert_int_equal(record_decode(&rec, &ev, EVENT_HDR_LEN + plen + args_len), 0);
+	strncpy(h.comm, comm, sizeof(h.comm) - 1);
+	assert_non_null(build_record(&rec, &ev, &h, path, args, args_len));
 	record_words(&rec, &w);
 	summary_add(s, &rec, &w);
 }
@@ -329,18 +324,14 @@ static void test_interval_has_its_own_slots(void **state)
 
 static void test_unknown_path(void **state)
 {
+	struct event_hdr h = {
+		.pid = 9, .ppid = 8, .ret = -2, .flags = EV_NO_STASH | EV_FNAME_FAULT
+	};
 	struct summary s;
 
 	(void)state;
 	assert_int_equal(summary_init(&s, 0, NULL), 0);
-	memset(&ev.h, 0, sizeof(ev.h));
-	ev.h.pid = 9;
-	ev.h.ppid = 8;
-	ev.h.ret = -2;
-	ev.h.flags = EV_NO_STASH | EV_FNAME_FAULT;
-	ev.data[0] = '\0';
-	ev.h.fname_len = 1;
-	assert_int_equal(record_decode(&rec, &ev, EVENT_HDR_LEN + 1), 0);
+	assert_non_null(build_record(&rec, &ev, &h, "", "", 0));
 	record_words(&rec, &w);
 	summary_add(&s, &rec, &w);
 	summary_add(&s, &rec, &w);
