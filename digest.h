@@ -13,7 +13,6 @@
 #include <linux/types.h>
 #include "execsnoop.h"
 
-
 #define DIGEST_SIZE 32 /* bytes of a SHA-256 */
 
 enum digest_state {

@@ -672,8 +672,8 @@ static int configure(struct execsnoop_bpf *skel, const struct options *o,
 	skel->rodata->want_file = shown & FIELD_FILE;
 	skel->rodata->want_interp = shown & FIELD_INTERP;
 	skel->rodata->want_env = shown & FIELD_ENV;
-	skel->rodata->want_sections = shown & (FIELD_LOGIN | FIELD_PRIV | FIELD_ANCESTRY | FIELD_FILE |
-					       FIELD_INTERP | FIELD_ENV);
+	skel->rodata->want_sections = shown & (FIELD_LOGIN | FIELD_PRIV | FIELD_ANCESTRY |
+					       FIELD_FILE | FIELD_INTERP | FIELD_ENV);
 	skel->rodata->filter_cgroup = cgroup;
 	skel->rodata->targ_uid = o->uid;
 	skel->rodata->targ_ppid = o->ppid;

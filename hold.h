@@ -17,7 +17,7 @@
 #include "digest.h"
 #include "record.h"
 
-#define HOLD_MS	       5000	     /* the longest a line waits for its digest */
+#define HOLD_MS	       5000	    /* the longest a line waits for its digest */
 #define HOLD_BYTES_MAX (64UL << 20) /* records kept at most; then the rings keep them */
 
 struct hold;

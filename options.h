@@ -50,10 +50,10 @@ struct options {
 	const char *cgroup;
 	__u32 run_uid; /* --run-as: the user to switch to once tracing; NO_UID: stay */
 	__u32 run_gid;
-	bool login;	 /* --login: LOGIN and TTY columns */
-	bool privilege;	 /* --privilege: a PRIV column */
-	bool privileged; /* --privileged: only execs that raised privilege */
-	bool hash;	 /* --hash: the SHA-256 of the file each exec ran */
+	bool login;	       /* --login: LOGIN and TTY columns */
+	bool privilege;	       /* --privilege: a PRIV column */
+	bool privileged;       /* --privileged: only execs that raised privilege */
+	bool hash;	       /* --hash: the SHA-256 of the file each exec ran */
 	struct env_select env; /* --env: the environment variables shown */
 };
 

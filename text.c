@@ -50,7 +50,8 @@ size_t text_header(char *buf, const struct fmt *f)
 	if (f->login)
 		n += sprintf(buf + n, "%-*s %-*s ", LOGIN_WIDTH, "LOGIN", TTY_WIDTH, "TTY");
 	n += sprintf(buf + n, "%-16s %-6s %-6s %3s %s%s%s%s\n", "PCOMM", "PID", "PPID", "RET",
-		     f->priv ? "PRIV " : "", f->hash ? "SHA256 " : "", f->cwd ? "CWD " : "", "ARGS");
+		     f->priv ? "PRIV " : "", f->hash ? "SHA256 " : "", f->cwd ? "CWD " : "",
+		     "ARGS");
 	return n;
 }
 
@@ -186,7 +187,8 @@ static size_t env_words(char *buf, struct fmt *f, const struct record *r)
 	env_walk_start(&ew, f->env, r->env, r->env_len, r->h.flags & EV_ENV_CUT);
 	while (env_walk_next(&ew, &v)) {
 		/* the string as it is: NAME=value, or a NAME without a value */
-		n += put_word(buf + n, v.name, v.value ? (size_t)(v.value + v.value_len - v.name) : v.name_len,
+		n += put_word(buf + n, v.name,
+			      v.value ? (size_t)(v.value + v.value_len - v.name) : v.name_len,
 			      f->quote);
 		buf[n++] = ' ';
 	}

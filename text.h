@@ -19,7 +19,7 @@
 /* Room for the longest line: every byte escaped, plus quotes, spaces, columns and indentation. */
 #define LINE_MAX_LEN                                                                               \
 	(2 * ESCAPED_MAX(FNAME_MAX + 64 + ARGS_MAX) + 128 + 2 * TREE_INDENT_MAX +                  \
-	 4 * PRIV_TEXT_MAX + 8 * (LOGIN_WIDTH + TTY_WIDTH) + 2 * ESCAPED_MAX(ENV_MAX) +          \
+	 4 * PRIV_TEXT_MAX + 8 * (LOGIN_WIDTH + TTY_WIDTH) + 2 * ESCAPED_MAX(ENV_MAX) +            \
 	 SHA256_COLUMN_MAX)
 
 /* --hash: the SHA256 column, 64 hex digits or why there are none */

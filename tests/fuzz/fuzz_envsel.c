@@ -122,7 +122,8 @@ static size_t walk(const struct env_select *s, const char *area, size_t len, boo
 		if (!v->value && v->value_len)
 			fail("no value, but a length", n, v->value_len);
 		if (!v->value && v->cut)
-			fail("a string cut before its '=' was returned", v->name - area, v->name_len);
+			fail("a string cut before its '=' was returned", v->name - area,
+			     v->name_len);
 		prev = v->value ? v->value + v->value_len : v->name + v->name_len;
 		if (v->cut && (prev != area + end || !(cut || len > ENV_MAX)))
 			fail("a cut string that is not the end of a cut area", prev - area, end);

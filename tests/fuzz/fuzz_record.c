@@ -270,7 +270,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    size)
 		abort(); /* record_decode let a record through that does not fit */
 	if ((r.env && (r.env < r.data || r.env + r.env_len > r.data + size - EVENT_HDR_LEN)) ||
-	    (r.interp && (r.interp < r.data || r.interp + r.interp_len > r.data + size - EVENT_HDR_LEN)))
+	    (r.interp &&
+	     (r.interp < r.data || r.interp + r.interp_len > r.data + size - EVENT_HDR_LEN)))
 		abort(); /* a section points outside the record */
 	if ((r.h.flags & EV_ANCESTORS && (r.anc.n > ANCESTRY_MAX || r.anc.cut > 1)) ||
 	    (!(r.h.flags & EV_WHO) && r.who.flags) || (!(r.h.flags & EV_ANCESTORS) && r.anc.n))

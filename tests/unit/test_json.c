@@ -276,7 +276,8 @@ static void test_interp_env_and_hash(void **state)
 	record_words(&rec, &w);
 	rec.hash = (struct file_hash){ .asked = true, .sha256 = { 0xba, 0x78 } };
 	out[json_exec(out, &c, &rec, &w)] = '\0';
-	assert_non_null(strstr(out, "\"path\":\"/tmp/s.sh\",\"path_resolved\":null,\"interpreter\":\"/bin/sh\""));
+	assert_non_null(strstr(
+		out, "\"path\":\"/tmp/s.sh\",\"path_resolved\":null,\"interpreter\":\"/bin/sh\""));
 	/* a name that is not UTF-8 cannot be a key: left out, and told */
 	assert_non_null(strstr(out, "\"cut\":[\"env-limit\",\"env-name\"]"));
 	assert_non_null(strstr(
