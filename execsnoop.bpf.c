@@ -29,6 +29,7 @@ const volatile __u64 ring_reserve = 0;	 /* kept free of full records, for path-o
 const volatile bool want_detail = false; /* what only --json shows: the comm before the exec */
 const volatile bool trace_exits = false;
 const volatile bool want_cwd = false;	    /* the working directory of each exec */
+const volatile bool want_exe = false;	    /* the file executed, its path resolved */
 const volatile bool want_ids = false;	    /* start times: identities (-j, -e, --tree, -s) */
 const volatile bool want_cgroup = false;    /* the cgroup id (-j, --container) */
 const volatile bool filter_subtree = false; /* -p or a command: only the tasks marked in subtree */
@@ -719,7 +720,7 @@ static __always_inline int process_exec(__u64 *ctx, bool loop)
 	}
 	if (want_cwd)
 		read_cwd(e, task, loop);
-	if (want_cwd)
+	if (want_exe)
 		read_exe(e, task, bprm, loop);
 	/* --privileged: only an exec that raised privilege */
 	if (want_sections && !put_sections(e, task, bprm) && filter_priv) {

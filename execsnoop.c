@@ -68,7 +68,7 @@ struct trace {
 	const struct counters *counters; /* the programs' loss counts, mapped */
 	struct launch cmd;		 /* the command run under trace, with -- */
 	struct hold *hold;		 /* --hash: records waiting for their file's digest */
-	struct words w;			 /* --hash: a record's resolved path, for the digest */
+	char exe[CWD_MAX + 2];		 /* --hash: a record's resolved path, for the digest */
 	__u64 heads[HEADS_MAX];
 };
 
@@ -230,10 +230,9 @@ static __u64 head(struct trace *t, unsigned int i)
 /* The resolved path of the file r executed, for a digest when its process is gone; or NULL. */
 static const char *exe_path(struct trace *t, const struct record *r)
 {
-	if (!(r->h.flags & EV_FILE))
+	if (!(r->h.flags & EV_FILE) || !record_exe(r, t->exe, sizeof(t->exe)))
 		return NULL;
-	record_words(r, &t->w);
-	return t->w.has_exe && !t->w.exe_cut ? t->w.exe : NULL;
+	return t->exe;
 }
 
 /* --hash: prints the records kept that may go out now; false when the output has no room. */
@@ -661,6 +660,7 @@ static int configure(struct execsnoop_bpf *skel, const struct options *o,
 	skel->rodata->want_detail = shown & FIELD_COMM_BEFORE;
 	skel->rodata->trace_exits = o->exits;
 	skel->rodata->want_cwd = shown & FIELD_CWD;
+	skel->rodata->want_exe = shown & FIELD_EXE;
 	skel->rodata->want_ids = shown & FIELD_IDS;
 	skel->rodata->want_cgroup = shown & FIELD_CGROUP;
 	skel->rodata->filter_subtree = o->pid || o->command;

@@ -363,7 +363,7 @@ static unsigned int journal_fields(const struct options *o)
 {
 	(void)o;
 	/* every JSON field, and the text line's columns */
-	return FIELD_COMM_BEFORE | FIELD_CWD | FIELD_IDS | FIELD_CGROUP | FIELD_LOGIN | FIELD_PRIV |
+	return FIELD_COMM_BEFORE | FIELD_CWD | FIELD_EXE | FIELD_IDS | FIELD_CGROUP | FIELD_LOGIN | FIELD_PRIV |
 	       FIELD_ANCESTRY | FIELD_INTERP;
 }
 

@@ -41,7 +41,7 @@ unsigned int print_fields(const struct options *o)
 		f |= FIELD_PRIV;
 	/* a digest is of the file the kernel saw: found by its process, else its resolved path */
 	if (o->hash)
-		f |= FIELD_FILE | FIELD_CWD;
+		f |= FIELD_FILE | FIELD_EXE;
 	if (o->env.n)
 		f |= FIELD_ENV;
 	return f;

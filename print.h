@@ -33,7 +33,7 @@
 /* What a format needs the programs to capture beyond the default columns. */
 enum print_field {
 	FIELD_COMM_BEFORE = 1 << 0, /* the comm before the exec */
-	FIELD_CWD = 1 << 1,	    /* the working directory, and the resolved path */
+	FIELD_CWD = 1 << 1,	    /* the working directory */
 	FIELD_IDS = 1 << 2,	    /* start times: the identity of a process and its parent */
 	FIELD_CGROUP = 1 << 3,	    /* the cgroup id */
 	FIELD_ANCESTOR = 1 << 4,    /* the nearest ancestor seen exec'ing */
@@ -43,6 +43,7 @@ enum print_field {
 	FIELD_FILE = 1 << 8,	    /* the identity of the file executed (--hash) */
 	FIELD_INTERP = 1 << 9,	    /* the interpreter's path */
 	FIELD_ENV = 1 << 10,	    /* the environment area (--env) */
+	FIELD_EXE = 1 << 11,	    /* the file executed, its path resolved */
 };
 
 /* What the formats may look up outside the record; set by the caller. */

@@ -141,6 +141,16 @@ static void make_paths(const struct record *r, struct words *w)
 		w->has_exe ? assemble(cwd + r->h.cwd_len, r->h.exe_len, w->exe, sizeof(w->exe)) : 0;
 }
 
+bool record_exe(const struct record *r, char *out, size_t cap)
+{
+	const char *exe = r->data + r->h.fname_len + r->h.args_len + r->h.cwd_len;
+
+	if ((r->h.flags & (EV_EXE | EV_EXE_CUT)) != EV_EXE)
+		return false;
+	assemble(exe, r->h.exe_len, out, cap);
+	return true;
+}
+
 void record_words(const struct record *r, struct words *w)
 {
 	const char *fname = r->data;

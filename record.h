@@ -60,6 +60,12 @@ static inline size_t str_len(const char *s, size_t n)
 /* Checks that size bytes at raw hold a whole record and decodes it; 0 or -EINVAL. */
 int record_decode(struct record *r, const void *raw, size_t size);
 
+/*
+ * The resolved path of the file executed, whole, into out (cap bytes, at
+ * least CWD_MAX + 2); false when the record has none.
+ */
+bool record_exe(const struct record *r, char *out, size_t cap);
+
 /* Splits a decoded record into words. */
 void record_words(const struct record *r, struct words *w);
 

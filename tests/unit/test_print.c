@@ -36,7 +36,7 @@ static void test_fields(void **state)
 	parse(NULL, NULL);
 	assert_int_equal(print_fields(&o), 0);
 	parse("-j", NULL);
-	assert_int_equal(print_fields(&o), FIELD_COMM_BEFORE | FIELD_CWD | FIELD_IDS |
+	assert_int_equal(print_fields(&o), FIELD_COMM_BEFORE | FIELD_CWD | FIELD_EXE | FIELD_IDS |
 						   FIELD_CGROUP | FIELD_LOGIN | FIELD_PRIV |
 						   FIELD_ANCESTRY | FIELD_INTERP);
 	parse("--tree", NULL);
@@ -56,7 +56,7 @@ static void test_fields(void **state)
 	assert_true(print_fields(&o) & FIELD_PRIV);
 	/* a digest is of the file the kernel saw, found by its resolved path too */
 	parse("--hash", NULL);
-	assert_int_equal(print_fields(&o), FIELD_FILE | FIELD_CWD);
+	assert_int_equal(print_fields(&o), FIELD_FILE | FIELD_EXE);
 	parse("--env", "LD_*");
 	assert_int_equal(print_fields(&o), FIELD_ENV);
 	options_free(&o);
