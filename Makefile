@@ -59,7 +59,7 @@ endif
 APP := execsnoop
 # pure units: no libbpf, no file descriptors; unit-tested and fuzzed
 PURE := record escape errors envsel text json journal metrics reorder procset options subtree tree summary who
-UNITS := $(PURE) print stream output journald users cgroups preflight privs launch proc digest hold
+UNITS := $(PURE) print stream output journald users cgroups preflight privs launch proc digest hold loop
 USER_OBJS := $(OBJDIR)/execsnoop.o $(patsubst %,$(OBJDIR)/%.o,$(UNITS))
 PURE_OBJS := $(patsubst %,$(OUTPUT)/%.o,$(PURE))
 # also linked into the unit tests: the output stage, its buffer, and the user names looked up

@@ -3,8 +3,9 @@
  * execsnoop: trace every exec on the system as it happens.
  *
  * main reads top-down: options, preflight, open, configure, load, attach,
- * loop, drain, report. Records go from the rings (stream.c) through the
- * time-order window (reorder.c) to the output stage (print.c).
+ * loop, drain, report. The loop (loop.c) takes records from the rings
+ * (stream.c) through the time-order window (reorder.c) to the output stage
+ * (print.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,14 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sched.h>
-#include <poll.h>
-#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/time.h>
-#include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "execsnoop.h"
@@ -30,47 +27,22 @@
 #include "errors.h"
 #include "journald.h"
 #include "launch.h"
+#include "loop.h"
 #include "options.h"
 #include "preflight.h"
 #include "print.h"
 #include "proc.h"
 #include "privs.h"
-#include "record.h"
-#include "reorder.h"
 #include "hold.h"
 #include "stream.h"
 #include "users.h"
 
-#define FILE_INTERVAL_MS  100 /* longest wait before a batch goes to a file or pipe */
-/*
- * How long a record is held back while another CPU's ring is empty and a
- * program is writing a record there (stream_settled), for an older record
- * still on its way; a record's time is taken just before it is written.
- */
-#define REORDER_WINDOW_MS 5
-#define HOLD_RETRY_MS	  1    /* how soon a held record is looked at again */
-#define DIGESTS_CACHED	  512  /* --hash: files whose digest is kept, each open while computed */
-#define STOP_GRACE_MS	  1000 /* how long output is retried at exit when it is not read */
-#define BOOST_NICE	  -20
-#define NSEC		  1000000000ULL
-#define HEADS_MAX	  1024	    /* rings whose next record is looked at: CPUs */
-#define TASKS_MAX	  (1 << 15) /* tasks kept in each hash map that stands for task storage */
+#define DIGESTS_CACHED 512 /* --hash: files whose digest is kept, each open while computed */
+#define BOOST_NICE     -20
+#define TASKS_MAX      (1 << 15) /* tasks kept in each hash map that stands for task storage */
 
 /* 1 once a stop was asked for (SIGINT, SIGTERM, SIGHUP); 2 when asked again: stop at once */
 static volatile sig_atomic_t exiting;
-
-/* What the loop reads from and writes to, wired together by main. */
-struct trace {
-	const struct options *o;
-	struct stream *stream;
-	struct reorder ro;
-	struct print pr;
-	const struct counters *counters; /* the programs' loss counts, mapped */
-	struct launch cmd;		 /* the command run under trace, with -- */
-	struct hold *hold;		 /* --hash: records waiting for their file's digest */
-	char exe[CWD_MAX + 2];		 /* --hash: a record's resolved path, for the digest */
-	__u64 heads[HEADS_MAX];
-};
 
 static int print_libbpf(enum libbpf_print_level level, const char *format, va_list args)
 {
@@ -153,20 +125,6 @@ static void catch_signals(bool command)
 	sigprocmask(SIG_UNBLOCK, &mask, NULL);
 }
 
-static __u64 now_ns(clockid_t clock)
-{
-	struct timespec ts;
-
-	clock_gettime(clock, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-/* CLOCK_REALTIME - CLOCK_BOOTTIME, read at boot_ns: wall time follows clock steps and suspend. */
-static __s64 wall_offset(__u64 boot_ns)
-{
-	return now_ns(CLOCK_REALTIME) - boot_ns;
-}
-
 /*
  * With autogroup scheduling, a session shares the CPU with other sessions as
  * one: a nice value counts only inside it. A storm started from another
@@ -217,368 +175,6 @@ static void raise_priority(const struct options *o)
 	case PRIO_NONE:
 		break;
 	}
-}
-
-/* The next record's time in ring i, or REORDER_EMPTY. */
-static __u64 head(struct trace *t, unsigned int i)
-{
-	const struct record *r = stream_peek(t->stream, i);
-
-	return r ? r->h.ts : REORDER_EMPTY;
-}
-
-/* The resolved path of the file r executed, for a digest when its process is gone; or NULL. */
-static const char *exe_path(struct trace *t, const struct record *r)
-{
-	if (!(r->h.flags & EV_FILE) || !record_exe(r, t->exe, sizeof(t->exe)))
-		return NULL;
-	return t->exe;
-}
-
-/* --hash: prints the records kept that may go out now; false when the output has no room. */
-static bool release(struct trace *t)
-{
-	const struct record *r;
-
-	if (!t->hold)
-		return true;
-	hold_clear(t->hold);
-	while ((r = hold_next(t->hold, now_ns(CLOCK_MONOTONIC)))) {
-		if (!print_record(&t->pr, r, &exiting))
-			return false;
-		hold_pop(t->hold);
-	}
-	return true;
-}
-
-/*
- * Prints what the rings hold, in time order, holding back the newest lines
- * for the window unless draining; adds the records taken to *took, and sets
- * *held when a record is left in a ring. False when it stopped early because
- * the output had no room.
- */
-static bool pump(struct trace *t, bool drain, unsigned long *took, bool *held)
-{
-	unsigned int n = stream_count(t->stream);
-	struct record with_hash;
-	const struct record *r;
-	__u64 now;
-	int i;
-
-	if (n > HEADS_MAX)
-		n = HEADS_MAX;
-	/* before the rings are read: what it says of them holds for what is read after */
-	t->ro.settled = stream_settled(t->stream);
-	for (unsigned int k = 0; k < n; k++)
-		t->heads[k] = head(t, k);
-	now = now_ns(CLOCK_BOOTTIME);
-	print_clock(&t->pr, wall_offset(now));
-	if (!release(t))
-		return false;
-	while ((i = reorder_next(&t->ro, t->heads, n, now, drain)) >= 0) {
-		r = stream_peek(t->stream, i);
-		if (t->hold) {
-			switch (hold_take(t->hold, r, exe_path(t, r), &with_hash,
-					  now_ns(CLOCK_MONOTONIC))) {
-			case HOLD_PRINT:
-				if (!print_record(&t->pr, &with_hash, &exiting))
-					return false;
-				break;
-			case HOLD_KEPT:
-				break;
-			case HOLD_FULL:
-				/* it stays in its ring until the oldest kept record goes out */
-				*held = true;
-				return true;
-			}
-		} else if (!print_record(&t->pr, r, &exiting)) {
-			return false;
-		}
-		reorder_taken(&t->ro, r->h.ts);
-		stream_take(t->stream, i);
-		(*took)++;
-		t->heads[i] = head(t, i);
-	}
-	*held = false;
-	for (unsigned int k = 0; k < n; k++)
-		*held |= t->heads[k] != REORDER_EMPTY;
-	return release(t);
-}
-
-/*
- * How long the loop sleeps, in ms (-1: until woken). A terminal is woken by
- * the doorbell as soon as an exec comes; a file or pipe takes what came in
- * FILE_INTERVAL_MS at once, and is rung again only once a wait found
- * nothing. The rings still wake it when they fill. Nothing happens at idle.
- */
-static int next_wait(struct trace *t, bool tty, unsigned long took, bool held, int until_summary)
-{
-	int wait = -1;
-
-	if (output_pending_lines(&t->pr.out))
-		wait = FILE_INTERVAL_MS; /* a reader that does not read: try again */
-	else if (!tty && took)
-		wait = FILE_INTERVAL_MS;
-	else if (!stream_arm(t->stream))
-		wait = 0; /* a record came meanwhile */
-	else if (held)
-		wait = HOLD_RETRY_MS;
-	if (until_summary >= 0 && (wait < 0 || until_summary < wait))
-		wait = until_summary;
-	return wait;
-}
-
-/* The summary of the interval that ends now, or of the whole run; false when there is no room. */
-static bool summarize(struct trace *t, bool final)
-{
-	__u64 now = now_ns(CLOCK_BOOTTIME);
-
-	return print_summary(&t->pr, final, now, wall_offset(now),
-			     t->counters->lost_ring + t->counters->lost_busy, &exiting);
-}
-
-/* What was lost so far, by cause; unwritten: lines not written at the stop. */
-static void losses(struct trace *t, struct losses *l, unsigned long long unwritten)
-{
-	const struct counters *c = t->counters;
-
-	*l = (struct losses){
-		.lost_ring = c->lost_ring,
-		.lost_busy = c->lost_busy,
-		.args_lost_ring = c->args_lost_ring,
-		.args_lost_stash = c->args_lost_stash,
-		.refused = t->pr.out.dropped,
-		.unwritten = unwritten,
-	};
-}
-
-/* Replaces the metrics file (--metrics); 0 or a negative errno. */
-static int write_metrics(struct trace *t, unsigned long long unwritten)
-{
-	struct losses l;
-	const char *text;
-	size_t len;
-
-	if (!t->o->metrics)
-		return 0;
-	losses(t, &l, unwritten);
-	text = print_metrics(&t->pr, &l, &len);
-	return output_replace(t->o->metrics, text, len);
-}
-
-/* Records still in the rings that would have been printed. */
-static unsigned long long count_unprinted(struct trace *t)
-{
-	unsigned long long n = 0;
-	const struct record *r;
-
-	for (unsigned int i = 0; i < stream_count(t->stream); i++) {
-		while ((r = stream_peek(t->stream, i))) {
-			n += print_wanted(&t->pr, r);
-			stream_take(t->stream, i);
-		}
-	}
-	return n;
-}
-
-/*
- * Losses, by cause, on stderr, and as an entry of the format's own (the
- * journal's); those of one kind are left out when there were none.
- */
-static void report(struct trace *t, const char *when, bool final)
-{
-	const struct counters *c = t->counters;
-	char late[64] = "", refused[64] = "";
-	struct losses l;
-
-	if (final && t->ro.late)
-		snprintf(late, sizeof(late), ", %llu printed late", t->ro.late);
-	if (t->pr.out.dropped)
-		snprintf(refused, sizeof(refused), ", %llu entries refused by the journal",
-			 t->pr.out.dropped);
-	if (!c->lost_ring && !c->lost_busy && !c->args_lost_ring && !c->args_lost_stash && !*late &&
-	    !*refused)
-		return;
-	errmsg("%s: %llu execs lost (ring full %llu, no buffer %llu), "
-	       "%llu printed without arguments (ring full %llu, not seen at entry %llu)%s%s",
-	       when, (unsigned long long)(c->lost_ring + c->lost_busy),
-	       (unsigned long long)c->lost_ring, (unsigned long long)c->lost_busy,
-	       (unsigned long long)(c->args_lost_ring + c->args_lost_stash),
-	       (unsigned long long)c->args_lost_ring, (unsigned long long)c->args_lost_stash,
-	       refused, late);
-	losses(t, &l, 0);
-	print_losses(&t->pr, &l, final, &exiting);
-	if (final && stream_malformed(t->stream))
-		errmsg("%llu malformed records skipped", stream_malformed(t->stream));
-}
-
-/* Polls until a stop or the end of stdout; returns 0 or a negative errno. */
-static int poll_events(struct trace *t, bool tty)
-{
-	struct epoll_event ev = { .events = EPOLLIN }, got[4];
-	const struct options *o = t->o;
-	struct counters seen = {};
-	__u64 last_report = 0, now, next_summary = now_ns(CLOCK_MONOTONIC);
-	__u64 next_metrics = next_summary + o->metrics_interval * NSEC;
-	int efd, err = 0, n, wait = 0, until_timed;
-	unsigned long took;
-	struct stat st;
-	bool held;
-
-	efd = epoll_create1(EPOLL_CLOEXEC);
-	if (efd < 0)
-		return -errno;
-	ev.data.fd = stream_fd(t->stream);
-	if (epoll_ctl(efd, EPOLL_CTL_ADD, ev.data.fd, &ev)) {
-		err = -errno;
-		goto out;
-	}
-	ev.data.fd = stream_doorbell_fd(t->stream);
-	if (epoll_ctl(efd, EPOLL_CTL_ADD, ev.data.fd, &ev)) {
-		err = -errno;
-		goto out;
-	}
-	/* a pipe or socket reports its reader's exit without a write */
-	if (!o->journal && !fstat(STDOUT_FILENO, &st) &&
-	    (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))) {
-		ev.events = 0;
-		ev.data.fd = STDOUT_FILENO;
-		epoll_ctl(efd, EPOLL_CTL_ADD, STDOUT_FILENO, &ev);
-	}
-	/* a digest is known: a kept record may go out */
-	if (t->hold) {
-		ev.data.fd = hold_fd(t->hold);
-		if (epoll_ctl(efd, EPOLL_CTL_ADD, ev.data.fd, &ev)) {
-			err = -errno;
-			goto out;
-		}
-	}
-	/* a pidfd is readable once its process has exited */
-	if (o->command) {
-		ev.events = EPOLLIN;
-		ev.data.fd = t->cmd.pidfd;
-		if (epoll_ctl(efd, EPOLL_CTL_ADD, t->cmd.pidfd, &ev)) {
-			err = -errno;
-			goto out;
-		}
-	}
-
-	while (o->command ? !launch_ended(&t->cmd) : !exiting) {
-		n = epoll_wait(efd, got, 4, wait);
-		if (n < 0 && errno != EINTR) {
-			err = -errno;
-			break;
-		}
-		for (int i = 0; i < n; i++) {
-			if (got[i].data.fd == STDOUT_FILENO) {
-				t->pr.out.gone = true;
-				exiting = 1;
-			} else if (o->command && got[i].data.fd == t->cmd.pidfd) {
-				launch_end(&t->cmd);
-			}
-		}
-		took = 0;
-		pump(t, false, &took, &held);
-		/* ms until the next timed output: the interval's table, the metrics file */
-		until_timed = -1;
-		if (o->summary && o->interval) {
-			now = now_ns(CLOCK_MONOTONIC);
-			if (now >= next_summary + o->interval * NSEC && summarize(t, false))
-				next_summary += o->interval * NSEC;
-			now = now_ns(CLOCK_MONOTONIC);
-			until_timed =
-				next_summary + o->interval * NSEC > now
-					? (next_summary + o->interval * NSEC - now) / 1000000 + 1
-					: FILE_INTERVAL_MS;
-		}
-		if (o->metrics) {
-			if (now_ns(CLOCK_MONOTONIC) >= next_metrics) {
-				err = write_metrics(t, 0);
-				if (err)
-					errmsg_errno("warning: writing the metrics file", err);
-				next_metrics += o->metrics_interval * NSEC;
-			}
-			now = now_ns(CLOCK_MONOTONIC);
-			n = next_metrics > now ? (next_metrics - now) / 1000000 + 1 : 0;
-			if (until_timed < 0 || n < until_timed)
-				until_timed = n;
-		}
-		err = output_flush(&t->pr.out, &exiting);
-		/* the reader went away: a normal end, or the command's */
-		if (err == -EPIPE)
-			exiting = 1;
-		/* a write error is the output's, reported once: not one of reading */
-		if (err && err != -EPIPE && err != -EINTR && !o->command) {
-			err = 0;
-			break;
-		}
-		err = 0;
-		now = now_ns(CLOCK_MONOTONIC);
-		if (memcmp(&seen, t->counters, sizeof(seen)) &&
-		    now - last_report >= 1000000000ULL) {
-			memcpy(&seen, (const void *)t->counters, sizeof(seen));
-			report(t, "so far", false);
-			last_report = now;
-		}
-		/* a kept record goes out without its digest when it has waited too long */
-		n = hold_wait_ms(t->hold, now_ns(CLOCK_MONOTONIC));
-		if (n >= 0 && (until_timed < 0 || n < until_timed))
-			until_timed = n;
-		wait = next_wait(t, tty, took, held, until_timed);
-		/* losses not yet reported are reported within a second */
-		if (memcmp(&seen, t->counters, sizeof(seen)) && (wait < 0 || wait > 1000))
-			wait = 1000;
-	}
-out:
-	close(efd);
-	return err;
-}
-
-/*
- * After a stop: prints what the rings still hold. When the output is not
- * read, gives up after STOP_GRACE_MS, or at once on a second stop; returns
- * the lines that could not be written.
- */
-static unsigned long long drain(struct trace *t)
-{
-	struct itimerval tick = { { 0, 100000 }, { 0, 100000 } }, off = {};
-	__u64 deadline = now_ns(CLOCK_MONOTONIC) + STOP_GRACE_MS * 1000000ULL;
-	unsigned long long left = 0;
-	bool summed = false;
-	int err;
-
-	/* blocked writes return every 100 ms to look at the clock (a stop without a signal) */
-	setitimer(ITIMER_REAL, &tick, NULL);
-	for (;;) {
-		unsigned long took = 0;
-		bool held, done = pump(t, true, &took, &held);
-
-		/* kept records wait for their digests, as long as HOLD_MS */
-		if (done && !hold_empty(t->hold)) {
-			struct pollfd p = { .fd = hold_fd(t->hold), .events = POLLIN };
-			int ms = hold_wait_ms(t->hold, now_ns(CLOCK_MONOTONIC));
-
-			poll(&p, 1, ms < 100 ? ms : 100);
-			done = false;
-		}
-		/* the summary comes after every line */
-		if (done && t->o->summary && !summed)
-			done = summed = summarize(t, true);
-		err = output_flush(&t->pr.out, &exiting);
-		if (!err && done)
-			break;
-		if (err == -EINTR) {
-			if (exiting > 1 || now_ns(CLOCK_MONOTONIC) >= deadline) {
-				left = output_pending_lines(&t->pr.out) + count_unprinted(t);
-				break;
-			}
-		} else if (err) {
-			/* the output is gone or broken: nothing more can be written */
-			break;
-		}
-	}
-	setitimer(ITIMER_REAL, &off, NULL);
-	return left;
 }
 
 /* The option that needs the hook of a process's end first, for its one-line refusal. */
@@ -737,14 +333,14 @@ static int attach(struct execsnoop_bpf *skel)
  * marked now, every child is marked. Returns 0, or the exit status after a
  * one-line error: 1, or 2 when there is no such process.
  */
-static int seed(struct execsnoop_bpf *skel, struct trace *t, const struct kernel_features *kf,
-		__u32 tgid)
+static int seed(struct execsnoop_bpf *skel, const struct options *o, const struct launch *cmd,
+		const struct kernel_features *kf, __u32 tgid)
 {
 	struct marks m = { .map_fd = bpf_map__fd(skel->maps.subtree), .by_tid = !kf->task_storage };
 	int err;
 
-	if (t->o->command) {
-		err = proc_mark(&m, t->cmd.pid, t->cmd.pidfd);
+	if (o->command) {
+		err = proc_mark(&m, cmd->pid, cmd->pidfd);
 		/* a command that already ended (a signal passed on) has nothing to trace */
 		if (err && err != -ESRCH) {
 			errmsg_errno("tracing the command", err);
@@ -752,11 +348,11 @@ static int seed(struct execsnoop_bpf *skel, struct trace *t, const struct kernel
 		}
 		return 0;
 	}
-	if (!t->o->pid)
+	if (!o->pid)
 		return 0;
 	err = proc_seed(&m, tgid);
 	if (err == -ESRCH) {
-		errmsg("no process with pid %u", t->o->pid);
+		errmsg("no process with pid %u", o->pid);
 		return 2;
 	}
 	if (err)
@@ -777,12 +373,14 @@ int main(int argc, char **argv)
 	struct stream_maps maps;
 	struct digests *digests = NULL;
 	int err, cg = -1, jfd = -1, status = 1, ncpu;
-	struct trace t = { .ro.window_ns = REORDER_WINDOW_MS * 1000000ULL };
 	unsigned long long unwritten;
+	struct launch cmd = {};
+	struct print pr = {};
 	struct options o;
+	/* what the reading loop reads from and writes to; the rest is wired as it is opened */
+	struct loop l = { .o = &o, .pr = &pr, .cmd = &cmd, .stop = &exiting };
 	char boot_id[33], host[HOST_NAME_MAX + 1] = "";
 	const char *what;
-	__u64 start;
 	__u32 tgid = 0;
 	long ring;
 
@@ -797,7 +395,6 @@ int main(int argc, char **argv)
 	case PARSE_OK:
 		break;
 	}
-	t.o = &o;
 
 	/* preflight */
 	libbpf_set_print(o.verbose ? print_libbpf : NULL);
@@ -844,13 +441,13 @@ int main(int argc, char **argv)
 			goto cleanup;
 		}
 	}
-	if (print_init(&t.pr, &o, &env, o.journal ? jfd : STDOUT_FILENO,
+	if (print_init(&pr, &o, &env, o.journal ? jfd : STDOUT_FILENO,
 		       o.journal ? journald_send : NULL)) {
 		errmsg_errno("allocating the output buffer", ENOMEM);
 		goto cleanup;
 	}
 	/* before anything below changes what it would inherit: signals, priority */
-	if (o.command && launch_prepare(&t.cmd, o.command,
+	if (o.command && launch_prepare(&cmd, o.command,
 					&(struct launch_as){ o.run_uid, o.run_gid, o.keep_root }))
 		goto cleanup;
 	catch_signals(o.command);
@@ -882,14 +479,14 @@ int main(int argc, char **argv)
 	}
 
 	/* attach */
-	t.counters = &skel->bss->counters;
+	l.counters = &skel->bss->counters;
 	maps.events_fd = bpf_map__fd(skel->maps.events);
 	maps.doorbell_fd = bpf_map__fd(skel->maps.doorbell);
 	maps.use_fd = bpf_map__fd(skel->maps.ring_use);
 	maps.scratch_fd = bpf_map__fd(skel->maps.scratch);
 	maps.slots = skel->rodata->nr_slots;
-	t.stream = stream_open(&maps, ring);
-	if (!t.stream) {
+	l.stream = stream_open(&maps, ring);
+	if (!l.stream) {
 		errmsg_errno("opening the perf buffer", errno);
 		goto cleanup;
 	}
@@ -898,7 +495,7 @@ int main(int argc, char **argv)
 		errmsg_errno("attaching BPF programs", err);
 		goto cleanup;
 	}
-	err = seed(skel, &t, &kf, tgid);
+	err = seed(skel, &o, &cmd, &kf, tgid);
 	if (err) {
 		status = err;
 		goto cleanup;
@@ -908,7 +505,7 @@ int main(int argc, char **argv)
 	 * files. A command is signalled as the user it runs as, which takes none.
 	 */
 	if (o.command)
-		err = drop_privileges(t.cmd.uid, t.cmd.gid, o.hash ? HASH_CAPS : 0, &what);
+		err = drop_privileges(cmd.uid, cmd.gid, o.hash ? HASH_CAPS : 0, &what);
 	else
 		err = drop_privileges(o.run_uid, o.run_gid, o.hash ? HASH_CAPS : 0, &what);
 	if (err) {
@@ -918,30 +515,20 @@ int main(int argc, char **argv)
 	/* after the drop: capabilities are a thread's own, and its worker starts with these */
 	if (o.hash) {
 		digests = digests_open(DIGESTS_CACHED);
-		t.hold = digests ? hold_open(digests) : NULL;
-		if (!t.hold) {
+		l.hold = digests ? hold_open(digests) : NULL;
+		if (!l.hold) {
 			errmsg_errno("starting the digest worker", errno);
 			goto cleanup;
 		}
 	}
 
 	/* loop */
-	start = now_ns(CLOCK_BOOTTIME);
-	if (print_start(&t.pr, start, wall_offset(start))) {
-		errmsg_errno("allocating the summary", ENOMEM);
+	if (loop_start(&l))
 		goto cleanup;
-	}
-	output_flush(&t.pr.out, &exiting);
-	/* the file is there from the start: a path that cannot be written is told at once */
-	err = write_metrics(&t, 0);
-	if (err) {
-		errmsg("--metrics: cannot write %s: %s", o.metrics, strerror(-err));
-		goto cleanup;
-	}
 	/* not one exec of the command is missed: it is in the traced set before its exec */
-	if (o.command && launch_start(&t.cmd))
-		launch_end(&t.cmd);
-	err = poll_events(&t, isatty(STDOUT_FILENO));
+	if (o.command && launch_start(&cmd))
+		launch_end(&cmd);
+	err = loop_run(&l, isatty(STDOUT_FILENO));
 	if (err)
 		errmsg_errno("reading events", err);
 
@@ -949,41 +536,41 @@ int main(int argc, char **argv)
 	execsnoop_bpf__detach(skel);
 	if (o.command && !exiting)
 		exiting = 1; /* the command's end is the stop */
-	unwritten = drain(&t);
+	unwritten = loop_drain(&l);
 
 	/* report */
-	if (t.pr.out.err)
-		errmsg_errno("writing output", t.pr.out.err);
+	if (pr.out.err)
+		errmsg_errno("writing output", pr.out.err);
 	else if (unwritten)
 		errmsg("%llu lines could not be written: the output was not read within %d ms of the stop",
 		       unwritten, STOP_GRACE_MS);
 	else if (!err)
 		status = 0;
-	report(&t, "in total", true);
+	loop_report(&l, "in total", true);
 	/* the journal's entry of the losses; a stalled stdout is not waited for again */
-	if (t.pr.out.send)
-		output_flush(&t.pr.out, &exiting);
-	err = write_metrics(&t, unwritten);
+	if (pr.out.send)
+		output_flush(&pr.out, &exiting);
+	err = loop_metrics(&l, unwritten);
 	if (err) {
 		errmsg_errno("writing the metrics file", err);
 		status = status ? status : 1;
 	}
 	if (o.command) {
 		/* the command's status, unless it succeeded and execsnoop did not */
-		int cs = launch_wait(&t.cmd);
+		int cs = launch_wait(&cmd);
 
 		status = status && !cs ? status : cs;
 	}
 
 cleanup:
 	/* a command never started leaves as its gate closes */
-	if (t.cmd.pid)
-		launch_close(&t.cmd);
-	stream_close(t.stream);
-	hold_close(t.hold);
+	if (cmd.pid)
+		launch_close(&cmd);
+	stream_close(l.stream);
+	hold_close(l.hold);
 	digests_close(digests);
 	execsnoop_bpf__destroy(skel);
-	print_free(&t.pr);
+	print_free(&pr);
 	if (cg >= 0)
 		close(cg);
 	if (jfd >= 0)
