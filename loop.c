@@ -57,6 +57,12 @@ static const char *exe_path(struct loop *l, const struct record *r)
 	return l->exe;
 }
 
+/* --hash: an exec the filters (-n, -l) drop: its file is not asked for, it prints nothing */
+static bool dropped(struct loop *l, const struct record *r)
+{
+	return !(r->h.flags & EV_EXIT) && (l->o->name || l->o->line) && !print_wanted(l->pr, r);
+}
+
 /* --hash: prints the records kept that may go out now; false when the output has no room. */
 static bool release(struct loop *l)
 {
@@ -99,7 +105,7 @@ static bool pump(struct loop *l, bool drain, unsigned long *took, bool *held)
 		return false;
 	while ((i = reorder_next(&l->ro, l->heads, n, now, drain)) >= 0) {
 		r = stream_peek(l->stream, i);
-		if (l->hold) {
+		if (l->hold && !dropped(l, r)) {
 			switch (hold_take(l->hold, r, exe_path(l, r), &with_hash,
 					  now_ns(CLOCK_MONOTONIC))) {
 			case HOLD_PRINT:

@@ -171,3 +171,21 @@ if seen != 40:
 	# CAP_DAC_READ_SEARCH (2) and CAP_SYS_PTRACE (19)
 	assert_eq 0000000000080004 "$eff" "the effective capabilities with --hash"
 }
+
+@test "an exec that -n leaves out: its file is never read" {
+	cp "$NOOP" "$BIN/big"
+	head -c $((64 << 20)) /dev/urandom >>"$BIN/big"
+	chmod 755 "$BIN/big"
+	tool_start -j --hash -n noop
+	local before after
+	before=$(awk '/^rchar/ { print $2 }' "/proc/$TOOL_PID/io")
+	"$BIN/big" "$TAG" left-out
+	"$NOOP" "$TAG" shown
+	tool_sync
+	after=$(awk '/^rchar/ { print $2 }' "/proc/$TOOL_PID/io")
+	tool_stop
+	((after - before < 32 << 20)) ||
+		fail "execsnoop read $((after - before)) bytes: the 64 MiB file of an exec it does not show"
+	assert_eq "" "$(hash_of left-out)" "the exec left out"
+	assert_eq "$(sum_of "$NOOP") None" "$(hash_of shown)" "the exec shown"
+}
