@@ -57,9 +57,12 @@ BUILD_MODE := $(if $(filter 1,$(STATIC)),static,dynamic)
 endif
 
 APP := execsnoop
-# pure units: no libbpf, no file descriptors; unit-tested and fuzzed
-PURE := record escape errors envsel text json journal metrics reorder procset options subtree tree summary who
-UNITS := $(PURE) print stream output journald users cgroups preflight privs launch proc digest hold loop
+# every .c beside execsnoop.c is a unit; those that reach the system (libbpf,
+# files, threads) are named here, and the rest are pure: no libbpf, no file
+# descriptors, unit-tested and fuzzed. A new pure file needs no line here.
+SYSTEM := print stream output journald users cgroups preflight privs launch proc digest hold loop
+UNITS := $(sort $(basename $(filter-out execsnoop.c %.bpf.c,$(wildcard *.c))))
+PURE := $(filter-out $(SYSTEM),$(UNITS))
 USER_OBJS := $(OBJDIR)/execsnoop.o $(patsubst %,$(OBJDIR)/%.o,$(UNITS))
 PURE_OBJS := $(patsubst %,$(OUTPUT)/%.o,$(PURE))
 # also linked into the unit tests: the output stage, its buffer, and the user names looked up
@@ -238,7 +241,7 @@ vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux.h.tmp
 	mv vmlinux.h.tmp vmlinux.h
 
-SOURCES := execsnoop.c execsnoop.bpf.c bpf/*.h execsnoop.h $(patsubst %,%.c,$(UNITS)) $(patsubst %,%.h,$(UNITS)) \
+SOURCES := $(filter-out vmlinux.h,$(wildcard *.c *.h)) bpf/*.h \
 	tests/unit/*.c tests/unit/*.h tests/helpers/*.c tests/fuzz/*.c scripts/bench/*.c
 
 format:

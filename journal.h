@@ -36,6 +36,10 @@
 	(LINE_MAX_LEN + 2 * (FNAME_MAX + ARGS_MAX) + 4 * CWD_MAX + 32 * JOURNAL_ARG_FIELDS +       \
 	 4096 + WHO_SHOWN_MAX + 2 * (INTERP_MAX + ENV_MAX) + 32 * JOURNAL_ENV_FIELDS)
 
+/* The --journal format: a row of the table in print.c. */
+struct print_format;
+extern const struct print_format journal_format;
+
 /* Writes a field: NAME=bytes and a newline, or the binary-safe form. Returns its end. */
 char *journal_field(char *d, const char *name, const char *s, size_t n);
 

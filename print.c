@@ -5,13 +5,26 @@
 #include "errors.h"
 #include "print.h"
 
-/* The formats; the first chosen by the options wins, the last is the default. */
-static const struct print_format *const formats[] = {
-	&journal_format,
-	&json_format,
-	&tree_format,
-	&text_format,
-};
+/*
+ * The formats, one row each: the first the options choose wins, the last is
+ * the default. A row names a struct print_format NAME_format defined in a
+ * file of its own.
+ */
+/* clang-format off */
+#define FORMATS(row)		\
+	row(journal)	/* --journal */	\
+	row(json)	/* -j */	\
+	row(tree)	/* --tree */	\
+	row(text)	/* the default */
+/* clang-format on */
+
+#define DECLARE(name) extern const struct print_format name##_format;
+FORMATS(DECLARE)
+#undef DECLARE
+
+#define ENTRY(name) &name##_format,
+static const struct print_format *const formats[] = { FORMATS(ENTRY) };
+#undef ENTRY
 
 #define NFORMATS (sizeof(formats) / sizeof(formats[0]))
 

@@ -4,8 +4,8 @@
  * record in time order and writes what it becomes into the output buffer:
  * the user-space filters (-n, -l), the processes whose end is awaited (-e),
  * the summary's counts (-s) and one format, picked from one table in
- * print.c. A format is a file of its own that fills a struct print_format
- * (text.c, json.c); adding one is that file and one row of the table.
+ * print.c. A format is a file of its own that defines a struct print_format
+ * (text.c, json.c, journal.c); adding one is that file and one row of the table.
  */
 #ifndef PRINT_H
 #define PRINT_H
@@ -83,8 +83,6 @@ struct print_format {
 	/* losses, when the format tells them itself (NULL: stderr only); buf holds 4096 bytes */
 	size_t (*losses)(char *buf, void *state, const struct losses *l, bool final);
 };
-
-extern const struct print_format text_format, tree_format, json_format, journal_format;
 
 struct print {
 	const struct options *o;
