@@ -362,9 +362,8 @@ static bool journal_chosen(const struct options *o)
 static unsigned int journal_fields(const struct options *o)
 {
 	(void)o;
-	/* every JSON field, and the text line's columns */
-	return FIELD_COMM_BEFORE | FIELD_CWD | FIELD_EXE | FIELD_IDS | FIELD_CGROUP | FIELD_LOGIN |
-	       FIELD_PRIV | FIELD_ANCESTRY | FIELD_INTERP;
+	/* every JSON field; the text line's columns are among them */
+	return JSON_FIELDS;
 }
 
 static void *journal_open(const struct options *o, const struct print_env *env)

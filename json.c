@@ -545,8 +545,7 @@ static bool json_chosen(const struct options *o)
 static unsigned int json_fields(const struct options *o)
 {
 	(void)o;
-	return FIELD_COMM_BEFORE | FIELD_CWD | FIELD_EXE | FIELD_IDS | FIELD_CGROUP | FIELD_LOGIN |
-	       FIELD_PRIV | FIELD_ANCESTRY | FIELD_INTERP;
+	return JSON_FIELDS;
 }
 
 static void *json_open(const struct options *o, const struct print_env *env)

@@ -18,6 +18,11 @@
 
 #define JSON_END_MAX_LEN 1024 /* room for the object of an end */
 
+/* The record fields a JSON object shows (enum print_field), as does a journal entry. */
+#define JSON_FIELDS                                                                                \
+	(FIELD_COMM_BEFORE | FIELD_CWD | FIELD_EXE | FIELD_IDS | FIELD_CGROUP | FIELD_LOGIN |      \
+	 FIELD_PRIV | FIELD_ANCESTRY | FIELD_INTERP)
+
 struct json_ctx {
 	__s64 wall_offset_ns;  /* CLOCK_REALTIME - CLOCK_BOOTTIME, kept current by the caller */
 	unsigned int max_args; /* 0: no limit */
