@@ -13,5 +13,6 @@ for t in tests/unit/test_*.c; do
 	units="$units .output/tests/${t%.c} .output/san/${t%.c}"
 done
 # shellcheck disable=SC2086
-exec prove --exec '' $units tests/e2e/*.bats tests/fuzz/*.bats $(ls tests/dist/*.bats 2>/dev/null) \
+# --failures --comments: a failing test says why in CI's log, not only its number
+exec prove --failures --comments --exec '' $units tests/e2e/*.bats tests/fuzz/*.bats $(ls tests/dist/*.bats 2>/dev/null) \
 	tests/kernels/*.bats
