@@ -12,7 +12,7 @@ for t in tests/unit/test_*.c; do
 	t=${t##*/}
 	units="$units .output/tests/${t%.c} .output/san/${t%.c}"
 done
-# shellcheck disable=SC2086
 # --failures --comments: a failing test says why in CI's log, not only its number
+# shellcheck disable=SC2086
 exec prove --failures --comments --exec '' $units tests/e2e/*.bats tests/fuzz/*.bats $(ls tests/dist/*.bats 2>/dev/null) \
 	tests/kernels/*.bats
