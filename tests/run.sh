@@ -13,6 +13,6 @@ for t in tests/unit/test_*.c; do
 	units="$units .output/tests/${t%.c} .output/san/${t%.c}"
 done
 # --failures --comments: a failing test says why in CI's log, not only its number
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086,SC2046
 exec prove --failures --comments --exec '' $units tests/e2e/*.bats tests/fuzz/*.bats $(ls tests/dist/*.bats 2>/dev/null) \
 	tests/kernels/*.bats
