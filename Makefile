@@ -60,7 +60,8 @@ APP := execsnoop
 # every .c beside execsnoop.c is a unit; those that reach the system (libbpf,
 # files, threads) are named here, and the rest are pure: no libbpf, no file
 # descriptors, unit-tested and fuzzed. A new pure file needs no line here.
-SYSTEM := print stream output journald users cgroups preflight privs launch proc digest hold loop
+SYSTEM := print stream output journald users cgroups preflight privs launch proc digest hold loop \
+	btfmin btfcache
 UNITS := $(sort $(basename $(filter-out execsnoop.c %.bpf.c,$(wildcard *.c))))
 PURE := $(filter-out $(SYSTEM),$(UNITS))
 USER_OBJS := $(OBJDIR)/execsnoop.o $(patsubst %,$(OBJDIR)/%.o,$(UNITS))
@@ -133,6 +134,9 @@ $(OUTPUT)/san/test_%: tests/unit/test_%.c $(patsubst %,%.c,$(PURE) $(TESTED)) $(
 	$(Q)$(CC) $(XCFLAGS) $(SAN_FLAGS) $(filter %.c,$^) -lcmocka $(TEST_LIBS) -o $@
 
 # units that open files and run a thread, tested on their own
+$(OUTPUT)/tests/test_btfmin: $(OUTPUT)/btfmin.o
+$(OUTPUT)/san/test_btfmin: btfmin.c
+$(OUTPUT)/tests/test_btfmin $(OUTPUT)/san/test_btfmin: TEST_LIBS := $(LIBBPF_LIBS)
 $(OUTPUT)/tests/test_digest: $(OUTPUT)/digest.o
 $(OUTPUT)/san/test_digest: digest.c
 $(OUTPUT)/tests/test_digest $(OUTPUT)/san/test_digest: TEST_LIBS := $(DIGEST_LIBS)

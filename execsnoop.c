@@ -23,6 +23,7 @@
 #include <bpf/libbpf.h>
 #include "execsnoop.h"
 #include "execsnoop.skel.h"
+#include "btfcache.h"
 #include "cgroups.h"
 #include "errors.h"
 #include "journald.h"
@@ -360,6 +361,41 @@ static int seed(struct execsnoop_bpf *skel, const struct options *o, const struc
 	return err ? 1 : 0;
 }
 
+/*
+ * Opens, configures and loads the programs, relocated against the cached part
+ * of the kernel's BTF at btf_path when it is there (btfcache.h), else against
+ * the whole; a cached part that fails to load is removed and the whole tried.
+ * 0 when loaded, 1 when it failed and said why, else the load's -errno.
+ */
+static int open_load(struct execsnoop_bpf **skel, const struct options *o,
+		     const struct kernel_features *kf, int ncpu, long ring, bool cgroup,
+		     const char *btf_path)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts);
+	bool cached = btf_path[0] && btf_cache_usable(btf_path);
+	int err;
+
+	for (;;) {
+		opts.btf_custom_path = cached ? btf_path : NULL;
+		*skel = execsnoop_bpf__open_opts(&opts);
+		if (!*skel) {
+			errmsg_errno("opening BPF object", errno);
+			return 1;
+		}
+		if (configure(*skel, o, kf, ncpu, ring, cgroup))
+			return 1;
+		err = execsnoop_bpf__load(*skel);
+		if (!err || !cached)
+			return err;
+		if (o->verbose)
+			errmsg("relocated against %s, the programs did not load: %s; trying the kernel's whole BTF",
+			       btf_path, strerror(-err));
+		execsnoop_bpf__destroy(*skel);
+		unlink(btf_path);
+		cached = false;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct print_env env = {
@@ -367,8 +403,10 @@ int main(int argc, char **argv)
 		.user_name = users_name,
 		.describe = proc_describe,
 	};
-	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
 	struct execsnoop_bpf *skel = NULL;
+	char btf_path[PATH_MAX];
+	const void *elf;
+	size_t len;
 	struct kernel_features kf;
 	struct stream_maps maps;
 	struct digests *digests = NULL;
@@ -454,15 +492,13 @@ int main(int argc, char **argv)
 	raise_priority(&o);
 
 	/* open, configure, load */
-	skel = execsnoop_bpf__open_opts(&open_opts);
-	if (!skel) {
-		errmsg_errno("opening BPF object", errno);
+	if (preflight_features(&kf))
 		goto cleanup;
-	}
-	if (preflight_features(&kf) || configure(skel, &o, &kf, ncpu, ring, cg >= 0))
-		goto cleanup;
-	err = execsnoop_bpf__load(skel);
-	if (err && preflight_btf_parse())
+	elf = execsnoop_bpf__elf_bytes(&len);
+	if (btf_cache_path(btf_path, sizeof(btf_path), elf, len, env.boot_id))
+		btf_path[0] = '\0';
+	err = open_load(&skel, &o, &kf, ncpu, ring, cg >= 0, btf_path);
+	if (err > 0 || (err && preflight_btf_parse()))
 		goto cleanup;
 	if (err) {
 		errmsg("loading BPF programs: %s%s", strerror(-err),
@@ -499,6 +535,13 @@ int main(int argc, char **argv)
 	if (err) {
 		status = err;
 		goto cleanup;
+	}
+	/* once traced, and while it may still write there: the next start reads only what it needs */
+	if (btf_path[0] && !btf_cache_usable(btf_path)) {
+		err = btf_cache_write(btf_path, skel->obj);
+		if (err && o.verbose)
+			errmsg("not keeping the kernel BTF's part in %s: %s", btf_path,
+			       strerror(-err));
 	}
 	/*
 	 * From here on, nothing needs a privilege but --hash's reading of

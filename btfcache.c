@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "btfcache.h"
+#include "btfmin.h"
+
+#define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
+
+/* FNV-1a, 64 bits: a name for the inputs, not a defence (the directory is the user's own) */
+static __u64 fnv(__u64 h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+static __u64 fnv_str(__u64 h, const char *s)
+{
+	return fnv(h, s, strlen(s) + 1);
+}
+
+int btf_cache_path(char *path, size_t size, const void *elf, size_t elf_len, const char *boot_id)
+{
+	__u64 h = 0xcbf29ce484222325ULL;
+	struct utsname u;
+	struct stat st;
+	int n;
+
+	if (!boot_id || uname(&u) || stat(VMLINUX_BTF, &st))
+		return -ENOENT;
+	h = fnv(h, elf, elf_len);
+	h = fnv_str(h, u.release);
+	h = fnv_str(h, u.version);
+	h = fnv_str(h, u.machine);
+	h = fnv_str(h, boot_id);
+	h = fnv(h, &st.st_size, sizeof(st.st_size));
+	n = snprintf(path, size, "%s/btf-%016llx", BTF_CACHE_DIR, (unsigned long long)h);
+	return n > 0 && (size_t)n < size ? 0 : -ENAMETOOLONG;
+}
+
+static bool own(const struct stat *st)
+{
+	return st->st_uid == geteuid() && !(st->st_mode & (S_IWGRP | S_IWOTH));
+}
+
+bool btf_cache_usable(const char *path)
+{
+	struct stat st;
+
+	if (lstat(BTF_CACHE_DIR, &st) || !S_ISDIR(st.st_mode) || !own(&st))
+		return false;
+	return !lstat(path, &st) && S_ISREG(st.st_mode) && own(&st);
+}
+
+/* data to path, through a temporary file renamed over it */
+static int put(const char *path, const void *data, size_t len)
+{
+	char tmp[4096];
+	int fd, err = 0;
+	ssize_t n;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return -errno;
+	for (const char *p = data; len; p += n, len -= n) {
+		n = write(fd, p, len);
+		if (n < 0) {
+			err = -errno;
+			break;
+		}
+	}
+	if (close(fd) && !err)
+		err = -errno;
+	if (!err && rename(tmp, path))
+		err = -errno;
+	if (err)
+		unlink(tmp);
+	return err;
+}
+
+int btf_cache_write(const char *path, const struct bpf_object *obj)
+{
+	struct btf *vmlinux, *part = NULL;
+	const struct btf *local = bpf_object__btf(obj);
+	struct stat st;
+	const void *raw;
+	__u32 len;
+	int err;
+
+	if (mkdir(BTF_CACHE_DIR, 0700) && errno != EEXIST)
+		return -errno;
+	if (lstat(BTF_CACHE_DIR, &st))
+		return -errno;
+	if (!S_ISDIR(st.st_mode) || !own(&st))
+		return -EPERM;
+	if (!local)
+		return -ENOENT;
+	vmlinux = btf__load_vmlinux_btf();
+	if (!vmlinux)
+		return -errno;
+	part = btfmin_new(local, vmlinux);
+	err = part ? 0 : -errno;
+	if (!err) {
+		raw = btf__raw_data(part, &len);
+		err = raw ? put(path, raw, len) : -ENOMEM;
+	}
+	btf__free(part);
+	btf__free(vmlinux);
+	return err;
+}
