@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,23 @@ static __u64 fnv_str(__u64 h, const char *s)
 	return fnv(h, s, strlen(s) + 1);
 }
 
+/* 4096 bytes of the kernel BTF from off, into the hash */
+static int sample(__u64 *h, off_t off)
+{
+	char buf[4096];
+	int fd = open(VMLINUX_BTF, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = pread(fd, buf, sizeof(buf), off);
+	close(fd);
+	if (n <= 0)
+		return n < 0 ? -errno : -ENODATA;
+	*h = fnv(*h, buf, n);
+	return 0;
+}
+
 int btf_cache_path(char *path, size_t size, const void *elf, size_t elf_len, const char *boot_id)
 {
 	__u64 h = 0xcbf29ce484222325ULL;
@@ -44,6 +62,9 @@ int btf_cache_path(char *path, size_t size, const void *elf, size_t elf_len, con
 	h = fnv_str(h, u.machine);
 	h = fnv_str(h, boot_id);
 	h = fnv(h, &st.st_size, sizeof(st.st_size));
+	/* and the BTF's first and last page: what is at that path, not only its size */
+	if (sample(&h, 0) || sample(&h, st.st_size > 4096 ? st.st_size - 4096 : 0))
+		return -ENOENT;
 	n = snprintf(path, size, "%s/btf-%016llx", BTF_CACHE_DIR, (unsigned long long)h);
 	return n > 0 && (size_t)n < size ? 0 : -ENAMETOOLONG;
 }
@@ -90,6 +111,21 @@ static int put(const char *path, const void *data, size_t len)
 	return err;
 }
 
+/* Removes the files kept for other objects, kernels or boots: one is kept at a time. */
+static void prune(const char *path)
+{
+	const char *name = strrchr(path, '/') + 1;
+	DIR *d = opendir(BTF_CACHE_DIR);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, "btf-", 4) && strcmp(e->d_name, name))
+			unlinkat(dirfd(d), e->d_name, 0);
+	closedir(d);
+}
+
 int btf_cache_write(const char *path, const struct bpf_object *obj)
 {
 	struct btf *vmlinux, *part = NULL;
@@ -116,6 +152,8 @@ int btf_cache_write(const char *path, const struct bpf_object *obj)
 		raw = btf__raw_data(part, &len);
 		err = raw ? put(path, raw, len) : -ENOMEM;
 	}
+	if (!err)
+		prune(path);
 	btf__free(part);
 	btf__free(vmlinux);
 	return err;

@@ -4,7 +4,8 @@
  * start that parses the whole kernel BTF (megabytes) and searches it for
  * every type spends most of its time there; a file under BTF_CACHE_DIR holds
  * instead the part the object's relocations read (btfmin.h), tens of KiB.
- * Its name carries all it depends on: the object's bytes, the kernel and the
+ * Its name carries all it depends on: the object's bytes, the kernel (its
+ * release and version, and its BTF's size, first and last page) and the
  * boot. Only a file this user alone could have written is used.
  */
 #ifndef BTFCACHE_H
@@ -23,7 +24,10 @@ int btf_cache_path(char *path, size_t size, const void *elf, size_t elf_len, con
 /* True when path is a regular file owned by this user that no other user can write. */
 bool btf_cache_usable(const char *path);
 
-/* Writes what obj's relocations read of the running kernel's BTF to path; -errno. */
+/*
+ * Writes what obj's relocations read of the running kernel's BTF to path,
+ * and removes the other files kept; -errno.
+ */
 int btf_cache_write(const char *path, const struct bpf_object *obj);
 
 #endif /* BTFCACHE_H */

@@ -64,6 +64,17 @@ kept() {
 	! grep -qF "$WHOLE" "$TOOL_ERR" || fail "the file kept after the damage was not used"
 }
 
+@test "one file is kept: a start that keeps its own removes those of other builds or boots" {
+	local file
+	traced_once
+	file=$(kept)
+	[[ $(wc -l <<<"$file") -eq 1 ]] || fail "not one file kept:" "$(ls -la "$CACHE")"
+	cp "$file" "$CACHE/btf-0000000000000000"
+	rm "$file"
+	traced_once
+	[[ $(kept) == "$file" ]] || fail "the other build's file is still there:" "$(ls -la "$CACHE")"
+}
+
 @test "a kept file another user could write is not used, and is replaced" {
 	local file
 	traced_once
