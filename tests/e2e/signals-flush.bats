@@ -8,6 +8,9 @@ load helpers
 # 300 execs, then the signal at once: all of them must be in the file.
 burst_then() { # SIG
 	local ids
+	# a signal ignored where the tests run (under nohup) stays ignored, as it should:
+	# the tool starts with it at its default, as from a terminal
+	TOOL_WRAP=(env "--default-signal=$1")
 	tool_start
 	ids=$(bpf_ids "$TOOL_PID")
 	[[ -n $ids ]] || fail "execsnoop holds no BPF program"
