@@ -5,11 +5,15 @@
 # this root; hostile argument bytes come back exactly through journalctl -o
 # export, -o json and a field filter; then systemd-journal-upload sends the
 # journal to a systemd-journal-remote on 127.0.0.1, and the received journal
-# file gives back the same bytes. Without a journal, one line at the start.
+# file gives back the same bytes. A storm of 4000 execs follows: each has its
+# entry, or is among the losses execsnoop reports. Without a journal, one
+# line at the start.
 
 load ../e2e/helpers
 
 HOSTILE=$E2E_ROOT/tests/helpers/hostile_execs.py
+# execs of each of the 4 spawners of the storm the unit traces into the journal
+STORM_EACH=1000
 JCHECK=$E2E_ROOT/tests/helpers/journal_check.py
 
 @test "--journal without a journal: one line at the start, exit 1" {
@@ -23,7 +27,7 @@ JCHECK=$E2E_ROOT/tests/helpers/journal_check.py
 		"$out" "what it said"
 }
 
-@test "the unit with --journal in a booted container: exact bytes in the journal, and through journal-remote on 127.0.0.1" {
+@test "the unit with --journal in a booted container: exact bytes in the journal, and through journal-remote on 127.0.0.1; a storm, each exec in the journal or counted" {
 	[[ $EUID -eq 0 ]] || skip "needs root"
 	command -v systemd-nspawn >/dev/null || skip "no systemd-nspawn (Debian package systemd-container)"
 	[[ -x /lib/systemd/systemd ]] || skip "no systemd to boot"
@@ -39,10 +43,13 @@ systemctl start execsnoop.service
 sleep 2
 echo "active: \$(systemctl is-active execsnoop.service)"
 python3 /usr/local/sbin/hostile-execs /bin/true $TAG /out/expected
+/usr/local/sbin/spawn -t $TAG-storm -j 4 -n $STORM_EACH -v -P /bin/true >/out/spawn.out
 sleep 2
 systemctl stop execsnoop.service
 systemctl show -p Result -p ExecMainStatus execsnoop.service
 journalctl --sync
+journalctl -o json MESSAGE_ID=2922cc36042b455c73f26299bea02e6d --output-fields=EXECSNOOP_NS_PID,EXECSNOOP_PATH >/out/storm.json
+journalctl -o cat _COMM=systemd-journal | sed 's/^/journald: /'
 journalctl -o export EXECSNOOP_ARG=$TAG >/out/local.export
 journalctl -o json --all EXECSNOOP_ARG=$TAG >/out/local.json
 journalctl -o json MESSAGE_ID=2922cc36042b455c73f26299bea02e6d EXECSNOOP_ARG=$TAG | wc -l | sed 's/^/by message id: /'
@@ -68,6 +75,7 @@ mount -t overlay overlay -o lowerdir=/,upperdir=$WORK/upper/u,workdir=$WORK/uppe
 make -s -C "$E2E_ROOT" install DESTDIR=\$r PREFIX=/usr UNITDIR=/lib/systemd/system >/dev/null
 install -m 755 $WORK/check \$r/usr/local/sbin/execsnoop-journal-check
 install -m 755 $HOSTILE \$r/usr/local/sbin/hostile-execs
+install -m 755 $SPAWN \$r/usr/local/sbin/spawn
 printf '%s\n' '[Unit]' 'After=multi-user.target' '[Service]' 'Type=oneshot' \
 	'ExecStart=/bin/sh -c "/usr/local/sbin/execsnoop-journal-check >/out/result 2>&1; systemctl poweroff"' \
 	'[Install]' 'WantedBy=multi-user.target' >\$r/etc/systemd/system/execsnoop-journal-check.service
@@ -94,4 +102,29 @@ SH
 	grep -qx 'upload: 0' <<<"$r" || fail "systemd-journal-upload failed:" "$r"
 	python3 "$JCHECK" "$out/expected" "$out/remote.export" ||
 		fail "the journal received by systemd-journal-remote does not give back the bytes (above)"
+
+	storm_accounted "$r"
+}
+
+# The storm in the container: each exec has its entry, or is among those
+# execsnoop reported lost at its stop.
+storm_accounted() { # RESULT
+	local gen seen lost
+	lost=$(grep -oE '^stderr: execsnoop: in total: [0-9]+ execs lost' <<<"$1" | grep -oE '[0-9]+ execs' |
+		grep -oE '[0-9]+' || true)
+	lost=${lost:-0}
+	# the spawner's pids are the container's: an entry's EXECSNOOP_NS_PID, whether or not its
+	# arguments were cut (a cut entry still has its path)
+	read -r gen seen < <(TAG=$TAG python3 -c '
+import json, os, sys
+tag = os.environ["TAG"] + "-storm-"
+pids = {l.split()[1] for l in open(sys.argv[1]) if l.startswith(tag)}
+seen = {e.get("EXECSNOOP_NS_PID") for e in map(json.loads, open(sys.argv[2]))
+        if e.get("EXECSNOOP_PATH") == "/bin/true"}
+print(len(pids), len(pids & seen))' "$WORK/out/spawn.out" "$WORK/out/storm.json")
+	echo "# storm in the container: $gen execs, $seen entries, $lost reported lost" >&3
+	((gen == 4 * STORM_EACH)) || fail "the storm made $gen execs, not $((4 * STORM_EACH))"
+	((gen - seen == lost)) ||
+		fail "$((gen - seen)) storm execs have no entry in the journal, but $lost were reported lost;" \
+			"journald said:" "$(grep '^journald:' <<<"$1" | tail -5)" "execsnoop said:" "$(grep '^stderr:' <<<"$1")"
 }
