@@ -5,9 +5,9 @@
 # this root; hostile argument bytes come back exactly through journalctl -o
 # export, -o json and a field filter; then systemd-journal-upload sends the
 # journal to a systemd-journal-remote on 127.0.0.1, and the received journal
-# file gives back the same bytes. A storm of 4000 execs follows: each has its
-# entry, or is among the losses execsnoop reports. Without a journal, one
-# line at the start.
+# file gives back the same bytes. Two storms of 4000 execs follow, journald
+# restarted during the second: each exec has its entry, or is among the
+# losses execsnoop reports. Without a journal, one line at the start.
 
 load ../e2e/helpers
 
@@ -27,7 +27,7 @@ JCHECK=$E2E_ROOT/tests/helpers/journal_check.py
 		"$out" "what it said"
 }
 
-@test "the unit with --journal in a booted container: exact bytes in the journal, and through journal-remote on 127.0.0.1; a storm, each exec in the journal or counted" {
+@test "the unit with --journal in a booted container: exact bytes in the journal, and through journal-remote on 127.0.0.1; storms and a journald restart, each exec in the journal or counted" {
 	[[ $EUID -eq 0 ]] || skip "needs root"
 	command -v systemd-nspawn >/dev/null || skip "no systemd-nspawn (Debian package systemd-container)"
 	[[ -x /lib/systemd/systemd ]] || skip "no systemd to boot"
@@ -44,6 +44,11 @@ sleep 2
 echo "active: \$(systemctl is-active execsnoop.service)"
 python3 /usr/local/sbin/hostile-execs /bin/true $TAG /out/expected
 /usr/local/sbin/spawn -t $TAG-storm -j 4 -n $STORM_EACH -v -P /bin/true >/out/spawn.out
+/usr/local/sbin/spawn -t $TAG-storm -j 4 -n $STORM_EACH -v -P /bin/true >/out/spawn2.out &
+sleep 0.5
+systemctl restart systemd-journald
+echo "journald restarted: \$?"
+wait
 sleep 2
 systemctl stop execsnoop.service
 systemctl show -p Result -p ExecMainStatus execsnoop.service
@@ -106,7 +111,7 @@ SH
 	storm_accounted "$r"
 }
 
-# The storm in the container: each exec has its entry, or is among those
+# The storms in the container: each exec has its entry, or is among those
 # execsnoop reported lost at its stop.
 storm_accounted() { # RESULT
 	local gen seen lost
@@ -118,12 +123,14 @@ storm_accounted() { # RESULT
 	read -r gen seen < <(TAG=$TAG python3 -c '
 import json, os, sys
 tag = os.environ["TAG"] + "-storm-"
-pids = {l.split()[1] for l in open(sys.argv[1]) if l.startswith(tag)}
-seen = {e.get("EXECSNOOP_NS_PID") for e in map(json.loads, open(sys.argv[2]))
+pids = {l.split()[1] for f in sys.argv[1:3] for l in open(f) if l.startswith(tag)}
+seen = {e.get("EXECSNOOP_NS_PID") for e in map(json.loads, open(sys.argv[3]))
         if e.get("EXECSNOOP_PATH") == "/bin/true"}
-print(len(pids), len(pids & seen))' "$WORK/out/spawn.out" "$WORK/out/storm.json")
-	echo "# storm in the container: $gen execs, $seen entries, $lost reported lost" >&3
-	((gen == 4 * STORM_EACH)) || fail "the storm made $gen execs, not $((4 * STORM_EACH))"
+print(len(pids), len(pids & seen))' "$WORK/out/spawn.out" "$WORK/out/spawn2.out" "$WORK/out/storm.json")
+	echo "# storms in the container: $gen execs, $seen entries, $lost reported lost" >&3
+	grep -qx 'journald restarted: 0' <<<"$1" && (($(grep -c '^journald: Journal started' <<<"$1") >= 2)) ||
+		fail "journald was not restarted:" "$1"
+	((gen == 8 * STORM_EACH)) || fail "the storms made $gen execs, not $((8 * STORM_EACH))"
 	((gen - seen == lost)) ||
 		fail "$((gen - seen)) storm execs have no entry in the journal, but $lost were reported lost;" \
 			"journald said:" "$(grep '^journald:' <<<"$1" | tail -5)" "execsnoop said:" "$(grep '^stderr:' <<<"$1")"
