@@ -178,6 +178,12 @@ static void raise_priority(const struct options *o)
 	}
 }
 
+/* Whether an option hooks a process's end or fork: -e, and what follows a subtree or a lineage. */
+static bool needs_hooks(const struct options *o)
+{
+	return o->exits || o->pid || o->command || o->tree || o->summary;
+}
+
 /* The option that needs the hook of a process's end first, for its one-line refusal. */
 static const char *needs_exit_hook(const struct options *o)
 {
@@ -492,7 +498,7 @@ int main(int argc, char **argv)
 	raise_priority(&o);
 
 	/* open, configure, load */
-	if (preflight_features(&kf))
+	if (preflight_features(&kf, needs_hooks(&o)))
 		goto cleanup;
 	elf = execsnoop_bpf__elf_bytes(&len);
 	if (btf_cache_path(btf_path, sizeof(btf_path), elf, len, env.boot_id))

@@ -186,7 +186,7 @@ static bool has_tracepoint_arg(const char *name, int arg)
 	return true;
 }
 
-int preflight_features(struct kernel_features *f)
+int preflight_features(struct kernel_features *f, bool hooks)
 {
 	const char *without = getenv("EXECSNOOP_WITHOUT");
 	char shown[SHOWN_SIZE];
@@ -201,6 +201,7 @@ int preflight_features(struct kernel_features *f)
 	};
 	size_t len;
 
+	*f = (struct kernel_features){};
 	if (!has_helper(BPF_FUNC_ktime_get_boot_ns))
 		return errmsg(
 			"this kernel lacks bpf_ktime_get_boot_ns: execsnoop needs Linux 5.8 or newer");
@@ -208,9 +209,12 @@ int preflight_features(struct kernel_features *f)
 			  has_helper(BPF_FUNC_get_current_task_btf);
 	f->loop = has_helper(BPF_FUNC_loop);
 	f->task_regs = has_helper(BPF_FUNC_task_pt_regs);
-	f->exit_hook = has_tracepoint_arg("sched_process_exit", 0);
-	f->exit_group_dead = has_tracepoint_arg("sched_process_exit", 1);
-	f->fork_hook = has_tracepoint_arg("sched_process_fork", 1);
+	/* each of these attaches a program and detaches it: a millisecond or more */
+	if (hooks) {
+		f->exit_hook = has_tracepoint_arg("sched_process_exit", 0);
+		f->exit_group_dead = has_tracepoint_arg("sched_process_exit", 1);
+		f->fork_hook = has_tracepoint_arg("sched_process_fork", 1);
+	}
 	/* a comma-separated list of features to do without, as an older kernel would */
 	for (const char *p = without; p && *p; p += len + (p[len] == ',')) {
 		size_t i = 0;

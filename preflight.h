@@ -46,10 +46,12 @@ struct kernel_features {
 };
 
 /*
- * Probes them; EXECSNOOP_WITHOUT names those to do without even so (its
- * tests run the fallbacks on any kernel). Fails when it names another.
+ * Probes them; the hooks of a process's end and fork only when hooks is
+ * true (else they are false). EXECSNOOP_WITHOUT names those to do without
+ * even so (its tests run the fallbacks on any kernel). Fails when it names
+ * another.
  */
-int preflight_features(struct kernel_features *f);
+int preflight_features(struct kernel_features *f, bool hooks);
 
 /* Refuses an option in one line: "<option> needs <what>; this kernel is <release>". */
 int preflight_needs(const char *option, const char *what);
