@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 #include "btfcache.h"
 #include "btfmin.h"
+#include "output.h"
 
 #define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
 
@@ -93,34 +94,6 @@ bool btf_cache_usable(const char *path)
 	return !lstat(path, &st) && S_ISREG(st.st_mode) && own(&st);
 }
 
-/* data to path, through a temporary file renamed over it */
-static int put(const char *path, const void *data, size_t len)
-{
-	char tmp[4096];
-	int fd, err = 0;
-	ssize_t n;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		return -errno;
-	for (const char *p = data; len; p += n, len -= n) {
-		n = write(fd, p, len);
-		if (n < 0) {
-			err = -errno;
-			break;
-		}
-	}
-	if (close(fd) && !err)
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err)
-		unlink(tmp);
-	return err;
-}
-
 /* Removes the files kept for other objects, kernels or boots: one is kept at a time. */
 static void prune(const char *path)
 {
@@ -160,7 +133,7 @@ int btf_cache_write(const char *path, const struct bpf_object *obj)
 	err = part ? 0 : -errno;
 	if (!err) {
 		raw = btf__raw_data(part, &len);
-		err = raw ? put(path, raw, len) : -ENOMEM;
+		err = raw ? output_replace(path, raw, len, 0600) : -ENOMEM;
 	}
 	if (!err)
 		prune(path);

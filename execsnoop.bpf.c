@@ -325,6 +325,18 @@ static __always_inline void slot_put(struct scratch_slot *s)
 	__sync_fetch_and_add(&s->busy, -1);
 }
 
+/* No section in e: their lengths, 0 (they stay 0 in a slot never used with them). */
+static __always_inline void sections_clear(struct event *e)
+{
+	if (!want_sections)
+		return;
+	e->h.who_len = 0;
+	e->h.anc_len = 0;
+	e->h.file_len = 0;
+	e->h.interp_len = 0;
+	e->h.env_len = 0;
+}
+
 /* The pid and pid namespace of task as it sees itself. */
 static __always_inline void own_pid(struct task_struct *task, __u32 *nr, __u32 *ns)
 {
@@ -371,14 +383,7 @@ static __always_inline void fill_header(struct event *e, struct task_struct *tas
 	e->h.comm_before[0] = '\0';
 	e->h.anc_pid = 0;
 	e->h.anc_start_ns = 0;
-	/* the sections' lengths stay 0 in a slot never used with them */
-	if (want_sections) {
-		e->h.who_len = 0;
-		e->h.anc_len = 0;
-		e->h.file_len = 0;
-		e->h.interp_len = 0;
-		e->h.env_len = 0;
-	}
+	sections_clear(e);
 	bpf_get_current_comm(e->h.comm, sizeof(e->h.comm));
 }
 
@@ -441,13 +446,7 @@ static __always_inline void emit(void *ctx, struct event *e)
 	e->h.args_len = 0;
 	e->h.cwd_len = 0;
 	e->h.exe_len = 0;
-	if (want_sections) {
-		e->h.who_len = 0;
-		e->h.anc_len = 0;
-		e->h.file_len = 0;
-		e->h.interp_len = 0;
-		e->h.env_len = 0;
-	}
+	sections_clear(e);
 	size = EVENT_HDR_LEN + e->h.fname_len;
 	if (size > sizeof(*e))
 		size = sizeof(*e);

@@ -453,6 +453,15 @@ static char *put_json_words(char *d, const char *s, size_t n)
 	return d;
 }
 
+/* The rows left out of a table, after it: how many, their execs and failures, and whether exact. */
+static char *put_json_others(char *d, const char *key, size_t count, unsigned long long execs,
+			     unsigned long long failed, bool exact)
+{
+	return d + sprintf(d,
+			   "],\"%s\":{\"count\":%zu,\"execs\":%llu,\"failed\":%llu,\"exact\":%s}",
+			   key, count, execs, failed, exact ? "true" : "false");
+}
+
 /* A row's counts, as at least (execs, failed) and at most (execs_max, failed_max), and the object's end. */
 static char *put_json_counts(char *d, const struct summary_row *r, __u64 span)
 {
@@ -500,10 +509,7 @@ size_t json_summary(char *buf, struct json_ctx *c, const struct summary *s,
 		d = put_json_counts(d, &rows[i], span);
 	}
 	summary_others(s, v, rows, n, &e, &f);
-	d += sprintf(d,
-		     "],\"other_spawners\":{\"count\":%zu,\"execs\":%llu,\"failed\":%llu,"
-		     "\"exact\":%s}",
-		     others, e, f, summary_replaced(s, v, true) ? "false" : "true");
+	d = put_json_others(d, "other_spawners", others, e, f, !summary_replaced(s, v, true));
 
 	d = stpcpy(d, ",\"commands\":[");
 	n = summary_top(s, v, false, rows, &others);
@@ -522,10 +528,8 @@ size_t json_summary(char *buf, struct json_ctx *c, const struct summary *s,
 		d = put_json_counts(d, &rows[i], span);
 	}
 	summary_others(s, v, rows, n, &e, &f);
-	d += sprintf(d,
-		     "],\"other_commands\":{\"count\":%zu,\"execs\":%llu,\"failed\":%llu,"
-		     "\"exact\":%s}}\n",
-		     others, e, f, summary_replaced(s, v, false) ? "false" : "true");
+	d = put_json_others(d, "other_commands", others, e, f, !summary_replaced(s, v, false));
+	d = stpcpy(d, "}\n");
 	return d - buf;
 }
 

@@ -190,7 +190,7 @@ int loop_metrics(struct loop *l, unsigned long long unwritten)
 		return 0;
 	losses(l, &ls, unwritten);
 	text = print_metrics(l->pr, &ls, &len);
-	return output_replace(l->o->metrics, text, len);
+	return output_replace(l->o->metrics, text, len, 0644);
 }
 
 /* Records still in the rings that would have been printed. */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "output.h"
 
 #define RETRY_FIRST_NS 1000000ULL    /* a refused send is tried again after 1 ms, */
@@ -139,19 +140,21 @@ unsigned long long output_pending_lines(const struct output *o)
 	return n;
 }
 
-int output_replace(const char *path, const char *buf, size_t len)
+int output_replace(const char *path, const char *buf, size_t len, mode_t mode)
 {
 	char tmp[4096];
 	size_t done = 0;
 	ssize_t n;
 	int fd, err = 0;
 
-	/* beside it, in the same directory: rename() does not cross file systems */
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+	/* beside it, in the same directory (rename() does not cross file systems), named for it alone */
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
+	if (fchmod(fd, mode))
+		err = -errno;
 	while (done < len && !err) {
 		n = write(fd, buf + done, len - done);
 		if (n > 0)

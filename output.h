@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/types.h>
 #include <sys/uio.h>
 
 /*
@@ -77,9 +78,10 @@ unsigned long long output_pending_lines(const struct output *o);
 
 /*
  * Replaces the file at path with len bytes at buf as one step: they go to a
- * new file beside it, renamed over it, so that a reader sees the old or the
- * new file, never a part. 0 or a negative errno.
+ * new file of that mode beside it, named for this call alone, renamed over
+ * it; a reader sees the old or the new file, never a part, and two writers
+ * never write one file. 0 or a negative errno.
  */
-int output_replace(const char *path, const char *buf, size_t len);
+int output_replace(const char *path, const char *buf, size_t len, mode_t mode);
 
 #endif /* OUTPUT_H */
