@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -80,6 +81,11 @@ int btf_cache_path(char *path, size_t size, const void *elf, size_t elf_len, con
 	return n > 0 && (size_t)n < size ? 0 : -ENAMETOOLONG;
 }
 
+static bool older(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
 static bool own(const struct stat *st)
 {
 	return st->st_uid == geteuid() && !(st->st_mode & (S_IWGRP | S_IWOTH));
@@ -94,18 +100,58 @@ bool btf_cache_usable(const char *path)
 	return !lstat(path, &st) && S_ISREG(st.st_mode) && own(&st);
 }
 
-/* Removes the files kept for other objects, kernels or boots: one is kept at a time. */
+/* A kept file's name: "btf-" and 16 hex digits (a file being written has a suffix). */
+static bool kept_name(const char *name)
+{
+	return !strncmp(name, "btf-", 4) && strlen(name) == 20 &&
+	       strspn(name + 4, "0123456789abcdef") == 16;
+}
+
+/*
+ * Keeps BTF_CACHE_KEEP files: this one and the newest of the others (builds
+ * run side by side each keep theirs); the older ones are removed.
+ */
 static void prune(const char *path)
 {
 	const char *name = strrchr(path, '/') + 1;
+	struct {
+		char name[21];
+		struct timespec mtime;
+	} newest[BTF_CACHE_KEEP - 1] = {};
 	DIR *d = opendir(BTF_CACHE_DIR);
 	struct dirent *e;
+	struct stat st;
+	size_t k;
 
 	if (!d)
 		return;
-	while ((e = readdir(d)))
-		if (!strncmp(e->d_name, "btf-", 4) && strcmp(e->d_name, name))
-			unlinkat(dirfd(d), e->d_name, 0);
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, "btf-", 4) || !strcmp(e->d_name, name) ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW))
+			continue;
+		/* what a start stopped while writing left behind */
+		if (!kept_name(e->d_name)) {
+			if (st.st_mtime < time(NULL) - 60)
+				unlinkat(dirfd(d), e->d_name, 0);
+			continue;
+		}
+		/* the oldest of those kept so far, or a free place */
+		for (k = 0; k < BTF_CACHE_KEEP - 1 && newest[k].name[0]; k++)
+			;
+		if (k == BTF_CACHE_KEEP - 1) {
+			k = 0;
+			for (size_t i = 1; i < BTF_CACHE_KEEP - 1; i++)
+				if (older(&newest[i].mtime, &newest[k].mtime))
+					k = i;
+			if (older(&st.st_mtim, &newest[k].mtime)) {
+				unlinkat(dirfd(d), e->d_name, 0);
+				continue;
+			}
+			unlinkat(dirfd(d), newest[k].name, 0);
+		}
+		memcpy(newest[k].name, e->d_name, sizeof(newest[k].name));
+		newest[k].mtime = st.st_mtim;
+	}
 	closedir(d);
 }
 

@@ -16,7 +16,8 @@
 
 struct bpf_object;
 
-#define BTF_CACHE_DIR "/run/execsnoop"
+#define BTF_CACHE_DIR  "/run/execsnoop"
+#define BTF_CACHE_KEEP 4 /* files kept: builds run side by side each keep theirs */
 
 /* The cache file's path for the object's ELF bytes on this kernel and boot; -errno. */
 int btf_cache_path(char *path, size_t size, const void *elf, size_t elf_len, const char *boot_id);
@@ -26,7 +27,7 @@ bool btf_cache_usable(const char *path);
 
 /*
  * Writes what obj's relocations read of the running kernel's BTF to path,
- * and removes the other files kept; -errno.
+ * and removes the oldest of the others beyond BTF_CACHE_KEEP; -errno.
  */
 int btf_cache_write(const char *path, const struct bpf_object *obj);
 

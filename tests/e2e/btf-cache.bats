@@ -12,6 +12,7 @@ WHOLE="loading kernel BTF '/sys/kernel/btf/vmlinux'"
 
 setup() {
 	e2e_setup
+	rm -rf "$CACHE"
 }
 
 teardown() {
@@ -34,7 +35,6 @@ kept() {
 }
 
 @test "a start keeps the kernel BTF's part; the next relocates against it alike" {
-	rm -rf "$CACHE"
 	traced_once -v
 	grep -qF "$WHOLE" "$TOOL_ERR" || fail "with nothing kept, the whole BTF was not loaded"
 	relocations >"$WORK/whole"
@@ -64,15 +64,23 @@ kept() {
 	! grep -qF "$WHOLE" "$TOOL_ERR" || fail "the file kept after the damage was not used"
 }
 
-@test "one file is kept: a start that keeps its own removes those of other builds or boots" {
+@test "four files are kept: a start that keeps its own removes the oldest of other builds" {
 	local file
 	traced_once
 	file=$(kept)
 	[[ $(wc -l <<<"$file") -eq 1 ]] || fail "not one file kept:" "$(ls -la "$CACHE")"
-	cp "$file" "$CACHE/btf-0000000000000000"
+	for n in 1 2 3 4; do
+		cp "$file" "$CACHE/btf-000000000000000$n"
+		touch -d "-$((10 - n)) min" "$CACHE/btf-000000000000000$n"
+	done
+	# a start stopped while writing its own: gone once it is a minute old
+	cp "$file" "$CACHE/btf-00000000000000ff.Ab12Cd"
+	touch -d "-2 min" "$CACHE/btf-00000000000000ff.Ab12Cd"
 	rm "$file"
 	traced_once
-	[[ $(kept) == "$file" ]] || fail "the other build's file is still there:" "$(ls -la "$CACHE")"
+	assert_eq "$(printf '%s\n' "$CACHE"/btf-000000000000000{2,3,4} "$file" | sort)" \
+		"$(kept | sort)" "the files kept"
+	[[ ! -e $CACHE/btf-00000000000000ff.Ab12Cd ]] || fail "a stale temporary file is still there"
 }
 
 @test "a kept file another user could write is not used, and is replaced" {
