@@ -238,6 +238,7 @@ void loop_report(struct loop *l, const char *when, bool final)
 int loop_start(struct loop *l)
 {
 	__u64 start = now_ns(CLOCK_BOOTTIME);
+	char shown[SHOWN_SIZE];
 	int err;
 
 	l->ro.window_ns = REORDER_WINDOW_MS * 1000000ULL;
@@ -245,13 +246,14 @@ int loop_start(struct loop *l)
 		errmsg_errno("allocating the summary", ENOMEM);
 		return -1;
 	}
-	output_flush(&l->pr->out, l->stop);
-	/* the file is there from the start: a path that cannot be written is told at once */
+	/* the file is there from the start: a path that cannot be written is told at once, alone */
 	err = loop_metrics(l, 0);
 	if (err) {
-		errmsg("--metrics: cannot write %s: %s", l->o->metrics, strerror(-err));
+		errmsg("--metrics: cannot write %s: %s", shown_value(shown, l->o->metrics),
+		       strerror(-err));
 		return -1;
 	}
+	output_flush(&l->pr->out, l->stop);
 	return 0;
 }
 

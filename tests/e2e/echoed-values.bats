@@ -71,3 +71,10 @@ assert_echo_safe() { # WHAT [SHOWN]
 	assert_echo_safe "execsnoop -P <UTF-8 across the cut>"
 	[[ $ERR != *'\x'* ]] || fail "the cut split a character into \\x escapes:" "$ERR"
 }
+
+@test "--metrics: a path that cannot be written is escaped and shortened, and nothing is printed before it" {
+	run_split "$EXECSNOOP" --metrics "/nonexistent/x$NASTY.prom"
+	assert_echo_safe "execsnoop --metrics <path with control bytes>" '/nonexistent/x\x1b]0;owned\x07'
+	run_split "$EXECSNOOP" --metrics "/nonexistent/$LONG"
+	assert_echo_safe "execsnoop --metrics <100 KB>" "/nonexistent/vvvv"
+}
