@@ -168,7 +168,7 @@ $(OUTPUT)/tests/noop: tests/helpers/noop.c | $(OUTPUT)/tests
 	$(Q)$(CC) -O2 -Wall -Wextra -Werror -static $< -o $@
 
 # the benchmark's workloads, also run by the storm tests
-$(OUTPUT)/tests/spawn $(OUTPUT)/tests/chain: $(OUTPUT)/tests/%: scripts/bench/%.c | $(OUTPUT)/tests
+$(OUTPUT)/tests/spawn $(OUTPUT)/tests/chain: $(OUTPUT)/tests/%: scripts/bench/%.c scripts/bench/workload.h | $(OUTPUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) -O2 -Wall -Wextra -Werror $< -o $@
 
@@ -246,7 +246,7 @@ vmlinux:
 	mv vmlinux.h.tmp vmlinux.h
 
 SOURCES := $(filter-out vmlinux.h,$(wildcard *.c *.h)) bpf/*.h \
-	tests/unit/*.c tests/unit/*.h tests/helpers/*.c tests/fuzz/*.c scripts/bench/*.c
+	tests/unit/*.c tests/unit/*.h tests/helpers/*.c tests/fuzz/*.c scripts/bench/*.c scripts/bench/*.h
 
 format:
 	clang-format -i $(SOURCES)

@@ -24,50 +24,14 @@
 #define MAX_JOBS 64
 #define TAG_LEN	 64
 #define CPUS_ENV "CHAIN_CPUS"
+#define WORKLOAD "chain"
+#include "workload.h"
 
 static const char usage[] = "usage: chain [-j JOBS] -n CHAINS -t PREFIX\n"
 			    "  -j JOBS     chains run at once (default 1)\n"
 			    "  -n CHAINS   chains in all, shared out among the jobs\n"
 			    "  -t PREFIX   tag prefix\n"
 			    "Prints \"chains N failed N elapsed_ns N\" when done.\n";
-
-static void die(const char *what)
-{
-	fprintf(stderr, "chain: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-static unsigned long parse_ulong(const char *s, unsigned long max)
-{
-	unsigned long v;
-	char *end;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || v > max) {
-		fprintf(stderr, "chain: invalid number: %s\n", s);
-		exit(2);
-	}
-	return v;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
-static void pin(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		die("sched_setaffinity");
-}
 
 /* the CPU of generation gen ('A', 'B', 'C'): first, second, first */
 static int cpu_of(char gen)

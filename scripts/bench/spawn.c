@@ -20,6 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#define WORKLOAD "spawn"
+#include "workload.h"
+
 #define MAX_JOBS  64
 #define MAX_ARGS  1024
 #define MAX_BYTES 4096
@@ -53,34 +56,6 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
-}
-
-static void die(const char *what)
-{
-	fprintf(stderr, "spawn: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
-static unsigned long parse_ulong(const char *s, unsigned long max)
-{
-	unsigned long v;
-	char *end;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || v > max) {
-		fprintf(stderr, "spawn: invalid number: %s\n", s);
-		exit(2);
-	}
-	return v;
 }
 
 static double parse_seconds(const char *s)
@@ -121,7 +96,7 @@ struct job {
 
 static void pin_to_cpu(int w)
 {
-	cpu_set_t online, set;
+	cpu_set_t online;
 	int cpu, n = 0;
 
 	if (sched_getaffinity(0, sizeof(online), &online))
@@ -131,10 +106,7 @@ static void pin_to_cpu(int w)
 		if (CPU_ISSET(cpu, &online) && n++ == w)
 			break;
 	}
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		die("sched_setaffinity");
+	pin(cpu);
 }
 
 static void worker(const struct job *job, int w, int gate, struct shared *sh)
