@@ -14,8 +14,7 @@
 #include "btfcache.h"
 #include "btfmin.h"
 #include "output.h"
-
-#define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
+#include "preflight.h"
 
 /*
  * A 64-bit name for the inputs, eight bytes a step (the object is 300 KB and
@@ -42,17 +41,12 @@ static __u64 hash_str(__u64 h, const char *s)
 	return hash_bytes(h, s, strlen(s) + 1);
 }
 
-/* 4096 bytes of the kernel BTF from off, into the hash */
-static int sample(__u64 *h, off_t off)
+/* 4096 bytes of the kernel BTF at fd from off, into the hash */
+static int sample(__u64 *h, int fd, off_t off)
 {
 	char buf[4096];
-	int fd = open(VMLINUX_BTF, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	ssize_t n = pread(fd, buf, sizeof(buf), off);
 
-	if (fd < 0)
-		return -errno;
-	n = pread(fd, buf, sizeof(buf), off);
-	close(fd);
 	if (n <= 0)
 		return n < 0 ? -errno : -ENODATA;
 	*h = hash_bytes(*h, buf, n);
@@ -64,10 +58,17 @@ int btf_cache_path(char *path, size_t size, const void *elf, size_t elf_len, con
 	__u64 h = 0xcbf29ce484222325ULL;
 	struct utsname u;
 	struct stat st;
-	int n;
+	int n, fd;
 
-	if (!boot_id || uname(&u) || stat(VMLINUX_BTF, &st))
+	if (!boot_id || uname(&u))
 		return -ENOENT;
+	fd = open(VMLINUX_BTF, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -ENOENT;
+	if (fstat(fd, &st)) {
+		close(fd);
+		return -ENOENT;
+	}
 	h = hash_bytes(h, elf, elf_len);
 	h = hash_str(h, u.release);
 	h = hash_str(h, u.version);
@@ -75,7 +76,9 @@ int btf_cache_path(char *path, size_t size, const void *elf, size_t elf_len, con
 	h = hash_str(h, boot_id);
 	h = hash_bytes(h, &st.st_size, sizeof(st.st_size));
 	/* and the BTF's first and last page: what is at that path, not only its size */
-	if (sample(&h, 0) || sample(&h, st.st_size > 4096 ? st.st_size - 4096 : 0))
+	n = sample(&h, fd, 0) || sample(&h, fd, st.st_size > 4096 ? st.st_size - 4096 : 0);
+	close(fd);
+	if (n)
 		return -ENOENT;
 	n = snprintf(path, size, "%s/btf-%016llx", BTF_CACHE_DIR, (unsigned long long)h);
 	return n > 0 && (size_t)n < size ? 0 : -ENAMETOOLONG;

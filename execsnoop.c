@@ -178,10 +178,22 @@ static void raise_priority(const struct options *o)
 	}
 }
 
-/* Whether an option hooks a process's end or fork: -e, and what follows a subtree or a lineage. */
+/* Only a process's subtree is traced: -p, or a command. */
+static bool traces_subtree(const struct options *o)
+{
+	return o->pid || o->command;
+}
+
+/* A process's lineage is followed, to its nearest ancestor seen exec'ing: --tree, -s. */
+static bool follows_lineage(const struct options *o)
+{
+	return o->tree || o->summary;
+}
+
+/* Whether an option hooks a process's end or fork: -e, and a subtree or a lineage. */
 static bool needs_hooks(const struct options *o)
 {
-	return o->exits || o->pid || o->command || o->tree || o->summary;
+	return o->exits || traces_subtree(o) || follows_lineage(o);
 }
 
 /* The option that needs the hook of a process's end first, for its one-line refusal. */
@@ -205,7 +217,7 @@ static int fit_kernel(struct execsnoop_bpf *skel, const struct options *o,
 		{ skel->progs.sys_exit_execve, skel->progs.sys_exit_execve_bounded },
 		{ skel->progs.sys_exit_execveat, skel->progs.sys_exit_execveat_bounded },
 	};
-	bool subtree = o->pid || o->command, ancestor = o->tree || o->summary;
+	bool subtree = traces_subtree(o), ancestor = follows_lineage(o);
 	bool exits = o->exits || (!kf->task_storage && (subtree || ancestor));
 	struct {
 		struct bpf_map *map;
@@ -266,7 +278,7 @@ static int configure(struct execsnoop_bpf *skel, const struct options *o,
 	skel->rodata->want_exe = shown & FIELD_EXE;
 	skel->rodata->want_ids = shown & FIELD_IDS;
 	skel->rodata->want_cgroup = shown & FIELD_CGROUP;
-	skel->rodata->filter_subtree = o->pid || o->command;
+	skel->rodata->filter_subtree = traces_subtree(o);
 	skel->rodata->want_ancestor = shown & FIELD_ANCESTOR;
 	skel->rodata->want_login = shown & FIELD_LOGIN;
 	skel->rodata->want_priv = shown & FIELD_PRIV;

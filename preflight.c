@@ -22,7 +22,6 @@
 #include "preflight.h"
 #include "stream.h"
 
-#define VMLINUX_BTF	"/sys/kernel/btf/vmlinux"
 #define TRACEFS		"/sys/kernel/tracing"
 #define DEBUGFS_TRACING "/sys/kernel/debug/tracing" /* where libbpf looks first */
 #define EXECVE_ID	"/events/syscalls/sys_enter_execve/id"

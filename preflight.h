@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#define VMLINUX_BTF "/sys/kernel/btf/vmlinux" /* the running kernel's BTF */
+
 /*
  * Puts /dev/null on whichever of descriptors 0-2 is closed, so that no file
  * of the tool's lands there; fails when stdout is closed or not writable.
