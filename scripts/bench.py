@@ -19,8 +19,10 @@ The phases run in this order, the quiet ones first:
                  so that other execs on the machine do not wake it; the system's forks in the
                  window (/proc/stat) and its execs (the tracers' exec programs' runs) are reported
   latency        exec (stamped in the child just before execve) until its line is read from
-                 the pty master, p50 and p99 at 30 execs/s (150 execs; --quick 60) and then at
-                 1000 execs/s (1000; --quick 300), one tracer session for both
+                 the pty master, p50 and p99 at 30 execs/s (150 execs; --quick 60) and at 1000
+                 execs/s (1000; --quick 300), over 3 rounds (--quick 2) that share those execs
+                 out: each tracer in turn, in an order that turns each round, one session a
+                 round for both rates; percentiles of all the rounds' lines together
   kernel cost    BPF run time of the tracer's programs (kernel BPF stats, read from
                  /proc/PID/fdinfo) per exec they saw
   throughput     execs/s of a serial fork+exec loop, each traced run between two untraced ones,
@@ -90,11 +92,11 @@ READY_TIMEOUT = 30.0
 STOP_TIMEOUT = 15.0
 
 # storm_execs: per spawner (stop_execs: the stopped storm's, which must outlast the tracer's rings);
-# lat: (execs/s, execs) of each pty latency run; idle_s: the idle window
+# lat: (execs/s, execs) of each pty latency run, shared out over lat_rounds; idle_s: the idle window
 FULL = dict(rounds=3, tput_secs=1.0, storm_jobs=8, storm_execs=1250, stop_execs=2500, huge_jobs=16,
-            lat=((30, 150), (1000, 1000)), chains=200, idle_s=5.0)
+            lat=((30, 150), (1000, 1000)), lat_rounds=3, chains=200, idle_s=5.0)
 QUICK = dict(rounds=2, tput_secs=0.5, storm_jobs=8, storm_execs=500, stop_execs=500, huge_jobs=16,
-             lat=((30, 60), (1000, 300)), chains=200, idle_s=2.0)
+             lat=((30, 60), (1000, 300)), lat_rounds=2, chains=200, idle_s=2.0)
 BIG_ARGS, BIG_BYTES = 40, 120
 HUGE_ARGS, HUGE_BYTES = 250, 120
 # a storm stops starting execs after this long: on a machine that slow it has fewer execs
@@ -1088,48 +1090,53 @@ class Bench:
         log("idle runs done (%.0f s)" % self.elapsed())
 
     def latency(self):
-        """Exec to line on a pty at each rate, one tracer session for all rates."""
-        for t in self.tracers:
-            if not t.ok:
-                continue
-            master, slave = open_pty()
-            s = Session(self, t, "pty")
-            prefixes = ["L%dr%d" % (s.id, rate) for rate, _ in self.cfg["lat"]]
-            pattern = re.compile(b"|".join(tag_re(p).pattern for p in prefixes))
-            seen, runs = {}, []
-            done = threading.Event()
-            reader = threading.Thread(target=read_pty, args=(master, pattern, seen, done),
-                                      daemon=True)
-            reader.start()
-            try:
-                ok = s.start(stdout=slave)
+        """Exec to line on a pty at each rate, in rounds: each tracer in turn, in a turning order,
+        one session a round for all rates, so that a host's drift falls on every tracer alike."""
+        rounds = self.cfg["lat_rounds"]
+        for r in range(rounds):
+            live = [t for t in self.tracers if t.ok]
+            for t in live[r % len(live):] + live[:r % len(live)] if live else []:
+                self.latency_round(t, r, rounds)
+        log("latency done (%.0f s)" % self.elapsed())
+
+    def latency_round(self, t, r, rounds):
+        master, slave = open_pty()
+        s = Session(self, t, "pty")
+        prefixes = ["L%dr%d" % (s.id, rate) for rate, _ in self.cfg["lat"]]
+        pattern = re.compile(b"|".join(tag_re(p).pattern for p in prefixes))
+        seen, runs = {}, []
+        done = threading.Event()
+        reader = threading.Thread(target=read_pty, args=(master, pattern, seen, done), daemon=True)
+        reader.start()
+        try:
+            ok = s.start(stdout=slave)
+            os.close(slave)
+            slave = None
+            if not ok:
+                return
+            for prefix, (rate, count) in zip(prefixes, self.cfg["lat"]):
+                count = -(-count // rounds)
+                # a host too slow for the rate gets fewer execs, not a longer run
+                res = self.wl.run(prefix, count=count, interval_us=1000000 // rate,
+                                  secs=1.5 * count / rate + 1, stamps=True)
+                tags = [k.encode() for k in res["stamps"]]
+                deadline = time.monotonic() + 2.0
+                while any(k not in seen for k in tags) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                runs.append((rate, res))
+            s.stop()
+        finally:
+            done.set()
+            reader.join(5)
+            if slave is not None:
                 os.close(slave)
-                slave = None
-                if not ok:
-                    continue
-                for prefix, (rate, count) in zip(prefixes, self.cfg["lat"]):
-                    # a host too slow for the rate gets fewer execs, not a longer run
-                    res = self.wl.run(prefix, count=count, interval_us=1000000 // rate,
-                                      secs=1.5 * count / rate + 1, stamps=True)
-                    tags = [k.encode() for k in res["stamps"]]
-                    deadline = time.monotonic() + 2.0
-                    while any(k not in seen for k in tags) and time.monotonic() < deadline:
-                        time.sleep(0.05)
-                    runs.append((rate, res))
-                s.stop()
-            finally:
-                done.set()
-                reader.join(5)
-                if slave is not None:
-                    os.close(slave)
-                os.close(master)
-            for rate, res in runs:
-                lat = sorted((seen[k.encode()] - ns) / 1e6 for k, ns in res["stamps"].items()
-                             if k.encode() in seen)
-                t.raw["latency"].append({"rate": rate, "reached": res["execs"] / res["elapsed_s"],
-                                         "execs": len(res["stamps"]), "shown": len(lat),
-                                         "ms": lat})
-            log("latency under %s done (%.0f s)" % (t.label, self.elapsed()))
+            os.close(master)
+        for rate, res in runs:
+            lat = sorted((seen[k.encode()] - ns) / 1e6 for k, ns in res["stamps"].items()
+                         if k.encode() in seen)
+            t.raw["latency"].append({"rate": rate, "round": r,
+                                     "reached": res["execs"] / res["elapsed_s"],
+                                     "execs": len(res["stamps"]), "shown": len(lat), "ms": lat})
 
     def run(self):
         self.setup()
@@ -1251,15 +1258,20 @@ class Bench:
             rng(readys))
 
         rates = [rate for rate, _ in cfg["lat"]]
-        lat = lambda t, rate: next((m for m in t.raw["latency"] if m["rate"] == rate), None)
+        # every round's lines together; the spread is of the rounds' own percentiles
+        runs = lambda t, rate: [m for m in t.raw["latency"] if m["rate"] == rate]
+        pooled = lambda t, rate: [x for m in runs(t, rate) for x in m["ms"]]
         for rate in rates:
             for q in (50, 99):
                 row("pty latency p%d, %d execs/s, ms" % (q, rate), "-",
-                    lambda t, q=q, rate=rate: percentile(lat(t, rate)["ms"], q)
-                    if lat(t, rate) and lat(t, rate)["ms"] else None, lambda v: "%.2f" % v)
+                    lambda t, q=q, rate=rate: percentile(pooled(t, rate), q)
+                    if pooled(t, rate) else None, lambda v: "%.2f" % v,
+                    rng(lambda t, q=q, rate=rate: [percentile(m["ms"], q)
+                                                   for m in runs(t, rate) if m["ms"]]))
         row("pty lines shown, %s execs/s" % " | ".join(map(str, rates)), "-",
             lambda t: " | ".join(
-                "%(shown)d/%(execs)d" % lat(t, rate) if lat(t, rate) else "n/a" for rate in rates)
+                "%d/%d" % (sum(m["shown"] for m in runs(t, rate)),
+                           sum(m["execs"] for m in runs(t, rate))) for rate in rates)
             if t.raw["latency"] else None, lambda v: v, ratio=False)
         win = self.idle_window
         for out in ("pty", "file"):
@@ -1306,10 +1318,15 @@ class Bench:
             notes.append("storms: \" of N\": N execs generated, not the storm's size: execs that "
                          "failed, or stopped after %.0f s on a machine that slow" % STORM_MAX_S)
         notes.append("pty latency: exec (stamped in the child just before execve) until its line "
-                     "is read from the pty master; per tracer one session, %s" % ", then ".join(
-                         "%d execs at %d/s" % (n, rate) for rate, n in cfg["lat"]))
-        slow = ["%s %.0f/s" % (t.label, m["reached"]) for t in ts for m in t.raw["latency"]
-                if m["reached"] < 0.9 * m["rate"]]
+                     "is read from the pty master, percentiles of all rounds' lines (the rounds' own "
+                     "in brackets); %d rounds, each tracer in turn, one session a round for %s"
+                     % (cfg["lat_rounds"], ", then ".join(
+                         "%d execs at %d/s" % (-(-n // cfg["lat_rounds"]), rate)
+                         for rate, n in cfg["lat"])))
+        # per tracer and rate, the slowest round
+        slow = ["%s %.0f/s" % (t.label, min(m["reached"] for m in runs(t, rate)))
+                for t in ts for rate in rates
+                if any(m["reached"] < 0.9 * m["rate"] for m in runs(t, rate))]
         if slow:
             notes.append("pty latency: the spawner fell behind its rate: " + ", ".join(slow))
         if win:
