@@ -238,6 +238,11 @@ def kernel_delta(before, after):
     return ns, (max(cnts) if cnts else 0), sum(cnts)
 
 
+def latency_runs(cfg):
+    """(execs/s, execs) of one round of the pty latency runs: each rate's execs shared out."""
+    return [(rate, -(-n // cfg["lat_rounds"])) for rate, n in cfg["lat"]]
+
+
 def cpu_seconds(pid):
     try:
         with open("/proc/%d/stat" % pid) as f:
@@ -1092,17 +1097,19 @@ class Bench:
     def latency(self):
         """Exec to line on a pty at each rate, in rounds: each tracer in turn, in a turning order,
         one session a round for all rates, so that a host's drift falls on every tracer alike."""
-        rounds = self.cfg["lat_rounds"]
-        for r in range(rounds):
-            live = [t for t in self.tracers if t.ok]
-            for t in live[r % len(live):] + live[:r % len(live)] if live else []:
-                self.latency_round(t, r, rounds)
+        for r in range(self.cfg["lat_rounds"]):
+            live = [t for t in self.tracers if t.ok]  # one that failed to start is left out
+            if not live:
+                break
+            for t in live[r % len(live):] + live[:r % len(live)]:
+                self.latency_round(t, r)
         log("latency done (%.0f s)" % self.elapsed())
 
-    def latency_round(self, t, r, rounds):
+    def latency_round(self, t, r):
         master, slave = open_pty()
         s = Session(self, t, "pty")
-        prefixes = ["L%dr%d" % (s.id, rate) for rate, _ in self.cfg["lat"]]
+        runs_of = latency_runs(self.cfg)
+        prefixes = ["L%dr%d" % (s.id, rate) for rate, _ in runs_of]
         pattern = re.compile(b"|".join(tag_re(p).pattern for p in prefixes))
         seen, runs = {}, []
         done = threading.Event()
@@ -1114,8 +1121,7 @@ class Bench:
             slave = None
             if not ok:
                 return
-            for prefix, (rate, count) in zip(prefixes, self.cfg["lat"]):
-                count = -(-count // rounds)
+            for prefix, (rate, count) in zip(prefixes, runs_of):
                 # a host too slow for the rate gets fewer execs, not a longer run
                 res = self.wl.run(prefix, count=count, interval_us=1000000 // rate,
                                   secs=1.5 * count / rate + 1, stamps=True)
@@ -1321,8 +1327,7 @@ class Bench:
                      "is read from the pty master, percentiles of all rounds' lines (the rounds' own "
                      "in brackets); %d rounds, each tracer in turn, one session a round for %s"
                      % (cfg["lat_rounds"], ", then ".join(
-                         "%d execs at %d/s" % (-(-n // cfg["lat_rounds"]), rate)
-                         for rate, n in cfg["lat"])))
+                         "%d execs at %d/s" % (n, rate) for rate, n in latency_runs(cfg))))
         # per tracer and rate, the slowest round
         slow = ["%s %.0f/s" % (t.label, min(m["reached"] for m in runs(t, rate)))
                 for t in ts for rate in rates
