@@ -24,8 +24,6 @@ const volatile __u32 targ_uid = NO_UID;
 const volatile __u32 targ_ppid = NO_PPID;
 const volatile bool filter_cgroup = false;
 const volatile __u32 nr_slots = 1;	 /* entries of scratch */
-const volatile __u64 ring_bytes = 0;	 /* data bytes of each CPU's ring */
-const volatile __u64 ring_reserve = 0;	 /* kept free of full records, for path-only ones */
 const volatile bool want_detail = false; /* what only --json shows: the comm before the exec */
 const volatile bool trace_exits = false;
 const volatile bool want_cwd = false;	    /* the working directory of each exec */
@@ -423,7 +421,7 @@ static __always_inline void emit(void *ctx, struct event *e)
 {
 	__u32 cpu = bpf_get_smp_processor_id();
 	__u64 size = EVENT_HDR_LEN + e->h.fname_len + e->h.args_len + e->h.cwd_len + e->h.exe_len;
-	__u64 used = 0;
+	__u64 used = 0, room = 0;
 	struct ring_use *ru = bpf_map_lookup_elem(&ring_use, &cpu);
 
 	if (want_sections)
@@ -431,9 +429,13 @@ static __always_inline void emit(void *ctx, struct event *e)
 			e->h.env_len;
 	if (size > sizeof(*e))
 		size = sizeof(*e);
-	if (ru)
+	if (ru) {
 		used = ru->written - *(volatile __u64 *)&ru->consumed;
-	if (!e->h.args_len || used + PERF_SAMPLE_BYTES(size) <= ring_bytes - ring_reserve) {
+		room = *(volatile __u64 *)&ru->size;
+		/* a quarter of the ring is kept for path-only records when it fills up */
+		room -= room / 4;
+	}
+	if (!e->h.args_len || used + PERF_SAMPLE_BYTES(size) <= room) {
 		if (!bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, e, size))
 			goto sent;
 		if (!e->h.args_len)

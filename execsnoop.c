@@ -259,7 +259,7 @@ static int fit_kernel(struct execsnoop_bpf *skel, const struct options *o,
  * (fit_kernel). Returns 0, or -1 after a one-line refusal.
  */
 static int configure(struct execsnoop_bpf *skel, const struct options *o,
-		     const struct kernel_features *kf, int ncpu, size_t ring, bool cgroup)
+		     const struct kernel_features *kf, int ncpu, bool cgroup)
 {
 	struct bpf_program *failed_only[] = {
 		skel->progs.sys_enter_execve,	     skel->progs.sys_enter_execveat,
@@ -293,9 +293,6 @@ static int configure(struct execsnoop_bpf *skel, const struct options *o,
 	skel->rodata->targ_uid = o->uid;
 	skel->rodata->targ_ppid = o->ppid;
 	skel->rodata->nr_slots = slots;
-	skel->rodata->ring_bytes = ring;
-	/* a quarter of each ring is kept for path-only records when it fills up */
-	skel->rodata->ring_reserve = ring / 4;
 	bpf_map__set_max_entries(skel->maps.scratch, slots);
 	bpf_map__set_max_entries(skel->maps.ring_use, ncpu);
 	if (o->fails && preflight_execveat()) {
@@ -386,8 +383,7 @@ static int seed(struct execsnoop_bpf *skel, const struct options *o, const struc
  * 0 when loaded, 1 when it failed and said why, else the load's -errno.
  */
 static int open_load(struct execsnoop_bpf **skel, const struct options *o,
-		     const struct kernel_features *kf, int ncpu, long ring, bool cgroup,
-		     const char *btf_path)
+		     const struct kernel_features *kf, int ncpu, bool cgroup, const char *btf_path)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts);
 	bool cached = btf_path[0] && btf_cache_usable(btf_path);
@@ -400,7 +396,7 @@ static int open_load(struct execsnoop_bpf **skel, const struct options *o,
 			errmsg_errno("opening BPF object", errno);
 			return 1;
 		}
-		if (configure(*skel, o, kf, ncpu, ring, cgroup))
+		if (configure(*skel, o, kf, ncpu, cgroup))
 			return 1;
 		err = execsnoop_bpf__load(*skel);
 		if (!err || !cached)
@@ -439,6 +435,7 @@ int main(int argc, char **argv)
 	const char *what;
 	__u32 tgid = 0;
 	long ring;
+	bool limited;
 
 	/* options; first, no file of the tool's may take descriptor 0, 1 or 2 */
 	if (preflight_stdio())
@@ -471,7 +468,7 @@ int main(int argc, char **argv)
 	/* only the syscall tracepoints of failed execs need tracefs */
 	if (o.fails && preflight_tracefs())
 		goto cleanup;
-	ring = preflight_ring(o.ring_size, ncpu, o.verbose);
+	ring = preflight_ring(o.ring_size, ncpu, o.verbose, &limited);
 	if (ring < 0)
 		goto cleanup;
 	if (o.pid && proc_tgid(o.pid, &tgid)) {
@@ -515,7 +512,7 @@ int main(int argc, char **argv)
 	elf = execsnoop_bpf__elf_bytes(&len);
 	if (btf_cache_path(btf_path, sizeof(btf_path), elf, len, env.boot_id))
 		btf_path[0] = '\0';
-	err = open_load(&skel, &o, &kf, ncpu, ring, cg >= 0, btf_path);
+	err = open_load(&skel, &o, &kf, ncpu, cg >= 0, btf_path);
 	if (err > 0 || (err && preflight_btf_parse()))
 		goto cleanup;
 	if (err) {
@@ -539,7 +536,8 @@ int main(int argc, char **argv)
 	maps.use_fd = bpf_map__fd(skel->maps.ring_use);
 	maps.scratch_fd = bpf_map__fd(skel->maps.scratch);
 	maps.slots = skel->rodata->nr_slots;
-	l.stream = stream_open(&maps, ring);
+	/* small rings first, to trace sooner, unless locked memory is too short for both */
+	l.stream = stream_open(&maps, limited ? (unsigned long)ring : stream_first_size(ring));
 	if (!l.stream) {
 		errmsg_errno("opening the perf buffer", errno);
 		goto cleanup;
@@ -553,6 +551,13 @@ int main(int argc, char **argv)
 	if (err) {
 		status = err;
 		goto cleanup;
+	}
+	/* traced: now the full rings, while the small ones take what comes */
+	if (stream_ring_bytes(l.stream) < (size_t)ring) {
+		err = stream_grow(l.stream, ring);
+		if (err)
+			errmsg("keeping perf rings of %zu KiB per CPU, as rings of %ld KiB could not be opened: %s",
+			       stream_ring_bytes(l.stream) >> 10, ring >> 10, strerror(-err));
 	}
 	/* once traced, and while it may still write there: the next start reads only what it needs */
 	if (btf_path[0] && !btf_cache_usable(btf_path)) {

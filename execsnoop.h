@@ -177,7 +177,8 @@ struct scratch_slot {
  */
 struct ring_use {
 	__u64 written;
-	__u64 pad1[7];
+	__u64 size; /* data bytes of the ring the programs write to; set by the reader */
+	__u64 pad1[6];
 	__u64 consumed;
 	__u64 armed; /* the reader sleeps: the next record rings the doorbell, and clears it */
 	__u64 pad2[6];

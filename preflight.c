@@ -317,7 +317,7 @@ static int read_sysctl(const char *path, long *v)
 	return n == 1 ? 0 : -EINVAL;
 }
 
-long preflight_ring(unsigned long asked, int ncpu, bool verbose)
+long preflight_ring(unsigned long asked, int ncpu, bool verbose, bool *limited)
 {
 	long page = sysconf(_SC_PAGESIZE), online = sysconf(_SC_NPROCESSORS_ONLN), kb, paranoid;
 	unsigned long want = stream_ring_size(asked, ncpu), fit;
@@ -325,12 +325,14 @@ long preflight_ring(unsigned long asked, int ncpu, bool verbose)
 	char ring[32], needs[32], allowed[32];
 	struct rlimit rl;
 
+	*limited = false;
 	/* the limit applies while perf_event_paranoid > -1, and not with CAP_IPC_LOCK */
 	if (has_cap(CAP_IPC_LOCK) ||
 	    (!read_sysctl("/proc/sys/kernel/perf_event_paranoid", &paranoid) && paranoid < 0))
 		return want;
 	if (getrlimit(RLIMIT_MEMLOCK, &rl) || rl.rlim_cur == RLIM_INFINITY || online < 1)
 		return want;
+	*limited = true;
 	/* each user may lock perf_event_mlock_kb per CPU, and each process RLIMIT_MEMLOCK more */
 	if (read_sysctl("/proc/sys/kernel/perf_event_mlock_kb", &kb) || kb < 0)
 		kb = 516;

@@ -71,9 +71,10 @@ int preflight_tracefs(void);
  * The bytes of each CPU's perf ring (stream_ring_size of asked, 0: none, on
  * ncpu CPUs). Without CAP_IPC_LOCK the rings must fit in the locked memory
  * the kernel allows: a default size shrinks to fit; a --ring-size given
- * that does not fit is refused (-1).
+ * that does not fit is refused (-1). *limited says whether a limit applies,
+ * so that no more rings may be opened than those.
  */
-long preflight_ring(unsigned long asked, int ncpu, bool verbose);
+long preflight_ring(unsigned long asked, int ncpu, bool verbose, bool *limited);
 
 /* An fd of the cgroup v2 directory path, to filter on. */
 int preflight_cgroup(const char *path);

@@ -6,7 +6,11 @@
 #include <string.h>
 #include <unistd.h>
 #include <linux/perf_event.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "proc.h"
 #include "stream.h"
@@ -14,7 +18,12 @@
 /* The largest record a program writes, with its perf header and size word. */
 #define SAMPLE_MAX PERF_SAMPLE_BYTES(sizeof(struct event))
 
-struct ring {
+/* How long stream_grow waits for the programs to leave the rings it replaced. */
+#define GROW_SETTLE_MS 100
+
+/* One perf ring of records, read in place. */
+struct buf {
+	int fd; /* -1: none */
 	struct perf_event_mmap_page *page;
 	const char *data; /* size bytes, a power of two */
 	__u64 size;
@@ -24,6 +33,18 @@ struct ring {
 	bool has;
 	struct record rec;
 	char *flat; /* a record that wraps around the end, made whole */
+};
+
+/*
+ * A CPU's records: the ring the programs write to, and after stream_grow
+ * the one it replaced, read until it is empty. The programs' accounting
+ * (ring_use) counts both: consumed is every byte ever taken on the CPU.
+ */
+struct ring {
+	int cpu;
+	struct buf now, old;
+	struct buf *peeked; /* which of them the peeked record is in */
+	__u64 retired;	    /* bytes taken from rings since closed */
 	struct ring_use *use;
 };
 
@@ -33,9 +54,12 @@ struct bell {
 };
 
 struct stream {
-	struct perf_buffer *pb;
+	int events_fd; /* the perf event array the records go through */
+	int epoll_fd;  /* readable when a ring passed its wakeup mark */
+	long page;
 	struct ring *rings;
 	unsigned int n;
+	bool growing; /* rings replaced, and programs may still write to the old ones */
 	void *use_map;
 	size_t use_len;
 	struct perf_buffer *bell_pb;
@@ -114,42 +138,96 @@ static int open_bells(struct stream *s, int fd, int *cpus, int n)
 	return 0;
 }
 
-struct stream *stream_open(const struct stream_maps *m, size_t ring_bytes)
+/* Opens a ring of bytes (a power of two pages) for the records of cpu; 0 or a negative errno. */
+static int buf_open(struct stream *s, struct buf *b, int cpu, size_t bytes)
 {
-	long page = sysconf(_SC_PAGESIZE);
-	int ncpu = libbpf_num_possible_cpus(), *cpus = NULL, n, err = 0;
 	struct perf_event_attr attr = {
+		.size = sizeof(attr),
 		.type = PERF_TYPE_SOFTWARE,
 		.config = PERF_COUNT_SW_BPF_OUTPUT,
 		.sample_type = PERF_SAMPLE_RAW,
 		.sample_period = 1,
 		/* wake the reader when an eighth of a ring is used, not on every record */
 		.watermark = 1,
-		.wakeup_watermark = ring_bytes / 8,
+		.wakeup_watermark = bytes / 8,
 	};
-	LIBBPF_OPTS(perf_buffer_raw_opts, opts);
+	struct epoll_event ev = { .events = EPOLLIN };
+	void *base;
+
+	b->flat = aligned_alloc(8, SAMPLE_MAX);
+	if (!b->flat)
+		return -ENOMEM;
+	b->fd = syscall(__NR_perf_event_open, &attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+	if (b->fd < 0)
+		return -errno;
+	/* the kernel allocates the ring here: the part of a start that grows with its size */
+	base = mmap(NULL, s->page + bytes, PROT_READ | PROT_WRITE, MAP_SHARED, b->fd, 0);
+	if (base == MAP_FAILED)
+		return -errno;
+	b->page = base;
+	b->data = (const char *)base + s->page;
+	b->size = bytes;
+	b->tail = b->page->data_tail;
+	b->head = b->tail;
+	ev.data.fd = b->fd;
+	if (ioctl(b->fd, PERF_EVENT_IOC_ENABLE, 0) ||
+	    epoll_ctl(s->epoll_fd, EPOLL_CTL_ADD, b->fd, &ev))
+		return -errno;
+	return 0;
+}
+
+/* Points the programs' writes on r's CPU to its ring b. */
+static int buf_use(struct stream *s, struct ring *r, const struct buf *b)
+{
+	return bpf_map_update_elem(s->events_fd, &r->cpu, &b->fd, BPF_ANY) ? -errno : 0;
+}
+
+static void buf_close(struct stream *s, struct buf *b)
+{
+	/*
+	 * Out of the epoll set first: a ring no longer in the map may still be
+	 * held there until an RCU grace period ends, and a perf event unmapped
+	 * polls as hung up, which would wake the reader without end.
+	 */
+	if (b->fd >= 0)
+		epoll_ctl(s->epoll_fd, EPOLL_CTL_DEL, b->fd, NULL);
+	if (b->page)
+		munmap(b->page, s->page + b->size);
+	if (b->fd >= 0)
+		close(b->fd);
+	free(b->flat);
+	memset(b, 0, sizeof(*b));
+	b->fd = -1;
+}
+
+/* Bytes taken on ring r's CPU, in every ring it had: what the programs count against. */
+static void publish(struct ring *r)
+{
+	__atomic_store_n(&r->use->consumed, r->retired + r->now.tail + r->old.tail,
+			 __ATOMIC_RELAXED);
+}
+
+struct stream *stream_open(const struct stream_maps *m, size_t ring_bytes)
+{
+	int ncpu = libbpf_num_possible_cpus(), *cpus = NULL, n, err = 0;
 	struct stream *s;
 
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return NULL;
+	s->page = sysconf(_SC_PAGESIZE);
+	s->events_fd = m->events_fd;
+	s->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (s->epoll_fd < 0) {
+		err = -errno;
+		goto fail;
+	}
 	n = online_cpus(&cpus);
 	if (n <= 0 || ncpu <= 0) {
 		err = n < 0 ? n : ncpu < 0 ? ncpu : -ENODEV;
 		goto fail;
 	}
-	opts.cpu_cnt = n;
-	opts.cpus = cpus;
-	opts.map_keys = cpus;
-	s->pb = perf_buffer__new_raw(m->events_fd, ring_bytes / page, &attr, NULL, NULL, &opts);
-	if (!s->pb) {
-		err = -errno;
-		goto fail;
-	}
-	err = open_bells(s, m->doorbell_fd, cpus, n);
-	if (err)
-		goto fail;
-	s->use_len = (ncpu * sizeof(struct ring_use) + page - 1) / page * page;
+	s->use_len = (ncpu * sizeof(struct ring_use) + s->page - 1) / s->page * s->page;
 	s->use_map = mmap(NULL, s->use_len, PROT_READ | PROT_WRITE, MAP_SHARED, m->use_fd, 0);
 	if (s->use_map == MAP_FAILED) {
 		s->use_map = NULL;
@@ -157,39 +235,41 @@ struct stream *stream_open(const struct stream_maps *m, size_t ring_bytes)
 		goto fail;
 	}
 	s->slots = m->slots;
-	s->scratch_len = (m->slots * sizeof(struct scratch_slot) + page - 1) / page * page;
+	s->scratch_len = (m->slots * sizeof(struct scratch_slot) + s->page - 1) / s->page * s->page;
 	s->scratch = mmap(NULL, s->scratch_len, PROT_READ, MAP_SHARED, m->scratch_fd, 0);
 	if (s->scratch == MAP_FAILED) {
 		s->scratch = NULL;
 		err = -errno;
 		goto fail;
 	}
-	s->n = perf_buffer__buffer_cnt(s->pb);
-	s->rings = calloc(s->n, sizeof(*s->rings));
+	s->rings = calloc(n, sizeof(*s->rings));
 	if (!s->rings) {
 		err = -ENOMEM;
 		goto fail;
 	}
-	for (unsigned int i = 0; i < s->n; i++) {
+	for (int i = 0; i < n; i++) {
 		struct ring *r = &s->rings[i];
-		size_t len;
-		void *base;
 
-		err = perf_buffer__buffer(s->pb, i, &base, &len);
-		if (err)
-			goto fail;
-		r->page = base;
-		r->data = (const char *)base + page;
-		r->size = ring_bytes;
-		r->tail = r->page->data_tail;
-		r->head = r->tail;
-		r->use = (struct ring_use *)s->use_map + cpus[i];
-		r->flat = aligned_alloc(8, SAMPLE_MAX);
-		if (!r->flat) {
-			err = -ENOMEM;
+		s->n++;
+		r->cpu = cpus[i];
+		r->now.fd = r->old.fd = -1;
+		if (cpus[i] >= ncpu) {
+			err = -ENODEV;
 			goto fail;
 		}
+		r->use = (struct ring_use *)s->use_map + cpus[i];
+		/* the size first: a program counts against it once the ring is in the map */
+		__atomic_store_n(&r->use->size, ring_bytes, __ATOMIC_RELAXED);
+		publish(r);
+		err = buf_open(s, &r->now, r->cpu, ring_bytes);
+		if (!err)
+			err = buf_use(s, r, &r->now);
+		if (err)
+			goto fail;
 	}
+	err = open_bells(s, m->doorbell_fd, cpus, n);
+	if (err)
+		goto fail;
 	free(cpus);
 	return s;
 fail:
@@ -199,23 +279,78 @@ fail:
 	return NULL;
 }
 
+size_t stream_ring_bytes(const struct stream *s)
+{
+	return s->n ? s->rings[0].now.size : 0;
+}
+
+int stream_grow(struct stream *s, size_t ring_bytes)
+{
+	struct timespec pause = { 0, 50000 };
+	struct buf *next;
+	int err = 0;
+
+	for (unsigned int i = 0; i < s->n; i++)
+		if (s->rings[i].old.page)
+			return -EBUSY;
+	next = calloc(s->n, sizeof(*next));
+	if (!next)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < s->n; i++)
+		next[i].fd = -1;
+	/* every ring allocated before one is swapped in: a failure leaves the rings as they were */
+	for (unsigned int i = 0; i < s->n && !err; i++)
+		err = buf_open(s, &next[i], s->rings[i].cpu, ring_bytes);
+	for (unsigned int i = 0; i < s->n; i++) {
+		struct ring *r = &s->rings[i];
+
+		if (!err)
+			err = buf_use(s, r, &next[i]);
+		if (err) {
+			buf_close(s, &next[i]);
+			continue;
+		}
+		r->old = r->now;
+		r->now = next[i];
+		if (r->peeked)
+			r->peeked = &r->old;
+	}
+	free(next);
+	if (!s->rings[0].old.page)
+		return err;
+	/*
+	 * Programs that found an old ring in the map may still write to it, as
+	 * much as its size allows: the new size holds once none is running.
+	 */
+	s->growing = true;
+	for (int waited = 0; !stream_settled(s) && waited < GROW_SETTLE_MS * 20; waited++)
+		nanosleep(&pause, NULL);
+	return err;
+}
+
 void stream_close(struct stream *s)
 {
 	if (!s)
 		return;
-	for (unsigned int i = 0; s->rings && i < s->n; i++)
-		free(s->rings[i].flat);
+	for (unsigned int i = 0; s->rings && i < s->n; i++) {
+		struct ring *r = &s->rings[i];
+
+		/* as the programs' maps outlive the stream: no entry of a ring closed */
+		bpf_map_delete_elem(s->events_fd, &r->cpu);
+		buf_close(s, &r->now);
+		buf_close(s, &r->old);
+	}
 	free(s->rings);
+	if (s->epoll_fd >= 0)
+		close(s->epoll_fd);
 	if (s->use_map)
 		munmap(s->use_map, s->use_len);
 	if (s->scratch)
 		munmap((void *)s->scratch, s->scratch_len);
-	perf_buffer__free(s->pb);
 	free(s->bells);
 	perf_buffer__free(s->bell_pb);
 	free(s);
 }
-
 unsigned int stream_count(const struct stream *s)
 {
 	return s->n;
@@ -223,7 +358,7 @@ unsigned int stream_count(const struct stream *s)
 
 int stream_fd(const struct stream *s)
 {
-	return perf_buffer__epoll_fd(s->pb);
+	return s->epoll_fd;
 }
 
 int stream_doorbell_fd(const struct stream *s)
@@ -247,13 +382,15 @@ bool stream_arm(struct stream *s)
 	for (unsigned int i = 0; i < s->n; i++) {
 		struct ring *r = &s->rings[i];
 
-		if (__atomic_load_n(&r->page->data_head, __ATOMIC_ACQUIRE) != r->head)
+		if (__atomic_load_n(&r->now.page->data_head, __ATOMIC_ACQUIRE) != r->now.head ||
+		    (r->old.page &&
+		     __atomic_load_n(&r->old.page->data_head, __ATOMIC_ACQUIRE) != r->old.head))
 			return false;
 	}
 	return true;
 }
 
-__u64 stream_settled(const struct stream *s)
+__u64 stream_settled(struct stream *s)
 {
 	struct timespec ts;
 	__u64 now;
@@ -269,6 +406,13 @@ __u64 stream_settled(const struct stream *s)
 		if (__atomic_load_n(&slot->busy, __ATOMIC_ACQUIRE))
 			return 0;
 	}
+	/* no program is running that found a ring stream_grow replaced: the new ones count */
+	if (s->growing) {
+		s->growing = false;
+		for (unsigned int i = 0; i < s->n; i++)
+			__atomic_store_n(&s->rings[i].use->size, s->rings[i].now.size,
+					 __ATOMIC_RELAXED);
+	}
 	return now;
 }
 
@@ -277,71 +421,93 @@ unsigned long long stream_malformed(const struct stream *s)
 	return s->malformed;
 }
 
-/* Frees len bytes at the tail, for the kernel and for the programs' accounting. */
-static void advance(struct ring *r, __u64 len)
+/* Frees len bytes at b's tail, for the kernel and for the programs' accounting. */
+static void advance(struct ring *r, struct buf *b, __u64 len)
 {
-	r->tail += len;
-	__atomic_store_n(&r->page->data_tail, r->tail, __ATOMIC_RELEASE);
-	__atomic_store_n(&r->use->consumed, r->tail, __ATOMIC_RELAXED);
+	b->tail += len;
+	__atomic_store_n(&b->page->data_tail, b->tail, __ATOMIC_RELEASE);
+	publish(r);
 }
 
-const struct record *stream_peek(struct stream *s, unsigned int i)
+/* The next record of ring b, decoded, or NULL when it is empty. */
+static const struct record *buf_peek(struct stream *s, struct ring *r, struct buf *b)
 {
-	struct ring *r = &s->rings[i];
 	struct perf_event_header hdr;
 	const char *p;
 	__u64 off;
 	__u32 size;
 
-	while (!r->has) {
-		if (r->tail == r->head) {
-			r->head = __atomic_load_n(&r->page->data_head, __ATOMIC_ACQUIRE);
-			if (r->tail == r->head)
+	while (!b->has) {
+		if (b->tail == b->head) {
+			b->head = __atomic_load_n(&b->page->data_head, __ATOMIC_ACQUIRE);
+			if (b->tail == b->head)
 				return NULL;
 		}
 		/* records are 8-byte aligned: a header never wraps */
-		off = r->tail & (r->size - 1);
-		memcpy(&hdr, r->data + off, sizeof(hdr));
-		if (hdr.size < sizeof(hdr) || hdr.size > r->head - r->tail) {
+		off = b->tail & (b->size - 1);
+		memcpy(&hdr, b->data + off, sizeof(hdr));
+		if (hdr.size < sizeof(hdr) || hdr.size > b->head - b->tail) {
 			/* cannot happen with a sane kernel: drop what is there */
 			s->malformed++;
-			advance(r, r->head - r->tail);
+			advance(r, b, b->head - b->tail);
 			continue;
 		}
 		if (hdr.type != PERF_RECORD_SAMPLE || hdr.size > SAMPLE_MAX) {
 			/* PERF_RECORD_LOST: the programs count their losses themselves */
 			if (hdr.type == PERF_RECORD_SAMPLE)
 				s->malformed++;
-			advance(r, hdr.size);
+			advance(r, b, hdr.size);
 			continue;
 		}
-		p = r->data + off;
-		if (off + hdr.size > r->size) {
-			size_t first = r->size - off;
+		p = b->data + off;
+		if (off + hdr.size > b->size) {
+			size_t first = b->size - off;
 
-			memcpy(r->flat, p, first);
-			memcpy(r->flat + first, r->data, hdr.size - first);
-			p = r->flat;
+			memcpy(b->flat, p, first);
+			memcpy(b->flat + first, b->data, hdr.size - first);
+			p = b->flat;
 		}
 		memcpy(&size, p + sizeof(hdr), sizeof(size));
 		if (size > hdr.size - sizeof(hdr) - sizeof(size) ||
-		    record_decode(&r->rec, p + sizeof(hdr) + sizeof(size), size)) {
+		    record_decode(&b->rec, p + sizeof(hdr) + sizeof(size), size)) {
 			s->malformed++;
-			advance(r, hdr.size);
+			advance(r, b, hdr.size);
 			continue;
 		}
-		r->taken = hdr.size;
-		r->has = true;
+		b->taken = hdr.size;
+		b->has = true;
 	}
-	return &r->rec;
+	return &b->rec;
+}
+
+const struct record *stream_peek(struct stream *s, unsigned int i)
+{
+	struct ring *r = &s->rings[i];
+	const struct record *old = NULL, *now;
+
+	if (r->old.page) {
+		old = buf_peek(s, r, &r->old);
+		/* empty, and no program writes there since stream_settled: done with it */
+		if (!old && !s->growing) {
+			r->retired += r->old.tail;
+			buf_close(s, &r->old);
+			publish(r);
+		}
+	}
+	now = buf_peek(s, r, &r->now);
+	/* while both are read, the older record of the two */
+	r->peeked = old && (!now || old->h.ts <= now->h.ts) ? &r->old : now ? &r->now : NULL;
+	return r->peeked ? &r->peeked->rec : NULL;
 }
 
 void stream_take(struct stream *s, unsigned int i)
 {
 	struct ring *r = &s->rings[i];
+	struct buf *b = r->peeked;
 
-	if (!r->has)
+	if (!b || !b->has)
 		return;
-	r->has = false;
-	advance(r, r->taken);
+	b->has = false;
+	r->peeked = NULL;
+	advance(r, b, b->taken);
 }

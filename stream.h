@@ -60,13 +60,35 @@ struct stream_maps {
 };
 
 /*
+ * The rings a start opens, before the programs are attached: small ones, so
+ * that tracing begins without waiting for the kernel to allocate the full
+ * rings; stream_grow then brings them to ring bytes.
+ */
+#define RING_FIRST (512UL << 10)
+static inline unsigned long stream_first_size(unsigned long ring)
+{
+	return ring < RING_FIRST ? ring : RING_FIRST;
+}
+
+/*
  * Opens a ring of ring_bytes (a power of two pages) on every online CPU for
  * the records, and a small one for the doorbell. Returns NULL with errno set.
  */
 struct stream *stream_open(const struct stream_maps *m, size_t ring_bytes);
+
+/* Bytes of each CPU's ring the programs write to. */
+size_t stream_ring_bytes(const struct stream *s);
+
+/*
+ * Opens rings of ring_bytes on every CPU and points the programs to them;
+ * the rings they replace are read until they are empty, then closed. The
+ * programs count against the new size once none may still write to an old
+ * ring (stream_settled). 0, or a negative errno with the rings as they were.
+ */
+int stream_grow(struct stream *s, size_t ring_bytes);
 void stream_close(struct stream *s);
 
-/* Rings, in the order the functions below number them. */
+/* The CPUs' rings, in the order the functions below number them. */
 unsigned int stream_count(const struct stream *s);
 
 /* An fd that is readable when a ring has passed its wakeup mark. */
@@ -86,9 +108,13 @@ bool stream_arm(struct stream *s);
  * A time (CLOCK_BOOTTIME ns) up to which every record is in its ring, read
  * before the rings are: now when no program is writing one, else 0.
  */
-__u64 stream_settled(const struct stream *s);
+__u64 stream_settled(struct stream *s);
 
-/* The next record of ring i, decoded, or NULL when the ring is empty. */
+/*
+ * The next record of CPU i's rings, decoded, or NULL when they are empty;
+ * while a ring stream_grow replaced is read, the older of its record and
+ * the new ring's.
+ */
 const struct record *stream_peek(struct stream *s, unsigned int i);
 
 /* Frees the record stream_peek returned for ring i. */
