@@ -431,6 +431,9 @@ static __always_inline void emit(void *ctx, struct event *e)
 		size = sizeof(*e);
 	if (ru) {
 		used = ru->written - *(volatile __u64 *)&ru->consumed;
+		/* taken before this CPU's last add, or a loss record the kernel wrote: empty */
+		if ((__s64)used < 0)
+			used = 0;
 		room = *(volatile __u64 *)&ru->size;
 		/* a quarter of the ring is kept for path-only records when it fills up */
 		room -= room / 4;

@@ -288,6 +288,7 @@ int stream_grow(struct stream *s, size_t ring_bytes)
 {
 	struct timespec pause = { 0, 50000 };
 	struct buf *next;
+	bool swapped = false;
 	int err = 0;
 
 	for (unsigned int i = 0; i < s->n; i++)
@@ -314,9 +315,10 @@ int stream_grow(struct stream *s, size_t ring_bytes)
 		r->now = next[i];
 		if (r->peeked)
 			r->peeked = &r->old;
+		swapped = true;
 	}
 	free(next);
-	if (!s->rings[0].old.page)
+	if (!swapped)
 		return err;
 	/*
 	 * Programs that found an old ring in the map may still write to it, as

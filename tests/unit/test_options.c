@@ -277,6 +277,19 @@ static void test_ring_fit(void **state)
 	assert_int_equal(stream_ring_fit(RING_SIZE_MIN, RING_SIZE_MIN + 3 * 4096 - 1, 1, 4096), 0);
 }
 
+static void test_ring_first(void **state)
+{
+	(void)state;
+	/* the first rings are small, and a power of two as every ring */
+	assert_int_equal(stream_first_size(8UL << 20), RING_FIRST);
+	assert_int_equal(stream_first_size(RING_SIZE_MAX), RING_FIRST);
+	assert_true((RING_FIRST & (RING_FIRST - 1)) == 0 && RING_FIRST >= RING_SIZE_MIN);
+	/* a ring no larger is opened as it is, and never grows */
+	assert_int_equal(stream_first_size(RING_FIRST), RING_FIRST);
+	assert_int_equal(stream_first_size(RING_SIZE_MIN), RING_SIZE_MIN);
+	assert_int_equal(stream_first_size(256UL << 10), 256UL << 10);
+}
+
 static void test_run_as(void **state)
 {
 	(void)state;
@@ -438,6 +451,7 @@ int main(void)
 		cmocka_unit_test(test_time_conflict),
 		cmocka_unit_test(test_values_echoed_safely),
 		cmocka_unit_test(test_ring_fit),
+		cmocka_unit_test(test_ring_first),
 		cmocka_unit_test(test_run_as),
 		cmocka_unit_test(test_command_after_dashes),
 		cmocka_unit_test(test_command_errors),
