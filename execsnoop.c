@@ -556,8 +556,8 @@ int main(int argc, char **argv)
 	if (stream_ring_bytes(l.stream) < (size_t)ring) {
 		err = stream_grow(l.stream, ring);
 		if (err)
-			errmsg("keeping perf rings of %zu KiB per CPU, as rings of %ld KiB could not be opened: %s",
-			       stream_ring_bytes(l.stream) >> 10, ring >> 10, strerror(-err));
+			errmsg("perf rings of %ld KiB could not be opened (%s): tracing goes on with smaller rings",
+			       ring >> 10, strerror(-err));
 	}
 	/* once traced, and while it may still write there: the next start reads only what it needs */
 	if (btf_path[0] && !btf_cache_usable(btf_path)) {

@@ -18,8 +18,11 @@
 /* The largest record a program writes, with its perf header and size word. */
 #define SAMPLE_MAX PERF_SAMPLE_BYTES(sizeof(struct event))
 
-/* How long stream_grow waits for the programs to leave the rings it replaced. */
-#define GROW_SETTLE_MS 100
+/* How long stream_grow waits for the programs to leave the rings it replaced; pump goes on. */
+#define GROW_SETTLE_US 2000
+#define GROW_POLL_US   50
+
+_Static_assert(SCRATCH_SLOTS_MAX <= 64, "the slots awaited after a swap are bits of a __u64");
 
 /* One perf ring of records, read in place. */
 struct buf {
@@ -45,6 +48,7 @@ struct ring {
 	struct buf now, old;
 	struct buf *peeked; /* which of them the peeked record is in */
 	__u64 retired;	    /* bytes taken from rings since closed */
+	__u64 unwritten;    /* bytes taken of records the kernel wrote (losses), not the programs */
 	struct ring_use *use;
 };
 
@@ -59,7 +63,7 @@ struct stream {
 	long page;
 	struct ring *rings;
 	unsigned int n;
-	bool growing; /* rings replaced, and programs may still write to the old ones */
+	__u64 awaited; /* since rings were replaced, the slots not yet seen free: bit i, slot i */
 	void *use_map;
 	size_t use_len;
 	struct perf_buffer *bell_pb;
@@ -200,11 +204,36 @@ static void buf_close(struct stream *s, struct buf *b)
 	b->fd = -1;
 }
 
-/* Bytes taken on ring r's CPU, in every ring it had: what the programs count against. */
+/* Bytes taken on ring r's CPU of what the programs wrote, in every ring it had. */
 static void publish(struct ring *r)
 {
-	__atomic_store_n(&r->use->consumed, r->retired + r->now.tail + r->old.tail,
+	__atomic_store_n(&r->use->consumed, r->retired + r->now.tail + r->old.tail - r->unwritten,
 			 __ATOMIC_RELAXED);
+}
+
+/* A record buffer's busy flag. */
+static bool slot_busy(const struct stream *s, unsigned int i)
+{
+	const struct scratch_slot *slot =
+		(const void *)(s->scratch + (size_t)i * sizeof(struct scratch_slot));
+
+	return __atomic_load_n(&slot->busy, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * After rings were replaced: a program that found an old ring in the map
+ * holds a record buffer until it has written there. Once each buffer was
+ * seen free, none is left, and the programs count against the new sizes.
+ */
+static void grow_settle(struct stream *s)
+{
+	for (unsigned int i = 0; i < s->slots && s->awaited; i++)
+		if ((s->awaited & (1ULL << i)) && !slot_busy(s, i))
+			s->awaited &= ~(1ULL << i);
+	if (s->awaited)
+		return;
+	for (unsigned int i = 0; i < s->n; i++)
+		__atomic_store_n(&s->rings[i].use->size, s->rings[i].now.size, __ATOMIC_RELAXED);
 }
 
 struct stream *stream_open(const struct stream_maps *m, size_t ring_bytes)
@@ -286,7 +315,7 @@ size_t stream_ring_bytes(const struct stream *s)
 
 int stream_grow(struct stream *s, size_t ring_bytes)
 {
-	struct timespec pause = { 0, 50000 };
+	struct timespec pause = { 0, GROW_POLL_US * 1000 };
 	struct buf *next;
 	bool swapped = false;
 	int err = 0;
@@ -320,13 +349,14 @@ int stream_grow(struct stream *s, size_t ring_bytes)
 	free(next);
 	if (!swapped)
 		return err;
-	/*
-	 * Programs that found an old ring in the map may still write to it, as
-	 * much as its size allows: the new size holds once none is running.
-	 */
-	s->growing = true;
-	for (int waited = 0; !stream_settled(s) && waited < GROW_SETTLE_MS * 20; waited++)
-		nanosleep(&pause, NULL);
+	/* the swap is complete: whoever takes a buffer from now on finds the new rings */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	s->awaited = s->slots >= 64 ? ~0ULL : (1ULL << s->slots) - 1;
+	for (int waited = 0; s->awaited && waited < GROW_SETTLE_US; waited += GROW_POLL_US) {
+		grow_settle(s);
+		if (s->awaited)
+			nanosleep(&pause, NULL);
+	}
 	return err;
 }
 
@@ -401,20 +431,11 @@ __u64 stream_settled(struct stream *s)
 	now = ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 	/* the time first: a program that takes its time later sets its busy flag before */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	for (unsigned int i = 0; i < s->slots; i++) {
-		const struct scratch_slot *slot =
-			(const void *)(s->scratch + (size_t)i * sizeof(struct scratch_slot));
-
-		if (__atomic_load_n(&slot->busy, __ATOMIC_ACQUIRE))
+	if (s->awaited)
+		grow_settle(s);
+	for (unsigned int i = 0; i < s->slots; i++)
+		if (slot_busy(s, i))
 			return 0;
-	}
-	/* no program is running that found a ring stream_grow replaced: the new ones count */
-	if (s->growing) {
-		s->growing = false;
-		for (unsigned int i = 0; i < s->n; i++)
-			__atomic_store_n(&s->rings[i].use->size, s->rings[i].now.size,
-					 __ATOMIC_RELAXED);
-	}
 	return now;
 }
 
@@ -458,6 +479,8 @@ static const struct record *buf_peek(struct stream *s, struct ring *r, struct bu
 			/* PERF_RECORD_LOST: the programs count their losses themselves */
 			if (hdr.type == PERF_RECORD_SAMPLE)
 				s->malformed++;
+			else
+				r->unwritten += hdr.size;
 			advance(r, b, hdr.size);
 			continue;
 		}
@@ -489,8 +512,8 @@ const struct record *stream_peek(struct stream *s, unsigned int i)
 
 	if (r->old.page) {
 		old = buf_peek(s, r, &r->old);
-		/* empty, and no program writes there since stream_settled: done with it */
-		if (!old && !s->growing) {
+		/* empty, and no program writes there any more (grow_settle): done with it */
+		if (!old && !s->awaited) {
 			r->retired += r->old.tail;
 			buf_close(s, &r->old);
 			publish(r);

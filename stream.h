@@ -83,7 +83,9 @@ size_t stream_ring_bytes(const struct stream *s);
  * Opens rings of ring_bytes on every CPU and points the programs to them;
  * the rings they replace are read until they are empty, then closed. The
  * programs count against the new size once none may still write to an old
- * ring (stream_settled). 0, or a negative errno with the rings as they were.
+ * ring: each record buffer was seen free since (stream_settled goes on
+ * looking). 0, or a negative errno: a CPU whose ring could not be replaced
+ * keeps its own, and its size.
  */
 int stream_grow(struct stream *s, size_t ring_bytes);
 void stream_close(struct stream *s);
