@@ -435,6 +435,7 @@ int main(int argc, char **argv)
 	const char *what;
 	__u32 tgid = 0;
 	long ring;
+	unsigned long first;
 	bool limited;
 
 	/* options; first, no file of the tool's may take descriptor 0, 1 or 2 */
@@ -537,7 +538,8 @@ int main(int argc, char **argv)
 	maps.scratch_fd = bpf_map__fd(skel->maps.scratch);
 	maps.slots = skel->rodata->nr_slots;
 	/* small rings first, to trace sooner, unless locked memory is too short for both */
-	l.stream = stream_open(&maps, limited ? (unsigned long)ring : stream_first_size(ring));
+	first = limited ? (unsigned long)ring : stream_first_size(ring);
+	l.stream = stream_open(&maps, first);
 	if (!l.stream) {
 		errmsg_errno("opening the perf buffer", errno);
 		goto cleanup;
@@ -553,7 +555,7 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	/* traced: now the full rings, while the small ones take what comes */
-	if (stream_ring_bytes(l.stream) < (size_t)ring) {
+	if (first < (unsigned long)ring) {
 		err = stream_grow(l.stream, ring);
 		if (err)
 			errmsg("perf rings of %ld KiB could not be opened (%s): tracing goes on with smaller rings",

@@ -308,11 +308,6 @@ fail:
 	return NULL;
 }
 
-size_t stream_ring_bytes(const struct stream *s)
-{
-	return s->n ? s->rings[0].now.size : 0;
-}
-
 int stream_grow(struct stream *s, size_t ring_bytes)
 {
 	struct timespec pause = { 0, GROW_POLL_US * 1000 };

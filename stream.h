@@ -76,9 +76,6 @@ static inline unsigned long stream_first_size(unsigned long ring)
  */
 struct stream *stream_open(const struct stream_maps *m, size_t ring_bytes);
 
-/* Bytes of each CPU's ring the programs write to. */
-size_t stream_ring_bytes(const struct stream *s);
-
 /*
  * Opens rings of ring_bytes on every CPU and points the programs to them;
  * the rings they replace are read until they are empty, then closed. The
